@@ -1,0 +1,48 @@
+"""effcast: Monte Carlo forecasts of AI training-efficiency gains.
+
+Write your beliefs about each efficiency factor (architecture, Mixture of
+Experts, unpublished innovations, Chinchilla scaling, data quality, hardware
+efficiency) in a TOML prior file; effcast samples them, multiplies them in the
+file's order, and reports how much less hardware (GPU-hours) and compute
+(FLOP) it now takes to train a model of a reference capability.
+
+Examples
+--------
+>>> import effcast
+>>> model = effcast.load("priors/gpt3_today.toml")
+>>> res = model.sample(100_000, seed=1)
+>>> summary = res.summary()
+>>> sorted(summary["hardware"])
+['annual_multiplier', 'mean_log10', 'oom_per_year', 'prob_exceeds', 'quantiles']
+
+The heavy modules (pydantic, numba) load on first use, so that
+``effcast --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._errors import EffcastError
+from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._results import Results
+    from ._sampler import Model, load
+
+__all__ = ["EffcastError", "Model", "Results", "__version__", "load"]
+
+_LAZY = {"Model": "._sampler", "load": "._sampler", "Results": "._results"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'effcast' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,324 @@
+"""The sampler: a validated prior becomes a :class:`Model` that draws samples.
+
+Samples are drawn in fixed-size blocks. Block ``b`` always gets the random
+stream ``SeedSequence(entropy=seed, spawn_key=(b,))``, whichever thread runs it,
+so the same seed gives bit-identical samples for any number of threads. The
+blocks are handed to a pool of threads that run the jitted kernel without the
+GIL, so sampling uses every core the machine offers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._distributions import Marginal, marginal_from_spec
+from ._errors import EffcastError
+from ._results import Results
+from ._schema import Prior, load_prior, parse_prior
+
+__all__ = ["BLOCK_SIZE", "Model", "load", "resolve_seed"]
+
+BLOCK_SIZE = 1 << 16
+"""Samples per block: the unit of work, and of random-stream assignment."""
+
+SeedLike = int | np.integer | np.random.Generator | np.random.SeedSequence | None
+
+
+def resolve_seed(seed: SeedLike) -> tuple[np.random.SeedSequence, int]:
+    """A root ``SeedSequence`` and the integer that reproduces it.
+
+    ``None`` draws fresh entropy from the operating system; a ``Generator``
+    gives up one 63-bit integer of its stream (and so advances); an integer
+    is used as it is. The returned integer, passed back as ``seed``, gives the
+    same samples again.
+    """
+    if isinstance(seed, bool):
+        raise EffcastError(f"seed must be a non-negative integer, got {seed!r}",
+                           field="seed")
+    if seed is None:
+        entropy = int(np.random.SeedSequence().entropy)
+    elif isinstance(seed, np.random.Generator):
+        entropy = int(seed.integers(0, 2**63))
+    elif isinstance(seed, np.random.SeedSequence):
+        if seed.spawn_key or not isinstance(seed.entropy, int | np.integer):
+            raise EffcastError("a SeedSequence seed must be a root sequence with "
+                               "integer entropy; pass an int instead", field="seed")
+        entropy = int(seed.entropy)
+    elif isinstance(seed, int | np.integer):
+        entropy = int(seed)
+        if entropy < 0:
+            raise EffcastError(f"seed must be a non-negative integer, got {entropy}",
+                               field="seed")
+    else:
+        raise EffcastError(
+            f"seed must be an integer, a numpy Generator or None, got "
+            f"{type(seed).__name__}", field="seed")
+    return np.random.SeedSequence(entropy), entropy
+
+
+def _check_count(n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise EffcastError(f"the number of samples must be a positive integer, "
+                           f"got {n!r}", field="samples")
+    if n < 1:
+        raise EffcastError(f"the number of samples must be at least 1, got {n}",
+                           field="samples")
+    return int(n)
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _default_threads() -> int:
+    import numba
+
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+class Model:
+    """A validated prior, ready to sample.
+
+    Build one with :func:`effcast.load` (from a TOML file) or
+    :meth:`Model.from_dict`; both validate the prior and raise
+    :class:`~effcast.EffcastError` if anything is wrong.
+
+    Parameters
+    ----------
+    prior : effcast._schema.Prior
+        A validated prior.
+    source : str
+        Where the prior came from (a path, or ``"<dict>"``), for messages.
+
+    Examples
+    --------
+    >>> import effcast
+    >>> model = effcast.Model.from_dict({
+    ...     "period": {"start": 2020.0, "end": 2024.0},
+    ...     "factor": [
+    ...         {"name": "moe", "reduces": "compute", "dist": "lognormal",
+    ...          "ci": [1.25, 5.0], "level": 0.9},
+    ...         {"name": "mfu", "reduces": "hardware", "dist": "truncnormal",
+    ...          "ci": [1.7, 3.3], "level": 0.8, "lower": 0.0, "upper": 4.7},
+    ...     ],
+    ... })
+    >>> res = model.sample(100_000, seed=1)
+    >>> round(float(res.quantile("compute", 0.5)), 1)
+    2.5
+    """
+
+    def __init__(self, prior: Prior, source: str = "<dict>") -> None:
+        self.prior = prior
+        self.source = source
+        marginals = []
+        for spec in prior.factor:
+            try:
+                marginals.append(marginal_from_spec(spec, prior.defaults))
+            except EffcastError as exc:
+                raise EffcastError(f"{source}: {exc}", source=source,
+                                   factor=exc.factor, field=exc.field) from None
+        self.marginals: tuple[Marginal, ...] = tuple(marginals)
+        rows = [m.kernel_row() for m in marginals]
+        self._params = np.ascontiguousarray([r[0] for r in rows], dtype=np.float64)
+        self._flags = np.ascontiguousarray([r[1] for r in rows], dtype=np.int64)
+
+    # -- construction ---------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>") -> Model:
+        """Validate a prior given as a dictionary shaped like the TOML file."""
+        return cls(parse_prior(dict(data), source=source), source=source)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Model:
+        """Read, validate and build a prior file (the same as :func:`load`)."""
+        return cls(load_prior(path), source=str(path))
+
+    # -- description ----------------------------------------------------
+    @property
+    def title(self) -> str:
+        """The prior's title."""
+        return self.prior.title
+
+    @property
+    def years(self) -> float:
+        """The length of the prior's period, in years."""
+        return self.prior.period.years
+
+    @property
+    def factor_names(self) -> tuple[str, ...]:
+        """The factors' names, in the prior's (sampling) order."""
+        return tuple(m.name for m in self.marginals)
+
+    @property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Each group's factors, groups in order of first appearance."""
+        out: dict[str, list[str]] = {}
+        for m in self.marginals:
+            out.setdefault(m.group, []).append(m.name)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def __repr__(self) -> str:
+        return (f"Model({self.source!r}, factors={list(self.factor_names)}, "
+                f"years={self.years:g})")
+
+    # -- sampling -------------------------------------------------------
+    def _block_generator(self, root: np.random.SeedSequence, b: int):
+        ss = np.random.SeedSequence(entropy=root.entropy,
+                                    spawn_key=tuple(root.spawn_key) + (b,))
+        return np.random.Generator(np.random.PCG64(ss))
+
+    def _fill(self, root, factors: np.ndarray, totals: np.ndarray, b: int,
+              offset: int) -> None:
+        from ._kernels import fill_block
+
+        start = b * BLOCK_SIZE - offset
+        stop = start + BLOCK_SIZE
+        fill_block(self._block_generator(root, b), self._params, self._flags,
+                   factors[:, start:stop], totals[:, start:stop])
+
+    def sample(
+        self,
+        n: int,
+        seed: SeedLike = None,
+        *,
+        factors: bool = True,
+        threads: int | None = None,
+    ) -> Results:
+        """Draw ``n`` samples of every factor and of both reductions.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples.
+        seed : int, numpy.random.Generator or None
+            Seed for the random streams. The same seed gives bit-identical
+            results whatever the number of threads; ``None`` draws fresh
+            entropy (recorded in ``Results.seed``).
+        factors : bool
+            Keep each factor's samples (needed for :meth:`Results.factor`,
+            :meth:`Results.group` and the per-factor summary). ``False``
+            keeps only the two totals, using less memory and time.
+        threads : int, optional
+            Worker threads; defaults to ``NUMBA_NUM_THREADS`` (the number of
+            cores unless that variable says otherwise).
+
+        Returns
+        -------
+        Results
+
+        Raises
+        ------
+        EffcastError
+            If ``n`` or ``seed`` is invalid, or the samples would not fit in
+            memory.
+        """
+        n = _check_count(n)
+        root, entropy = resolve_seed(seed)
+        rows = 2 + (len(self.marginals) if factors else 0)
+        need = 8 * rows * n
+        avail = _available_memory()
+        if avail is not None and need > 0.8 * avail:
+            raise EffcastError(
+                f"{n:,} samples would need {need / 2**30:.1f} GiB of memory but only "
+                f"{avail / 2**30:.1f} GiB is available; draw fewer samples"
+                + (" or keep only the totals (factors=False)" if factors else ""),
+                field="samples",
+            )
+        totals = np.empty((2, n))
+        out_factors = np.empty((rows - 2, n))
+        self._run_blocks(root, out_factors, totals, 0, n, threads)
+        return Results(
+            totals,
+            out_factors if factors else None,
+            names=self.factor_names,
+            groups=self.groups,
+            reduces=tuple(m.reduces for m in self.marginals),
+            years=self.years,
+            seed=entropy,
+            source=self.source,
+            title=self.title,
+        )
+
+    def _run_blocks(self, root, out_factors, totals, first: int, n: int,
+                    threads: int | None) -> None:
+        """Fill samples ``first .. first + n`` (``first`` on a block boundary)."""
+        assert first % BLOCK_SIZE == 0
+        b0 = first // BLOCK_SIZE
+        blocks = range(b0, b0 + math.ceil(n / BLOCK_SIZE))
+        threads = _default_threads() if threads is None else int(threads)
+        if threads < 1:
+            raise EffcastError(f"threads must be at least 1, got {threads}",
+                               field="threads")
+        # Compile (or load from cache) once, before threads race to do it.
+        self._fill(root, out_factors, totals, blocks[0], first)
+        rest = blocks[1:]
+        if threads == 1 or len(rest) <= 1:
+            for b in rest:
+                self._fill(root, out_factors, totals, b, first)
+            return
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for f in [pool.submit(self._fill, root, out_factors, totals, b, first)
+                      for b in rest]:
+                f.result()
+
+    def iter_blocks(
+        self, n: int, seed: SeedLike = None, *, chunk: int = 64 * BLOCK_SIZE,
+        factors: bool = False, threads: int | None = None,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
+        """Yield the same samples as :meth:`sample`, ``chunk`` at a time.
+
+        Each item is ``(totals, factors)`` with ``totals`` of shape
+        ``(2, m)`` (hardware, compute) and ``factors`` of shape
+        ``(n_factors, m)`` or ``None``. Concatenated, they equal what
+        :meth:`sample` returns for the same ``n`` and ``seed``.
+        """
+        n = _check_count(n)
+        root, _ = resolve_seed(seed)
+        chunk = max(BLOCK_SIZE, chunk // BLOCK_SIZE * BLOCK_SIZE)
+        for first in range(0, n, chunk):
+            m = min(chunk, n - first)
+            totals = np.empty((2, m))
+            out_factors = np.empty((len(self.marginals) if factors else 0, m))
+            self._run_blocks(root, out_factors, totals, first, m, threads)
+            yield totals, (out_factors if factors else None)
+
+
+def load(path: str | Path) -> Model:
+    """Read and validate a prior file, returning a :class:`Model`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A TOML prior file (see docs/prior-format.md).
+
+    Raises
+    ------
+    EffcastError
+        If the file is missing or unreadable, is not valid TOML, or is not
+        a valid prior. The message names the file, factor, field and line.
+
+    Examples
+    --------
+    >>> import effcast
+    >>> model = effcast.load("priors/gpt3_today.toml")
+    >>> model.factor_names[:2]
+    ('transformer_pp', 'moe')
+    """
+    return Model.from_toml(path)

@@ -1,0 +1,31 @@
+"""Lint and layering: ruff passes, and no module imports a layer above it."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+
+import pytest
+from conftest import ROOT
+
+# Lowest layer first; a module may import only from layers at or below its own.
+LAYERS = ["_version", "_errors", "_schema", "_distributions", "_kernels", "_results",
+          "_sampler", "_report", "_cli", "__main__"]
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff not installed")
+def test_ruff_check():
+    out = subprocess.run(["ruff", "check", "effcast", "tests", "benchmarks",
+                          "examples"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("module", LAYERS)
+def test_no_upward_imports(module):
+    tree = ast.parse((ROOT / "effcast" / f"{module}.py").read_text())
+    rank = LAYERS.index(module)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            target = node.module.split(".")[0]
+            assert LAYERS.index(target) <= rank, f"{module} imports {target}"

@@ -1,0 +1,29 @@
+"""Every script in examples/ runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(path):
+    out = subprocess.run([sys.executable, str(path)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()
+
+
+def test_moe_example_lowers_the_estimate():
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import what_if_no_moe
+    finally:
+        sys.path.pop(0)
+    rows = what_if_no_moe.main(n=50_000)
+    assert rows["without MoE"] < rows["as published"] / 1.5

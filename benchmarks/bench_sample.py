@@ -96,21 +96,23 @@ def main() -> None:
         rng = np.random.default_rng(1)
         rng.standard_normal(1000)
         rows = []
-        floor_t = best_time(lambda: rng.standard_normal(nf * n), args.repeat)
-        floor_peak, out = peak_bytes(lambda: rng.standard_normal(nf * n))
+        floor_t = best_time(lambda n=n, rng=rng: rng.standard_normal(nf * n),
+                            args.repeat)
+        floor_peak, out = peak_bytes(lambda n=n, rng=rng: rng.standard_normal(nf * n))
         rows.append(("floor: numpy standard_normal(6n)", floor_t, floor_peak,
                      out.nbytes))
         del out
         for label, kw in (("effcast sample", {}),
                           ("effcast sample, totals only", {"factors": False})):
-            t = best_time(lambda kw=kw: model.sample(n, seed=1, **kw), args.repeat)
-            peak, res = peak_bytes(lambda kw=kw: model.sample(n, seed=1, **kw))
+            t = best_time(lambda kw=kw, n=n: model.sample(n, seed=1, **kw),
+                          args.repeat)
+            peak, res = peak_bytes(lambda kw=kw, n=n: model.sample(n, seed=1, **kw))
             returned = res._totals.nbytes + (res._factors.nbytes
                                              if res.has_factors else 0)
             rows.append((label, t, peak, returned))
             del res
         if not args.no_numpy_model:
-            t = best_time(lambda: numpy_model(model, n, rng), 1)
+            t = best_time(lambda n=n, rng=rng: numpy_model(model, n, rng), 1)
             rows.append(("plain numpy/scipy model", t, None, 2 * 8 * n))
         for label, t, peak, returned in rows:
             peak_s = f"{peak / 1e6:,.0f}" if peak is not None else "-"

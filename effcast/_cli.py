@@ -7,6 +7,7 @@ Heavy modules (pydantic, numba, rich) are imported inside commands so that
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 
@@ -34,6 +35,8 @@ class SampleCount(click.ParamType):
                 self.fail(f"{value!r} is not a whole number of samples "
                           "(write 1000000, 1_000_000 or 1e6)", param, ctx)
             number = float(text.replace("_", ""))
+            if math.isinf(number):
+                self.fail(f"{value!r} is too large a number of samples", param, ctx)
             if number != int(number):
                 self.fail(f"{value!r} is not a whole number", param, ctx)
             n = int(text.replace("_", "")) if "e" not in text.lower() else int(number)

@@ -285,12 +285,35 @@ class Prior(_Model):
                     "here or in [defaults]",
                     factor_index=i,
                 )
+            lower = -math.inf if f.lower is None else f.lower
+            if f.dist == "truncnormal" and max(lower, floor_of(f, self.defaults)) < 0:
+                raise _FieldError(
+                    "lower",
+                    "a multiplier must be positive, but this one can fall below "
+                    "zero; set lower = 0 (or a positive floor)",
+                    factor_index=i,
+                )
         return self
 
 
 # --------------------------------------------------------------------------
 # Loading and error messages
 # --------------------------------------------------------------------------
+
+# Pydantic names the member of a union that failed (``period.end.float``);
+# these names are not keys of the file and are dropped from locations.
+_UNION_MEMBERS = frozenset({"float", "date", "bool"})
+
+
+def _location(err: dict[str, Any]) -> list[Any]:
+    """The error's location as keys of the file, without union member names."""
+    loc = list(err["loc"])
+    if err["type"] in ("union_tag_not_found", "union_tag_invalid"):
+        return [*loc, "dist"]
+    if err["type"] == "extra_forbidden":
+        return loc
+    return [p for p in loc if p not in _UNION_MEMBERS]
+
 
 _HEADER = re.compile(r"^\s*\[\[\s*factor\s*\]\]\s*(#.*)?$")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_\-]+)\s*\]\s*(#.*)?$")
@@ -349,7 +372,9 @@ def _where(
         except (KeyError, IndexError, TypeError):
             pass
         factor = name
-        parts.append(f"factor '{name}' (#{index + 1})" if name else f"factor #{index + 1}")
+        parts.append(
+            f"factor '{name}' (#{index + 1})" if name else f"factor #{index + 1}"
+        )
         rest = [p for p in path[2:] if not (isinstance(p, str) and p in FAMILY_NAMES)]
         if rest:
             field = str(rest[0])
@@ -358,7 +383,9 @@ def _where(
     elif path:
         field = ".".join(str(p) for p in path)
         parts.append(f"field '{field}'")
-    line = _find_line(text, [p for p in path if not (isinstance(p, str) and p in FAMILY_NAMES)])
+    line = _find_line(
+        text, [p for p in path if not (isinstance(p, str) and p in FAMILY_NAMES)]
+    )
     prefix = source + (f", line {line}" if line else "")
     return ", ".join([prefix, *parts]), factor, field, line
 
@@ -367,6 +394,8 @@ def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":
+        if tuple(err["loc"]) == ("factor",):
+            return "missing: at least one [[factor]] is needed"
         return "missing"
     if kind == "extra_forbidden":
         return "unknown key (see docs/prior-format.md for the keys a prior may use)"
@@ -423,8 +452,9 @@ def parse_prior(
     except _FieldError as exc:  # pragma: no cover - pydantic wraps these
         raise EffcastError(f"{source}: {exc}", source=source, field=exc.field) from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        path = list(err["loc"])
+        errors = exc.errors()
+        err = errors[0]
+        path = _location(err)
         message = _message(err)
         original = (err.get("ctx") or {}).get("error")
         if isinstance(original, _FieldError):
@@ -432,7 +462,8 @@ def parse_prior(
                 path = ["factor", original.factor_index]
             path.append(original.field)
         where, factor, field, line = _where(source, path, data, text)
-        extra = len(exc.errors()) - 1
+        # A value that fits no member of a union fails once per member.
+        extra = len({tuple(_location(e)) for e in errors}) - 1
         more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         raise EffcastError(
             f"{where}: {message}{more}",

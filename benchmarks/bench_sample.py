@@ -77,38 +77,50 @@ def numpy_model(model, n: int, rng: np.random.Generator) -> tuple:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=float, action="append",
-                        help="sample count (repeatable; default 1e7)")
+    parser.add_argument(
+        "-n", type=float, action="append", help="sample count (repeatable; default 1e7)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-numpy-model", action="store_true",
-                        help="skip the (slow) vectorised numpy model")
+    parser.add_argument(
+        "--no-numpy-model",
+        action="store_true",
+        help="skip the (slow) vectorised numpy model",
+    )
     args = parser.parse_args()
     sizes = [int(x) for x in (args.n or [1e7])]
     model = effcast.load(PRIOR)
     model.sample(1000, seed=0)  # warm-up: load or compile the kernels
     nf = len(model.marginals)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"python {platform.python_version()}, numpy {np.__version__}")
-    print("\n| n | implementation | best time (s) | ratio to floor | peak memory "
-          "(MB) | returned (MB) |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"python {platform.python_version()}, numpy {np.__version__}"
+    )
+    print(
+        "\n| n | implementation | best time (s) | ratio to floor | peak memory "
+        "(MB) | returned (MB) |"
+    )
     print("|---|---|---|---|---|---|")
     for n in sizes:
         rng = np.random.default_rng(1)
         rng.standard_normal(1000)
         rows = []
-        floor_t = best_time(lambda n=n, rng=rng: rng.standard_normal(nf * n),
-                            args.repeat)
+        floor_t = best_time(
+            lambda n=n, rng=rng: rng.standard_normal(nf * n), args.repeat
+        )
         floor_peak, out = peak_bytes(lambda n=n, rng=rng: rng.standard_normal(nf * n))
-        rows.append(("floor: numpy standard_normal(6n)", floor_t, floor_peak,
-                     out.nbytes))
+        rows.append(
+            ("floor: numpy standard_normal(6n)", floor_t, floor_peak, out.nbytes)
+        )
         del out
-        for label, kw in (("effcast sample", {}),
-                          ("effcast sample, totals only", {"factors": False})):
-            t = best_time(lambda kw=kw, n=n: model.sample(n, seed=1, **kw),
-                          args.repeat)
+        for label, kw in (
+            ("effcast sample", {}),
+            ("effcast sample, totals only", {"factors": False}),
+        ):
+            t = best_time(lambda kw=kw, n=n: model.sample(n, seed=1, **kw), args.repeat)
             peak, res = peak_bytes(lambda kw=kw, n=n: model.sample(n, seed=1, **kw))
-            returned = res._totals.nbytes + (res._factors.nbytes
-                                             if res.has_factors else 0)
+            returned = res._totals.nbytes + (
+                res._factors.nbytes if res.has_factors else 0
+            )
             rows.append((label, t, peak, returned))
             del res
         if not args.no_numpy_model:
@@ -116,8 +128,10 @@ def main() -> None:
             rows.append(("plain numpy/scipy model", t, None, 2 * 8 * n))
         for label, t, peak, returned in rows:
             peak_s = f"{peak / 1e6:,.0f}" if peak is not None else "-"
-            print(f"| {n:.0e} | {label} | {t:.3f} | {t / floor_t:.2f} | {peak_s} | "
-                  f"{returned / 1e6:,.0f} |")
+            print(
+                f"| {n:.0e} | {label} | {t:.3f} | {t / floor_t:.2f} | {peak_s} | "
+                f"{returned / 1e6:,.0f} |"
+            )
 
 
 if __name__ == "__main__":

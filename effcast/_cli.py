@@ -32,8 +32,12 @@ class SampleCount(click.ParamType):
         else:
             text = str(value).strip()
             if not _COUNT.match(text):
-                self.fail(f"{value!r} is not a whole number of samples "
-                          "(write 1000000, 1_000_000 or 1e6)", param, ctx)
+                self.fail(
+                    f"{value!r} is not a whole number of samples "
+                    "(write 1000000, 1_000_000 or 1e6)",
+                    param,
+                    ctx,
+                )
             number = float(text.replace("_", ""))
             if math.isinf(number):
                 self.fail(f"{value!r} is too large a number of samples", param, ctx)
@@ -82,16 +86,35 @@ def main() -> None:
 
 @main.command()
 @click.argument("prior", metavar="PRIOR")
-@click.option("-n", "--samples", type=SampleCount(), default=1_000_000,
-              show_default=True, help="Number of Monte Carlo samples (1e6 works).")
-@click.option("--seed", type=Seed(), default=None,
-              help="Seed for reproducible results [default: fresh, and printed].")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print only the summary as JSON (see docs/cli.md).")
-@click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="Worker threads [default: NUMBA_NUM_THREADS, i.e. all cores].")
-def sample(prior: str, samples: int, seed: int | None, as_json: bool,
-           threads: int | None) -> None:
+@click.option(
+    "-n",
+    "--samples",
+    type=SampleCount(),
+    default=1_000_000,
+    show_default=True,
+    help="Number of Monte Carlo samples (1e6 works).",
+)
+@click.option(
+    "--seed",
+    type=Seed(),
+    default=None,
+    help="Seed for reproducible results [default: fresh, and printed].",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only the summary as JSON (see docs/cli.md).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker threads [default: NUMBA_NUM_THREADS, i.e. all cores].",
+)
+def sample(
+    prior: str, samples: int, seed: int | None, as_json: bool, threads: int | None
+) -> None:
     """Sample PRIOR and report the reductions in hardware and compute needed.
 
     Prints the median, 80% and 90% intervals, the chance of exceeding 10x,
@@ -118,8 +141,9 @@ def sample(prior: str, samples: int, seed: int | None, as_json: bool,
     console = Console()
     console.print(render_summary(doc))
     if seed is None:
-        console.print(f"\n[dim]Re-run with --seed {doc['seed']} to reproduce "
-                      "these figures.[/dim]")
+        console.print(
+            f"\n[dim]Re-run with --seed {doc['seed']} to reproduce these figures.[/dim]"
+        )
 
 
 def run() -> None:  # pragma: no cover - exercised through the console script

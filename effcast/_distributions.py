@@ -199,8 +199,10 @@ class LognormalFamily:
         if spec.ci is not None:
             med = None if spec.median is None else math.log(spec.median)
             loc, s_lo, s_hi = _split_from_ci(
-                math.log(spec.ci[0]), math.log(spec.ci[1]),
-                level_of(spec, defaults), med,
+                math.log(spec.ci[0]),
+                math.log(spec.ci[1]),
+                level_of(spec, defaults),
+                med,
             )
         else:
             loc, s_lo, s_hi = spec.mu, spec.sigma, spec.sigma
@@ -240,13 +242,15 @@ def _bounded(spec, defaults, family, log, loc, s_lo, s_hi) -> Marginal:
         raise EffcastError(
             f"factor '{spec.name}', field 'lower': a multiplier must be positive, "
             "but this one can fall below zero; set lower = 0 (or a positive floor)",
-            factor=spec.name, field="lower",
+            factor=spec.name,
+            field="lower",
         )
     if not m.mass > 1e-280:
         raise EffcastError(
             f"factor '{spec.name}', field 'lower': the bounds [{m.lower:g}, "
             f"{m.upper:g}] leave no probability to sample from",
-            factor=spec.name, field="lower",
+            factor=spec.name,
+            field="lower",
         )
     return m
 

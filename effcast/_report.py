@@ -47,8 +47,11 @@ def render_summary(doc: dict) -> Group:
         f"period of {doc['years']:g} years"
     )
 
-    totals = Table(title="Reduction in what it takes to reach the reference "
-                   "capability", title_justify="left", show_edge=False)
+    totals = Table(
+        title="Reduction in what it takes to reach the reference capability",
+        title_justify="left",
+        show_edge=False,
+    )
     totals.add_column("")
     totals.add_column("Hardware (GPU-hours)", justify="right")
     totals.add_column("Compute (FLOP)", justify="right")
@@ -62,36 +65,60 @@ def render_summary(doc: dict) -> Group:
     row("90% interval (5th-95th)", lambda d: _band(d["quantiles"], "0.05", "0.95"))
     for key in d_keys(hw["prob_exceeds"]):
         row(f"P(> {float(key):g}x)", lambda d, k=key: _pct(d["prob_exceeds"][k]))
-    row("per year, median", lambda d: fmt_multiplier(
-        d["annual_multiplier"]["quantiles"]["0.5"]))
-    row("per year, 80% interval", lambda d: _band(
-        d["annual_multiplier"]["quantiles"], "0.1", "0.9"))
+    row(
+        "per year, median",
+        lambda d: fmt_multiplier(d["annual_multiplier"]["quantiles"]["0.5"]),
+    )
+    row(
+        "per year, 80% interval",
+        lambda d: _band(d["annual_multiplier"]["quantiles"], "0.1", "0.9"),
+    )
     row("OOM per year, median", lambda d: _oom(d["oom_per_year"]["quantiles"]["0.5"]))
-    row("OOM per year, 80% interval", lambda d: _band(
-        d["oom_per_year"]["quantiles"], "0.1", "0.9", _oom))
+    row(
+        "OOM per year, 80% interval",
+        lambda d: _band(d["oom_per_year"]["quantiles"], "0.1", "0.9", _oom),
+    )
 
     parts = [head, Text(""), totals]
     if doc.get("factors"):
-        factors = Table(title="Factors, in sampling order", title_justify="left",
-                        show_edge=False)
-        for col, just in (("factor", "left"), ("reduces", "left"),
-                          ("median", "right"), ("80% interval", "right")):
+        factors = Table(
+            title="Factors, in sampling order", title_justify="left", show_edge=False
+        )
+        for col, just in (
+            ("factor", "left"),
+            ("reduces", "left"),
+            ("median", "right"),
+            ("80% interval", "right"),
+        ):
             factors.add_column(col, justify=just)
         for name, f in doc["factors"].items():
-            factors.add_row(name, f.get("reduces", ""),
-                            fmt_multiplier(f["quantiles"]["0.5"]),
-                            _band(f["quantiles"], "0.1", "0.9"))
+            factors.add_row(
+                name,
+                f.get("reduces", ""),
+                fmt_multiplier(f["quantiles"]["0.5"]),
+                _band(f["quantiles"], "0.1", "0.9"),
+            )
         parts += [Text(""), factors]
     if doc.get("groups"):
-        groups = Table(title="Groups (product of their factors)",
-                       title_justify="left", show_edge=False)
-        for col, just in (("group", "left"), ("factors", "left"),
-                          ("median", "right"), ("80% interval", "right")):
+        groups = Table(
+            title="Groups (product of their factors)",
+            title_justify="left",
+            show_edge=False,
+        )
+        for col, just in (
+            ("group", "left"),
+            ("factors", "left"),
+            ("median", "right"),
+            ("80% interval", "right"),
+        ):
             groups.add_column(col, justify=just)
         for name, g in doc["groups"].items():
-            groups.add_row(name, ", ".join(g.get("factors", [])),
-                           fmt_multiplier(g["quantiles"]["0.5"]),
-                           _band(g["quantiles"], "0.1", "0.9"))
+            groups.add_row(
+                name,
+                ", ".join(g.get("factors", [])),
+                fmt_multiplier(g["quantiles"]["0.5"]),
+                _band(g["quantiles"], "0.1", "0.9"),
+            )
         parts += [Text(""), groups]
     return Group(*parts)
 

@@ -110,8 +110,10 @@ class Results:
 
     def _need_factors(self) -> np.ndarray:
         if self._factors is None:
-            raise EffcastError("these results keep only the totals; sample with "
-                               "factors=True to look at factors and groups")
+            raise EffcastError(
+                "these results keep only the totals; sample with "
+                "factors=True to look at factors and groups"
+            )
         return self._factors
 
     def factor(self, name: str) -> np.ndarray:
@@ -123,15 +125,19 @@ class Results:
             If there is no such factor, or factors were not kept.
         """
         if name not in self.names:
-            raise EffcastError(f"no factor named {name!r}; the factors are "
-                               + ", ".join(self.names), factor=name)
+            raise EffcastError(
+                f"no factor named {name!r}; the factors are " + ", ".join(self.names),
+                factor=name,
+            )
         return self._need_factors()[self.names.index(name)]
 
     def group(self, name: str) -> np.ndarray:
         """A group's subtotal: the product of its factors, per sample."""
         if name not in self.group_members:
-            raise EffcastError(f"no group named {name!r}; the groups are "
-                               + ", ".join(self.group_members))
+            raise EffcastError(
+                f"no group named {name!r}; the groups are "
+                + ", ".join(self.group_members)
+            )
         data = self._need_factors()
         members = [self.names.index(f) for f in self.group_members[name]]
         out = data[members[0]].copy()
@@ -144,7 +150,8 @@ class Results:
             if which not in TOTALS:
                 raise EffcastError(
                     f"expected 'hardware' or 'compute' (or an array such as "
-                    f"res.factor(...)), got {which!r}")
+                    f"res.factor(...)), got {which!r}"
+                )
             return self.hardware if which == "hardware" else self.compute
         return np.asarray(which, dtype=float)
 
@@ -203,9 +210,11 @@ class Results:
         return doc
 
     def __repr__(self) -> str:
-        return (f"<Results {self.n:,} samples of {self.source!r}: hardware median "
-                f"{np.median(self.hardware):.3g}x, compute median "
-                f"{np.median(self.compute):.3g}x>")
+        return (
+            f"<Results {self.n:,} samples of {self.source!r}: hardware median "
+            f"{np.median(self.hardware):.3g}x, compute median "
+            f"{np.median(self.compute):.3g}x>"
+        )
 
 
 def quantile_dict(data: np.ndarray) -> dict[str, float]:
@@ -221,16 +230,21 @@ def total_summary(data: np.ndarray, years: float) -> dict:
         mean_log10 = float(np.mean(np.log10(data))) if np.all(data > 0) else None
     return rates_summary(
         qs,
-        {_key(t): float(np.count_nonzero(data > t) / data.size)
-         for t in PROB_THRESHOLDS},
+        {
+            _key(t): float(np.count_nonzero(data > t) / data.size)
+            for t in PROB_THRESHOLDS
+        },
         mean_log10,
         years,
     )
 
 
-def rates_summary(qs: dict[str, float], probs: dict[str, float],
-                  mean_log10: float | None,
-                  years: float) -> dict:
+def rates_summary(
+    qs: dict[str, float],
+    probs: dict[str, float],
+    mean_log10: float | None,
+    years: float,
+) -> dict:
     """Assemble a reduction's summary from its quantiles and probabilities."""
 
     def oom(v: float) -> float | None:
@@ -242,7 +256,8 @@ def rates_summary(qs: dict[str, float], probs: dict[str, float],
         "mean_log10": mean_log10,
         "oom_per_year": {"quantiles": {k: oom(v) for k, v in qs.items()}},
         "annual_multiplier": {
-            "quantiles": {k: (v ** (1.0 / years) if v > 0 else None)
-                          for k, v in qs.items()}
+            "quantiles": {
+                k: (v ** (1.0 / years) if v > 0 else None) for k, v in qs.items()
+            }
         },
     }

@@ -40,36 +40,46 @@ def resolve_seed(seed: SeedLike) -> tuple[np.random.SeedSequence, int]:
     same samples again.
     """
     if isinstance(seed, bool):
-        raise EffcastError(f"seed must be a non-negative integer, got {seed!r}",
-                           field="seed")
+        raise EffcastError(
+            f"seed must be a non-negative integer, got {seed!r}", field="seed"
+        )
     if seed is None:
         entropy = int(np.random.SeedSequence().entropy)
     elif isinstance(seed, np.random.Generator):
         entropy = int(seed.integers(0, 2**63))
     elif isinstance(seed, np.random.SeedSequence):
         if seed.spawn_key or not isinstance(seed.entropy, int | np.integer):
-            raise EffcastError("a SeedSequence seed must be a root sequence with "
-                               "integer entropy; pass an int instead", field="seed")
+            raise EffcastError(
+                "a SeedSequence seed must be a root sequence with "
+                "integer entropy; pass an int instead",
+                field="seed",
+            )
         entropy = int(seed.entropy)
     elif isinstance(seed, int | np.integer):
         entropy = int(seed)
         if entropy < 0:
-            raise EffcastError(f"seed must be a non-negative integer, got {entropy}",
-                               field="seed")
+            raise EffcastError(
+                f"seed must be a non-negative integer, got {entropy}", field="seed"
+            )
     else:
         raise EffcastError(
             f"seed must be an integer, a numpy Generator or None, got "
-            f"{type(seed).__name__}", field="seed")
+            f"{type(seed).__name__}",
+            field="seed",
+        )
     return np.random.SeedSequence(entropy), entropy
 
 
 def _check_count(n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise EffcastError(f"the number of samples must be a positive integer, "
-                           f"got {n!r}", field="samples")
+        raise EffcastError(
+            f"the number of samples must be a positive integer, got {n!r}",
+            field="samples",
+        )
     if n < 1:
-        raise EffcastError(f"the number of samples must be at least 1, got {n}",
-                           field="samples")
+        raise EffcastError(
+            f"the number of samples must be at least 1, got {n}", field="samples"
+        )
     return int(n)
 
 
@@ -132,8 +142,12 @@ class Model:
             try:
                 marginals.append(marginal_from_spec(spec, prior.defaults))
             except EffcastError as exc:
-                raise EffcastError(f"{source}: {exc}", source=source,
-                                   factor=exc.factor, field=exc.field) from None
+                raise EffcastError(
+                    f"{source}: {exc}",
+                    source=source,
+                    factor=exc.factor,
+                    field=exc.field,
+                ) from None
         self.marginals: tuple[Marginal, ...] = tuple(marginals)
         rows = [m.kernel_row() for m in marginals]
         self._params = np.ascontiguousarray([r[0] for r in rows], dtype=np.float64)
@@ -175,23 +189,32 @@ class Model:
         return {k: tuple(v) for k, v in out.items()}
 
     def __repr__(self) -> str:
-        return (f"Model({self.source!r}, factors={list(self.factor_names)}, "
-                f"years={self.years:g})")
+        return (
+            f"Model({self.source!r}, factors={list(self.factor_names)}, "
+            f"years={self.years:g})"
+        )
 
     # -- sampling -------------------------------------------------------
     def _block_generator(self, root: np.random.SeedSequence, b: int):
-        ss = np.random.SeedSequence(entropy=root.entropy,
-                                    spawn_key=tuple(root.spawn_key) + (b,))
+        ss = np.random.SeedSequence(
+            entropy=root.entropy, spawn_key=tuple(root.spawn_key) + (b,)
+        )
         return np.random.Generator(np.random.PCG64(ss))
 
-    def _fill(self, root, factors: np.ndarray, totals: np.ndarray, b: int,
-              offset: int) -> None:
+    def _fill(
+        self, root, factors: np.ndarray, totals: np.ndarray, b: int, offset: int
+    ) -> None:
         from ._kernels import fill_block
 
         start = b * BLOCK_SIZE - offset
         stop = start + BLOCK_SIZE
-        fill_block(self._block_generator(root, b), self._params, self._flags,
-                   factors[:, start:stop], totals[:, start:stop])
+        fill_block(
+            self._block_generator(root, b),
+            self._params,
+            self._flags,
+            factors[:, start:stop],
+            totals[:, start:stop],
+        )
 
     def sample(
         self,
@@ -256,16 +279,18 @@ class Model:
             title=self.title,
         )
 
-    def _run_blocks(self, root, out_factors, totals, first: int, n: int,
-                    threads: int | None) -> None:
+    def _run_blocks(
+        self, root, out_factors, totals, first: int, n: int, threads: int | None
+    ) -> None:
         """Fill samples ``first .. first + n`` (``first`` on a block boundary)."""
         assert first % BLOCK_SIZE == 0
         b0 = first // BLOCK_SIZE
         blocks = range(b0, b0 + math.ceil(n / BLOCK_SIZE))
         threads = _default_threads() if threads is None else int(threads)
         if threads < 1:
-            raise EffcastError(f"threads must be at least 1, got {threads}",
-                               field="threads")
+            raise EffcastError(
+                f"threads must be at least 1, got {threads}", field="threads"
+            )
         # Compile (or load from cache) once, before threads race to do it.
         self._fill(root, out_factors, totals, blocks[0], first)
         rest = blocks[1:]
@@ -274,13 +299,20 @@ class Model:
                 self._fill(root, out_factors, totals, b, first)
             return
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for f in [pool.submit(self._fill, root, out_factors, totals, b, first)
-                      for b in rest]:
+            for f in [
+                pool.submit(self._fill, root, out_factors, totals, b, first)
+                for b in rest
+            ]:
                 f.result()
 
     def iter_blocks(
-        self, n: int, seed: SeedLike = None, *, chunk: int = 64 * BLOCK_SIZE,
-        factors: bool = False, threads: int | None = None,
+        self,
+        n: int,
+        seed: SeedLike = None,
+        *,
+        chunk: int = 64 * BLOCK_SIZE,
+        factors: bool = False,
+        threads: int | None = None,
     ) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
         """Yield the same samples as :meth:`sample`, ``chunk`` at a time.
 

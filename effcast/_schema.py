@@ -172,8 +172,10 @@ class _FactorBase(_Model):
             if getattr(self, b) <= 0:
                 raise _FieldError(b, f"must be positive, got {getattr(self, b):g}")
             if self.median is not None:
-                raise _FieldError("median", "median goes with ci; with "
-                                  f"{a}/{b} the median follows from {a}")
+                raise _FieldError(
+                    "median",
+                    f"median goes with ci; with {a}/{b} the median follows from {a}",
+                )
             if self.level is not None:
                 raise _FieldError("level", "level goes with ci; drop it or give ci")
         elif self.median is not None and not self.ci[0] < self.median < self.ci[1]:
@@ -210,8 +212,11 @@ class LognormalSpec(_FactorBase):
     @model_validator(mode="after")
     def _check(self) -> LognormalSpec:
         if self.ci is not None and self.ci[0] <= 0:
-            raise _FieldError("ci", f"a lognormal's interval must be positive, "
-                              f"got [{self.ci[0]:g}, {self.ci[1]:g}]")
+            raise _FieldError(
+                "ci",
+                f"a lognormal's interval must be positive, "
+                f"got [{self.ci[0]:g}, {self.ci[1]:g}]",
+            )
         for key in ("lower", "upper"):
             v = getattr(self, key)
             if v is not None and v <= 0:
@@ -402,8 +407,9 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "union_tag_not_found":
         return "missing: say which family, one of " + ", ".join(FAMILY_NAMES)
     if kind == "union_tag_invalid":
-        return (f"unknown family {ctx.get('tag')!r}; expected one of "
-                + ", ".join(FAMILY_NAMES))
+        return f"unknown family {ctx.get('tag')!r}; expected one of " + ", ".join(
+            FAMILY_NAMES
+        )
     if kind == "finite_number":
         return "must be a finite number (no inf or nan)"
     if kind == "value_error":
@@ -413,8 +419,10 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, got {err.get('input')!r}"
     if kind == "string_pattern_mismatch":
-        return (f"{err.get('input')!r} is not a valid name (letters, digits, _ and -, "
-                "starting with a letter or _)")
+        return (
+            f"{err.get('input')!r} is not a valid name (letters, digits, _ and -, "
+            "starting with a letter or _)"
+        )
     if kind == "too_short" and isinstance(err.get("input"), list):
         return "at least one [[factor]] is needed"
     return err["msg"][0].lower() + err["msg"][1:]
@@ -445,8 +453,10 @@ def parse_prior(
         If anything is missing, unknown, out of range or inconsistent.
     """
     if not isinstance(data, dict):
-        raise EffcastError(f"{source}: a prior must be a table of keys, got "
-                           f"{type(data).__name__}", source=source)
+        raise EffcastError(
+            f"{source}: a prior must be a table of keys, got {type(data).__name__}",
+            source=source,
+        )
     try:
         return Prior.model_validate(data)
     except _FieldError as exc:  # pragma: no cover - pydantic wraps these
@@ -467,7 +477,10 @@ def parse_prior(
         more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         raise EffcastError(
             f"{where}: {message}{more}",
-            source=source, factor=factor, field=field, line=line,
+            source=source,
+            factor=factor,
+            field=field,
+            line=line,
         ) from None
 
 
@@ -480,11 +493,13 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     except FileNotFoundError:
         raise EffcastError(f"{source}: no such file", source=source) from None
     except IsADirectoryError:
-        raise EffcastError(f"{source}: is a directory, not a prior file",
-                           source=source) from None
+        raise EffcastError(
+            f"{source}: is a directory, not a prior file", source=source
+        ) from None
     except OSError as exc:
-        raise EffcastError(f"{source}: cannot read it ({exc.strerror})",
-                           source=source) from None
+        raise EffcastError(
+            f"{source}: cannot read it ({exc.strerror})", source=source
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -497,8 +512,9 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
         line = int(m.group(1)) if m else None
         core = msg[: m.start()].strip() if m else msg
         where = f"{source}, line {line}, column {m.group(2)}" if m else source
-        raise EffcastError(f"{where}: malformed TOML: {core}", source=source,
-                           line=line) from None
+        raise EffcastError(
+            f"{where}: malformed TOML: {core}", source=source, line=line
+        ) from None
     return data, text
 
 

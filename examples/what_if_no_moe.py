@@ -27,10 +27,12 @@ def main(n: int = 200_000, seed: int = 1) -> dict[str, float]:
     for label, prior in (("as published", data), ("without MoE", without)):
         res = effcast.Model.from_dict(prior, source=label).sample(n, seed=seed)
         rows[label] = float(res.quantile("hardware", 0.5))
-        print(f"{label:>13}: hardware reduction median {rows[label]:6.0f}x, "
-              f"P(>1000x) {res.prob_exceeds('hardware', 1000):.0%}, "
-              f"{res.summary()['hardware']['oom_per_year']['quantiles']['0.5']:.2f}"
-              " OOM/yr")
+        print(
+            f"{label:>13}: hardware reduction median {rows[label]:6.0f}x, "
+            f"P(>1000x) {res.prob_exceeds('hardware', 1000):.0%}, "
+            f"{res.summary()['hardware']['oom_per_year']['quantiles']['0.5']:.2f}"
+            " OOM/yr"
+        )
     return rows
 
 

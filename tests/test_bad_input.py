@@ -42,7 +42,7 @@ def edit(old: str, new: str, *, factor: str | None = None, text: str = GOOD) -> 
     a, b = _span(text, NAMES.index(factor)) if factor else (0, len(text))
     assert text[a:b].count(old) == 1, f"{old!r} is not unique in the block"
     i = text.index(old, a, b)
-    out = text[:i] + new + text[i + len(old):]
+    out = text[:i] + new + text[i + len(old) :]
     assert out != text
     return out
 
@@ -70,8 +70,9 @@ def header_line(text: str, index: int) -> int:
     return text[: _span(text, index)[0]].count("\n") + 1
 
 
-def key_line(text: str, key: str, *, index: int | None = None,
-             section: str | None = None) -> int | None:
+def key_line(
+    text: str, key: str, *, index: int | None = None, section: str | None = None
+) -> int | None:
     """1-based line of ``key = ...`` in a factor, a ``[section]`` or the top level."""
     lines = text.splitlines()
     if index is not None:
@@ -117,98 +118,165 @@ class Bad:
     def line(self) -> int | None:
         key = self.field.split(".")[-1]
         if self.factor is not None:
-            return (key_line(self.text, key, index=self.factor)
-                    or header_line(self.text, self.factor))
+            return key_line(self.text, key, index=self.factor) or header_line(
+                self.text, self.factor
+            )
         return key_line(self.text, key, section=self.section)
 
 
-MOE, CHIN, HW = NAMES.index("moe"), NAMES.index("chinchilla"), NAMES.index(
-    "hardware_efficiency")
+MOE, CHIN, HW = (
+    NAMES.index("moe"),
+    NAMES.index("chinchilla"),
+    NAMES.index("hardware_efficiency"),
+)
 NO_FACTORS = GOOD[: GOOD.index("[[factor]]")]
 NO_DEFAULT_FLOOR = edit("[defaults]\nfloor = 1.0\n", "")
 
 BAD_PRIORS = {
     # unknown and missing keys
-    "top-level unknown key": Bad(edit("title = ", 'colour = "red"\ntitle = '),
-                                 "colour", ("unknown key",)),
-    "unknown key in [period]": Bad(edit("end = 2024.1", "end = 2024.1\nmid = 2022.0"),
-                                   "period.mid", ("unknown key",), section="period"),
-    "unknown key in a factor": Bad(put("moe", "medain", "3.0"), "medain",
-                                   ("unknown key",), MOE),
+    "top-level unknown key": Bad(
+        edit("title = ", 'colour = "red"\ntitle = '), "colour", ("unknown key",)
+    ),
+    "unknown key in [period]": Bad(
+        edit("end = 2024.1", "end = 2024.1\nmid = 2022.0"),
+        "period.mid",
+        ("unknown key",),
+        section="period",
+    ),
+    "unknown key in a factor": Bad(
+        put("moe", "medain", "3.0"), "medain", ("unknown key",), MOE
+    ),
     "missing reduces": Bad(drop("moe", "reduces"), "reduces", ("missing",), MOE),
-    "missing dist": Bad(drop("moe", "dist"), "dist",
-                        ("missing", "lognormal", "truncnormal"), MOE),
-    "unknown dist": Bad(put("moe", "dist", '"gamma"'), "dist",
-                        ("unknown family", "gamma", "lognormal"), MOE),
-    "mu without sigma": Bad(edit("ci = [1.25, 5.0]\nlevel = 0.90\nmedian = 2.5",
-                                 "mu = 0.9", factor="moe"),
-                            "sigma", ("missing", "sigma"), MOE),
+    "missing dist": Bad(
+        drop("moe", "dist"), "dist", ("missing", "lognormal", "truncnormal"), MOE
+    ),
+    "unknown dist": Bad(
+        put("moe", "dist", '"gamma"'),
+        "dist",
+        ("unknown family", "gamma", "lognormal"),
+        MOE,
+    ),
+    "mu without sigma": Bad(
+        edit("ci = [1.25, 5.0]\nlevel = 0.90\nmedian = 2.5", "mu = 0.9", factor="moe"),
+        "sigma",
+        ("missing", "sigma"),
+        MOE,
+    ),
     "ci and mu": Bad(put("moe", "mu", "0.9"), "mu", ("not both",), MOE),
-    "ci without level or default level": Bad(drop("moe", "level"), "level",
-                                             ("missing", "level", "[defaults]"), MOE),
+    "ci without level or default level": Bad(
+        drop("moe", "level"), "level", ("missing", "level", "[defaults]"), MOE
+    ),
     # non-finite numbers
     "inf in ci": Bad(put("moe", "ci", "[1.25, inf]"), "ci", ("finite",), MOE),
     "nan median": Bad(put("moe", "median", "nan"), "median", ("finite",), MOE),
     "nan level": Bad(put("moe", "level", "nan"), "level", ("finite",), MOE),
-    "inf period end": Bad(edit("end = 2024.1", "end = inf"), "period.end",
-                          ("finite",), section="period"),
-    "nan period start": Bad(edit("start = 2020.0", "start = nan"), "period.start",
-                            ("finite",), section="period"),
-    "-inf default floor": Bad(edit("floor = 1.0", "floor = -inf"), "defaults.floor",
-                              ("finite",), section="defaults"),
-    "inf factor floor": Bad(put("chinchilla", "floor", "inf"), "floor", ("finite",),
-                            CHIN),
+    "inf period end": Bad(
+        edit("end = 2024.1", "end = inf"), "period.end", ("finite",), section="period"
+    ),
+    "nan period start": Bad(
+        edit("start = 2020.0", "start = nan"),
+        "period.start",
+        ("finite",),
+        section="period",
+    ),
+    "-inf default floor": Bad(
+        edit("floor = 1.0", "floor = -inf"),
+        "defaults.floor",
+        ("finite",),
+        section="defaults",
+    ),
+    "inf factor floor": Bad(
+        put("chinchilla", "floor", "inf"), "floor", ("finite",), CHIN
+    ),
     # intervals, levels, bounds, medians
     "decreasing ci": Bad(put("moe", "ci", "[5.0, 1.25]"), "ci", ("increase",), MOE),
     "flat ci": Bad(put("moe", "ci", "[2.0, 2.0]"), "ci", ("increase",), MOE),
     "level 1": Bad(put("moe", "level", "1.0"), "level", ("between 0 and 1",), MOE),
     "level 0": Bad(put("moe", "level", "0.0"), "level", ("between 0 and 1",), MOE),
-    "level -0.5": Bad(put("moe", "level", "-0.5"), "level", ("between 0 and 1",),
-                      MOE),
-    "level 90 (a percentage)": Bad(put("moe", "level", "90.0"), "level",
-                                   ("between 0 and 1", "90"), MOE),
-    "default level 1.5": Bad(edit("floor = 1.0\n", "floor = 1.0\nlevel = 1.5\n"),
-                             "defaults.level", ("between 0 and 1",),
-                             section="defaults"),
-    "lower == upper": Bad(put("hardware_efficiency", "lower", "4.7"), "upper",
-                          ("lower (4.7)", "upper (4.7)"), HW),
-    "lower > upper": Bad(put("hardware_efficiency", "lower", "5.0"), "upper",
-                         ("smaller",), HW),
-    "lognormal lower 0": Bad(put("moe", "lower", "0.0"), "lower",
-                             ("lognormal", "positive"), MOE),
-    "lognormal upper < 0": Bad(put("moe", "upper", "-1.0"), "upper",
-                               ("lognormal", "positive"), MOE),
-    "lognormal ci from 0": Bad(put("moe", "ci", "[0.0, 5.0]"), "ci",
-                               ("lognormal", "positive"), MOE),
-    "median above ci": Bad(put("moe", "median", "7.0"), "median",
-                           ("outside", "[1.25, 5]"), MOE),
+    "level -0.5": Bad(put("moe", "level", "-0.5"), "level", ("between 0 and 1",), MOE),
+    "level 90 (a percentage)": Bad(
+        put("moe", "level", "90.0"), "level", ("between 0 and 1", "90"), MOE
+    ),
+    "default level 1.5": Bad(
+        edit("floor = 1.0\n", "floor = 1.0\nlevel = 1.5\n"),
+        "defaults.level",
+        ("between 0 and 1",),
+        section="defaults",
+    ),
+    "lower == upper": Bad(
+        put("hardware_efficiency", "lower", "4.7"),
+        "upper",
+        ("lower (4.7)", "upper (4.7)"),
+        HW,
+    ),
+    "lower > upper": Bad(
+        put("hardware_efficiency", "lower", "5.0"), "upper", ("smaller",), HW
+    ),
+    "lognormal lower 0": Bad(
+        put("moe", "lower", "0.0"), "lower", ("lognormal", "positive"), MOE
+    ),
+    "lognormal upper < 0": Bad(
+        put("moe", "upper", "-1.0"), "upper", ("lognormal", "positive"), MOE
+    ),
+    "lognormal ci from 0": Bad(
+        put("moe", "ci", "[0.0, 5.0]"), "ci", ("lognormal", "positive"), MOE
+    ),
+    "median above ci": Bad(
+        put("moe", "median", "7.0"), "median", ("outside", "[1.25, 5]"), MOE
+    ),
     "median below ci": Bad(put("moe", "median", "1.0"), "median", ("outside",), MOE),
-    "median at the ci's end": Bad(put("moe", "median", "5.0"), "median",
-                                  ("outside",), MOE),
+    "median at the ci's end": Bad(
+        put("moe", "median", "5.0"), "median", ("outside",), MOE
+    ),
     "truncnormal, no lower bound and no floor": Bad(
-        drop("chinchilla", "lower", text=NO_DEFAULT_FLOOR), "lower",
-        ("below zero", "lower = 0"), CHIN),
-    "truncnormal, floor switched off": Bad(put("chinchilla", "floor", "false",
-                                               text=drop("chinchilla", "lower")),
-                                           "lower", ("below zero",), CHIN),
+        drop("chinchilla", "lower", text=NO_DEFAULT_FLOOR),
+        "lower",
+        ("below zero", "lower = 0"),
+        CHIN,
+    ),
+    "truncnormal, floor switched off": Bad(
+        put("chinchilla", "floor", "false", text=drop("chinchilla", "lower")),
+        "lower",
+        ("below zero",),
+        CHIN,
+    ),
     "truncnormal, negative lower and no floor": Bad(
-        put("chinchilla", "lower", "-1.0", text=NO_DEFAULT_FLOOR), "lower",
-        ("below zero",), CHIN),
+        put("chinchilla", "lower", "-1.0", text=NO_DEFAULT_FLOOR),
+        "lower",
+        ("below zero",),
+        CHIN,
+    ),
     # names, factors, period
-    "duplicate name": Bad(put("unpublished", "name", '"moe"'), "name",
-                          ("duplicate", "#2"), NAMES.index("unpublished")),
+    "duplicate name": Bad(
+        put("unpublished", "name", '"moe"'),
+        "name",
+        ("duplicate", "#2"),
+        NAMES.index("unpublished"),
+    ),
     "no factors": Bad(NO_FACTORS, "factor", ("at least one [[factor]]",)),
-    "empty factor list": Bad(edit("[period]", "factor = []\n\n[period]",
-                                  text=NO_FACTORS),
-                             "factor", ("at least one [[factor]]",)),
-    "period end before start": Bad(edit("end = 2024.1", "end = 2019.0"),
-                                   "period.end", ("after start",), section="period"),
-    "period of zero length": Bad(edit("end = 2024.1", "end = 2020.0"), "period.end",
-                                 ("after start",), section="period"),
+    "empty factor list": Bad(
+        edit("[period]", "factor = []\n\n[period]", text=NO_FACTORS),
+        "factor",
+        ("at least one [[factor]]",),
+    ),
+    "period end before start": Bad(
+        edit("end = 2024.1", "end = 2019.0"),
+        "period.end",
+        ("after start",),
+        section="period",
+    ),
+    "period of zero length": Bad(
+        edit("end = 2024.1", "end = 2020.0"),
+        "period.end",
+        ("after start",),
+        section="period",
+    ),
     "period dates reversed": Bad(
-        edit("start = 2020.0\nend = 2024.1",
-             "start = 2020-01-01\nend = 2019-12-31"),
-        "period.end", ("after start",), section="period"),
+        edit("start = 2020.0\nend = 2024.1", "start = 2020-01-01\nend = 2019-12-31"),
+        "period.end",
+        ("after start",),
+        section="period",
+    ),
 }
 
 
@@ -307,8 +375,11 @@ def test_bad_prior_cli(workdir, case):
 
 def test_level_from_defaults_is_enough(workdir):
     """The control for "ci without level": a [defaults] level makes it valid."""
-    text = edit("floor = 1.0\n", "floor = 1.0\nlevel = 0.9\n",
-                text=BAD_PRIORS["ci without level or default level"].text)
+    text = edit(
+        "floor = 1.0\n",
+        "floor = 1.0\nlevel = 0.9\n",
+        text=BAD_PRIORS["ci without level or default level"].text,
+    )
     assert "moe" in effcast.load(write(workdir, text)).factor_names
 
 
@@ -335,10 +406,10 @@ MALFORMED = {
 MALFORMED_LINE = {  # the line the error is on, found in the text written
     "bare word": key_line(MALFORMED["bare word"], "reduces", index=MOE),
     # tomllib reports the second ``level``, the one that cannot be set
-    "key given twice": key_line(MALFORMED["key given twice"], "level",
-                                index=MOE) + 1,
-    "number with two points": key_line(MALFORMED["number with two points"],
-                                       "median", index=MOE),
+    "key given twice": key_line(MALFORMED["key given twice"], "level", index=MOE) + 1,
+    "number with two points": key_line(
+        MALFORMED["number with two points"], "median", index=MOE
+    ),
 }
 
 
@@ -416,18 +487,21 @@ def test_bad_file(workdir, monkeypatch, name):
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("option, value, words", [
-    ("-n", "0", ("must be at least 1", "got 0")),
-    ("-n", "-5", ("'-5'", "whole number")),
-    ("-n", "abc", ("'abc'", "whole number")),
-    ("-n", "1.5", ("'1.5'", "whole number")),
-    ("-n", "1e-3", ("'1e-3'", "whole number")),
-    ("-n", "1e400", ("'1e400'", "too large")),
-    ("--seed", "-1", ("non-negative", "-1")),
-    ("--seed", "x", ("'x'", "non-negative integer")),
-    ("--seed", "1.5", ("'1.5'", "non-negative integer")),
-    ("--threads", "0", ("0",)),
-])
+@pytest.mark.parametrize(
+    "option, value, words",
+    [
+        ("-n", "0", ("must be at least 1", "got 0")),
+        ("-n", "-5", ("'-5'", "whole number")),
+        ("-n", "abc", ("'abc'", "whole number")),
+        ("-n", "1.5", ("'1.5'", "whole number")),
+        ("-n", "1e-3", ("'1e-3'", "whole number")),
+        ("-n", "1e400", ("'1e400'", "too large")),
+        ("--seed", "-1", ("non-negative", "-1")),
+        ("--seed", "x", ("'x'", "non-negative integer")),
+        ("--seed", "1.5", ("'1.5'", "non-negative integer")),
+        ("--threads", "0", ("0",)),
+    ],
+)
 def test_bad_option_cli(workdir, option, value, words):
     args = ["sample", str(GOOD_PATH), *ARGS]
     if option in args:
@@ -435,8 +509,11 @@ def test_bad_option_cli(workdir, option, value, words):
     else:
         args += [option, value]
     stderr = cli_fails(workdir, args)
-    names = {"-n": "'-n' / '--samples'", "--seed": "'--seed'",
-             "--threads": "'--threads'"}
+    names = {
+        "-n": "'-n' / '--samples'",
+        "--seed": "'--seed'",
+        "--threads": "'--threads'",
+    }
     assert f"Error: Invalid value for {names[option]}: " in stderr
     for word in words:
         assert word in stderr.splitlines()[-1]
@@ -447,18 +524,21 @@ def model():
     return effcast.load(GOOD_PATH)
 
 
-@pytest.mark.parametrize("n, kwargs, field, words", [
-    (0, {}, "samples", ("at least 1", "got 0")),
-    (-5, {}, "samples", ("at least 1", "-5")),
-    (1.5, {}, "samples", ("integer", "1.5")),
-    ("1000", {}, "samples", ("integer", "'1000'")),
-    (True, {}, "samples", ("integer", "True")),
-    (10, {"seed": -1}, "seed", ("non-negative", "-1")),
-    (10, {"seed": "abc"}, "seed", ("integer", "str")),
-    (10, {"seed": 1.5}, "seed", ("integer", "float")),
-    (10, {"seed": True}, "seed", ("non-negative integer", "True")),
-    (10, {"threads": 0}, "threads", ("at least 1", "0")),
-])
+@pytest.mark.parametrize(
+    "n, kwargs, field, words",
+    [
+        (0, {}, "samples", ("at least 1", "got 0")),
+        (-5, {}, "samples", ("at least 1", "-5")),
+        (1.5, {}, "samples", ("integer", "1.5")),
+        ("1000", {}, "samples", ("integer", "'1000'")),
+        (True, {}, "samples", ("integer", "True")),
+        (10, {"seed": -1}, "seed", ("non-negative", "-1")),
+        (10, {"seed": "abc"}, "seed", ("integer", "str")),
+        (10, {"seed": 1.5}, "seed", ("integer", "float")),
+        (10, {"seed": True}, "seed", ("non-negative integer", "True")),
+        (10, {"threads": 0}, "threads", ("at least 1", "0")),
+    ],
+)
 def test_bad_sample_call(model, n, kwargs, field, words):
     with pytest.raises(effcast.EffcastError) as info:
         model.sample(n, **kwargs)

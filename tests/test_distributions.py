@@ -46,9 +46,12 @@ CASES = {
     ),
     "truncnormal from a ci, two-sided": (
         dict(dist="truncnormal", ci=[1.7, 3.3], level=0.8, lower=0.0, upper=4.7),
-        stats.truncnorm(-2.5 / (0.8 / stats.norm.ppf(0.9)),
-                        2.2 / (0.8 / stats.norm.ppf(0.9)),
-                        loc=2.5, scale=0.8 / stats.norm.ppf(0.9)),
+        stats.truncnorm(
+            -2.5 / (0.8 / stats.norm.ppf(0.9)),
+            2.2 / (0.8 / stats.norm.ppf(0.9)),
+            loc=2.5,
+            scale=0.8 / stats.norm.ppf(0.9),
+        ),
     ),
     "truncnormal thin slice (inverse-cdf path)": (
         dict(dist="truncnormal", mean=0.0, sd=1.0, lower=2.5, upper=4.0),
@@ -68,15 +71,15 @@ def test_sampled_quantiles_match_scipy(case):
     x = sampled(model)
     if ref is None:
         tn = stats.truncnorm(4.0, np.inf)
-        ppf, pdf = (lambda p: math.exp(tn.ppf(p))), (
-            lambda v: tn.pdf(math.log(v)) / v)
+        ppf, pdf = (lambda p: math.exp(tn.ppf(p))), (lambda v: tn.pdf(math.log(v)) / v)
     else:
         ppf, pdf = ref.ppf, ref.pdf
     ok, rows = quantiles_agree(x, ppf, pdf, PS)
     assert ok, rows
     # effcast's own reference quantile function agrees with scipy's.
-    np.testing.assert_allclose(model.marginals[0].ppf(np.array(PS)),
-                               [ppf(p) for p in PS], rtol=1e-9)
+    np.testing.assert_allclose(
+        model.marginals[0].ppf(np.array(PS)), [ppf(p) for p in PS], rtol=1e-9
+    )
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "truncnormal" in c])
@@ -121,15 +124,16 @@ def test_three_stated_quantiles_hold(dist, ci, level, median):
     # The stated quantiles are those of the distribution before truncation
     # (a no-op for the lognormals here). Exactly, in the reference functions:
     untruncated = dataclasses.replace(m, lower=-math.inf, upper=math.inf)
-    np.testing.assert_allclose(untruncated.ppf(np.array(ps), floored=False),
-                               [ci[0], median, ci[1]], rtol=1e-10)
+    np.testing.assert_allclose(
+        untruncated.ppf(np.array(ps), floored=False), [ci[0], median, ci[1]], rtol=1e-10
+    )
     # ... and in what is sampled, against the truncated reference.
-    ok, rows = quantiles_agree(sampled(model), lambda p: m.ppf(p, floored=False),
-                               m.pdf, ps)
+    ok, rows = quantiles_agree(
+        sampled(model), lambda p: m.ppf(p, floored=False), m.pdf, ps
+    )
     assert ok, rows
     if dist == "lognormal":
-        ok, rows = quantiles_agree(sampled(model), untruncated.ppf,
-                                   untruncated.pdf, ps)
+        ok, rows = quantiles_agree(sampled(model), untruncated.ppf, untruncated.pdf, ps)
         assert ok, rows
 
 
@@ -152,8 +156,7 @@ def test_split_reduces_to_plain_lognormal_at_the_centre():
     ci, level = [1.25, 6.0], 0.8
     centre = math.sqrt(ci[0] * ci[1])
     plain = one_factor(dist="lognormal", ci=ci, level=level).marginals[0]
-    split = one_factor(dist="lognormal", ci=ci, level=level,
-                       median=centre).marginals[0]
+    split = one_factor(dist="lognormal", ci=ci, level=level, median=centre).marginals[0]
     assert split.s_lo == pytest.approx(split.s_hi, rel=1e-12)
     assert split.s_lo == pytest.approx(plain.s_lo, rel=1e-12)
     assert split.loc == pytest.approx(plain.loc, rel=1e-12)
@@ -176,13 +179,24 @@ def test_floor_puts_the_lower_mass_at_the_floor():
 
 
 def test_default_floor_and_its_override():
-    base = {"name": "a", "reduces": "compute", "dist": "lognormal",
-            "mu": 0.0, "sigma": 1.0}
-    model = effcast.Model.from_dict({
-        "period": PERIOD, "defaults": {"floor": 1.0},
-        "factor": [base, {**base, "name": "b", "floor": False},
-                   {**base, "name": "c", "floor": 0.5}],
-    })
+    base = {
+        "name": "a",
+        "reduces": "compute",
+        "dist": "lognormal",
+        "mu": 0.0,
+        "sigma": 1.0,
+    }
+    model = effcast.Model.from_dict(
+        {
+            "period": PERIOD,
+            "defaults": {"floor": 1.0},
+            "factor": [
+                base,
+                {**base, "name": "b", "floor": False},
+                {**base, "name": "c", "floor": 0.5},
+            ],
+        }
+    )
     res = model.sample(20_000, seed=2)
     assert res.factor("a").min() == 1.0
     assert res.factor("b").min() < 0.5
@@ -193,14 +207,20 @@ def test_default_floor_and_its_override():
 def test_product_of_independent_lognormals_matches_closed_form():
     mus, sigmas = [0.9, 0.2, -0.3], [0.5, 0.8, 0.3]
     factors = [
-        {"name": f"f{i}", "reduces": "compute", "dist": "lognormal",
-         "mu": mu, "sigma": s}
+        {
+            "name": f"f{i}",
+            "reduces": "compute",
+            "dist": "lognormal",
+            "mu": mu,
+            "sigma": s,
+        }
         for i, (mu, s) in enumerate(zip(mus, sigmas, strict=True))
     ]
     model = effcast.Model.from_dict({"period": PERIOD, "factor": factors})
     res = model.sample(N, seed=4)
-    exact = stats.lognorm(s=math.sqrt(sum(s * s for s in sigmas)),
-                          scale=math.exp(sum(mus)))
+    exact = stats.lognorm(
+        s=math.sqrt(sum(s * s for s in sigmas)), scale=math.exp(sum(mus))
+    )
     ok, rows = quantiles_agree(res.compute, exact.ppf, exact.pdf, PS)
     assert ok, rows
     assert np.array_equal(res.compute, res.hardware)  # all reduce compute

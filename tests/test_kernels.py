@@ -16,10 +16,13 @@ from effcast._distributions import (
 
 
 def test_ndtri_matches_scipy_across_the_range():
-    p = np.concatenate([
-        np.logspace(-300, -1, 400), np.linspace(0.01, 0.99, 999),
-        1 - np.logspace(-16, -1, 200),
-    ])
+    p = np.concatenate(
+        [
+            np.logspace(-300, -1, 400),
+            np.linspace(0.01, 0.99, 999),
+            1 - np.logspace(-16, -1, 200),
+        ]
+    )
     got = np.array([K.ndtri(x) for x in p])
     want = special.ndtri(p)
     np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
@@ -42,8 +45,11 @@ def _row(loc, s_lo, s_hi, z_lo, z_hi, floor, method, log=True, compute=True):
         pa, pb = special.ndtr(-z_lo), special.ndtr(-z_hi)
     else:
         pa, pb = special.ndtr(z_lo), special.ndtr(z_hi)
-    return [loc, s_lo, s_hi, z_lo, z_hi, floor, pa, pb], [int(log), method,
-                                                          int(compute)]
+    return [loc, s_lo, s_hi, z_lo, z_hi, floor, pa, pb], [
+        int(log),
+        method,
+        int(compute),
+    ]
 
 
 def _kernel_inputs():
@@ -115,7 +121,8 @@ def test_truncated_standard_normal_against_scipy_truncnorm(z_lo, z_hi, method):
     g2 = np.random.Generator(np.random.PCG64(5))
     for _ in range(50):
         assert jitted(g1, method, z_lo, z_hi, pa, pb) == pytest.approx(
-            draw(g2, method, z_lo, z_hi, pa, pb), rel=1e-13)
+            draw(g2, method, z_lo, z_hi, pa, pb), rel=1e-13
+        )
 
     x = np.array([jitted(gen, method, z_lo, z_hi, pa, pb) for _ in range(20_000)])
     assert x.min() >= z_lo and x.max() <= z_hi

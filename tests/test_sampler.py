@@ -53,8 +53,14 @@ def _digest(env_threads: str) -> str:
     env = {**os.environ, "NUMBA_NUM_THREADS": env_threads}
     from conftest import ROOT
 
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip()
 
 
@@ -95,10 +101,12 @@ def test_totals_are_products_in_order(model):
     stack = np.array([res.factor(n) for n in model.factor_names])
     np.testing.assert_allclose(res.hardware, np.prod(stack, axis=0), rtol=1e-13)
     compute_rows = [i for i, m in enumerate(model.marginals) if m.reduces == "compute"]
-    np.testing.assert_allclose(res.compute, np.prod(stack[compute_rows], axis=0),
-                               rtol=1e-13)
-    np.testing.assert_allclose(res.hardware / res.compute,
-                               res.factor("hardware_efficiency"), rtol=1e-13)
+    np.testing.assert_allclose(
+        res.compute, np.prod(stack[compute_rows], axis=0), rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        res.hardware / res.compute, res.factor("hardware_efficiency"), rtol=1e-13
+    )
 
 
 def test_groups_are_products_of_their_members(model):
@@ -108,8 +116,12 @@ def test_groups_are_products_of_their_members(model):
         "data": ("data_quality",),
         "hardware": ("hardware_efficiency",),
     }
-    alg = res.factor("transformer_pp") * res.factor("moe") * \
-        res.factor("unpublished") * res.factor("chinchilla")
+    alg = (
+        res.factor("transformer_pp")
+        * res.factor("moe")
+        * res.factor("unpublished")
+        * res.factor("chinchilla")
+    )
     np.testing.assert_allclose(res.group("algorithmic"), alg, rtol=1e-13)
     product = np.prod([res.group(g) for g in model.groups], axis=0)
     np.testing.assert_allclose(product, res.hardware, rtol=1e-13)
@@ -118,10 +130,12 @@ def test_groups_are_products_of_their_members(model):
 def test_factor_order_follows_the_file():
     base = {"reduces": "compute", "dist": "lognormal", "mu": 0.0, "sigma": 1.0}
     order = ["zeta", "alpha", "mid"]
-    model = effcast.Model.from_dict({
-        "period": {"start": 2020, "end": 2021},
-        "factor": [{**base, "name": n} for n in order],
-    })
+    model = effcast.Model.from_dict(
+        {
+            "period": {"start": 2020, "end": 2021},
+            "factor": [{**base, "name": n} for n in order],
+        }
+    )
     assert list(model.factor_names) == order
     res = model.sample(10, seed=1)
     assert list(res.summary()["factors"]) == order
@@ -152,12 +166,16 @@ def test_results_statistics(model):
     q = res.quantile("hardware", [0.1, 0.5, 0.9])
     np.testing.assert_allclose(q, np.quantile(res.hardware, [0.1, 0.5, 0.9]))
     assert res.prob_exceeds("hardware", 1000) == np.mean(res.hardware > 1000)
-    np.testing.assert_allclose(res.oom_per_year("compute"),
-                               np.log10(res.compute) / model.years)
-    np.testing.assert_allclose(res.annual_multiplier("compute") ** model.years,
-                               res.compute, rtol=1e-12)
-    np.testing.assert_allclose(res.prob_exceeds("compute", [10, 100]),
-                               [np.mean(res.compute > 10), np.mean(res.compute > 100)])
+    np.testing.assert_allclose(
+        res.oom_per_year("compute"), np.log10(res.compute) / model.years
+    )
+    np.testing.assert_allclose(
+        res.annual_multiplier("compute") ** model.years, res.compute, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        res.prob_exceeds("compute", [10, 100]),
+        [np.mean(res.compute > 10), np.mean(res.compute > 100)],
+    )
     assert res.quantile(res.factor("moe"), 0.5) == np.median(res.factor("moe"))
     with pytest.raises(effcast.EffcastError):
         res.quantile("nonsense", 0.5)
@@ -171,8 +189,16 @@ def test_summary_document_shape(model):
     doc = model.sample(20_000, seed=1).summary()
     json.dumps(doc)  # plain, serialisable
     keys = {"0.05", "0.1", "0.25", "0.5", "0.75", "0.9", "0.95"}
-    assert {"prior", "samples", "seed", "years", "hardware", "compute", "factors",
-            "groups"} <= set(doc)
+    assert {
+        "prior",
+        "samples",
+        "seed",
+        "years",
+        "hardware",
+        "compute",
+        "factors",
+        "groups",
+    } <= set(doc)
     for total in ("hardware", "compute"):
         t = doc[total]
         assert set(t["quantiles"]) == keys
@@ -183,7 +209,8 @@ def test_summary_document_shape(model):
         q = t["quantiles"]
         assert [q[k] for k in sorted(q, key=float)] == sorted(q.values())
         assert t["oom_per_year"]["quantiles"]["0.5"] == pytest.approx(
-            np.log10(q["0.5"]) / doc["years"])
+            np.log10(q["0.5"]) / doc["years"]
+        )
     assert set(doc["factors"]) == set(model.factor_names)
     assert set(doc["groups"]) == {"algorithmic", "data", "hardware"}
     assert set(doc["factors"]["moe"]["quantiles"]) == keys

@@ -49,8 +49,14 @@ def test_annualised_rates(res):
 
 
 def test_medians_of_the_table(res):
-    table = {"transformer_pp": 2.5, "moe": 2.5, "unpublished": 3.5,
-             "chinchilla": 3.0, "data_quality": 2.2, "hardware_efficiency": 2.5}
+    table = {
+        "transformer_pp": 2.5,
+        "moe": 2.5,
+        "unpublished": 3.5,
+        "chinchilla": 3.0,
+        "data_quality": 2.2,
+        "hardware_efficiency": 2.5,
+    }
     for name, median in table.items():
         assert within(np.median(res.factor(name)), median, 0.01), name
 

@@ -10,14 +10,36 @@ import pytest
 from conftest import ROOT
 
 # Lowest layer first; a module may import only from layers at or below its own.
-LAYERS = ["_version", "_errors", "_schema", "_distributions", "_kernels", "_results",
-          "_sampler", "_report", "_cli", "__main__"]
+LAYERS = [
+    "_version",
+    "_errors",
+    "_schema",
+    "_distributions",
+    "_kernels",
+    "_results",
+    "_sampler",
+    "_report",
+    "_cli",
+    "__main__",
+]
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff not installed")
 def test_ruff_check():
-    out = subprocess.run(["ruff", "check", "effcast", "tests", "benchmarks",
-                          "examples"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(
+        ["ruff", "check", "effcast", "tests", "benchmarks", "examples"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff not installed")
+def test_ruff_format():
+    out = subprocess.run(
+        ["ruff", "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 

@@ -20,8 +20,9 @@ import numpy as np
 
 from ._distributions import Marginal, marginal_from_spec
 from ._errors import EffcastError
+from ._loading import load_prior, parse_prior
 from ._results import Results
-from ._schema import Prior, load_prior, parse_prior
+from ._schema import Prior
 
 __all__ = ["BLOCK_SIZE", "Model", "load", "resolve_seed"]
 

@@ -450,13 +450,13 @@ def _unreadable(workdir: Path, monkeypatch) -> tuple[Path, tuple[str, ...]]:
 
 def _unreadable_simulated(workdir: Path, monkeypatch) -> tuple[Path, tuple[str, ...]]:
     """The failure chmod 000 gives, also when running as root: open() refuses."""
-    import effcast._schema as schema
+    import effcast._loading as schema
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
     path = write(workdir, GOOD)
-    # Shadows the builtin inside effcast._schema only; undone after the test.
+    # Shadows the builtin inside effcast._loading only; undone after the test.
     monkeypatch.setattr(schema, "open", refuse, raising=False)
     return path, ("cannot read", "Permission denied")
 

@@ -1,0 +1,244 @@
+"""Reading prior files: TOML in, a validated :class:`Prior` or one clear error out.
+
+Every problem becomes one :class:`~effcast.EffcastError` whose message names
+the file, the factor and the field, and a line number where one can be found.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._errors import EffcastError
+from ._schema import FAMILY_NAMES, Prior, _FieldError
+
+__all__ = ["load_prior", "parse_prior", "read_toml"]
+
+
+# Pydantic names the member of a union that failed (``period.end.float``);
+# these names are not keys of the file and are dropped from locations.
+_UNION_MEMBERS = frozenset({"float", "date", "bool"})
+
+
+def _location(err: dict[str, Any]) -> list[Any]:
+    """The error's location as keys of the file, without union member names."""
+    loc = list(err["loc"])
+    if err["type"] in ("union_tag_not_found", "union_tag_invalid"):
+        return [*loc, "dist"]
+    if err["type"] == "extra_forbidden":
+        return loc
+    return [p for p in loc if p not in _UNION_MEMBERS]
+
+
+_HEADER = re.compile(r"^\s*\[\[\s*factor\s*\]\]\s*(#.*)?$")
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_\-]+)\s*\]\s*(#.*)?$")
+
+
+def _find_line(text: str | None, path: list[Any]) -> int | None:
+    """Best-effort line number of ``path`` (e.g. ``["factor", 2, "ci"]``)."""
+    if not text or not path:
+        return None
+    lines = text.splitlines()
+    section: tuple[str, int] | None = None
+    count = -1
+    want_section: tuple[str, int] | None = None
+    key = None
+    if path[0] == "factor" and len(path) >= 2 and isinstance(path[1], int):
+        want_section = ("factor", path[1])
+        key = path[2] if len(path) > 2 and isinstance(path[2], str) else None
+    elif isinstance(path[0], str) and len(path) >= 2 and isinstance(path[1], str):
+        want_section = (path[0], 0)
+        key = path[1]
+    else:
+        want_section = ("", 0)
+        key = path[0] if isinstance(path[0], str) else None
+    section = ("", 0)
+    header_line = None
+    for number, line in enumerate(lines, start=1):
+        if _HEADER.match(line):
+            count += 1
+            section = ("factor", count)
+        elif m := _TABLE.match(line):
+            section = (m.group(1), 0)
+        else:
+            if section == want_section and key is not None:
+                if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                    return number
+            continue
+        if section == want_section:
+            header_line = number
+    return header_line
+
+
+def _where(
+    source: str, path: list[Any], raw: Any, text: str | None
+) -> tuple[str, str | None, str | None, int | None]:
+    """Turn a location path into (prefix text, factor name, field, line)."""
+    factor = None
+    field = None
+    parts: list[str] = []
+    if path and path[0] == "factor" and len(path) >= 2 and isinstance(path[1], int):
+        index = path[1]
+        name = None
+        try:
+            candidate = raw["factor"][index]["name"]
+            if isinstance(candidate, str):
+                name = candidate
+        except (KeyError, IndexError, TypeError):
+            pass
+        factor = name
+        parts.append(
+            f"factor '{name}' (#{index + 1})" if name else f"factor #{index + 1}"
+        )
+        rest = [p for p in path[2:] if not (isinstance(p, str) and p in FAMILY_NAMES)]
+        if rest:
+            field = str(rest[0])
+            suffix = "".join(f"[{p}]" for p in rest[1:])
+            parts.append(f"field '{field}{suffix}'")
+    elif path:
+        field = ".".join(str(p) for p in path)
+        parts.append(f"field '{field}'")
+    line = _find_line(
+        text, [p for p in path if not (isinstance(p, str) and p in FAMILY_NAMES)]
+    )
+    prefix = source + (f", line {line}" if line else "")
+    return ", ".join([prefix, *parts]), factor, field, line
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        if tuple(err["loc"]) == ("factor",):
+            return "missing: at least one [[factor]] is needed"
+        return "missing"
+    if kind == "extra_forbidden":
+        return "unknown key (see docs/prior-format.md for the keys a prior may use)"
+    if kind == "union_tag_not_found":
+        return "missing: say which family, one of " + ", ".join(FAMILY_NAMES)
+    if kind == "union_tag_invalid":
+        return f"unknown family {ctx.get('tag')!r}; expected one of " + ", ".join(
+            FAMILY_NAMES
+        )
+    if kind == "finite_number":
+        return "must be a finite number (no inf or nan)"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind in ("float_type", "float_parsing"):
+        return f"must be a number, got {err.get('input')!r}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}, got {err.get('input')!r}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{err.get('input')!r} is not a valid name (letters, digits, _ and -, "
+            "starting with a letter or _)"
+        )
+    if kind == "too_short" and isinstance(err.get("input"), list):
+        return "at least one [[factor]] is needed"
+    return err["msg"][0].lower() + err["msg"][1:]
+
+
+def parse_prior(
+    data: dict[str, Any], source: str = "<dict>", text: str | None = None
+) -> Prior:
+    """Validate a prior given as a dictionary (the parsed TOML document).
+
+    Parameters
+    ----------
+    data : dict
+        The prior, shaped like the TOML file (see docs/prior-format.md).
+    source : str
+        The name used in error messages.
+    text : str, optional
+        The TOML text, used to find line numbers for error messages.
+
+    Returns
+    -------
+    Prior
+        The validated prior.
+
+    Raises
+    ------
+    EffcastError
+        If anything is missing, unknown, out of range or inconsistent.
+    """
+    if not isinstance(data, dict):
+        raise EffcastError(
+            f"{source}: a prior must be a table of keys, got {type(data).__name__}",
+            source=source,
+        )
+    try:
+        return Prior.model_validate(data)
+    except _FieldError as exc:  # pragma: no cover - pydantic wraps these
+        raise EffcastError(f"{source}: {exc}", source=source, field=exc.field) from None
+    except ValidationError as exc:
+        errors = exc.errors()
+        err = errors[0]
+        path = _location(err)
+        message = _message(err)
+        original = (err.get("ctx") or {}).get("error")
+        if isinstance(original, _FieldError):
+            if original.factor_index is not None:
+                path = ["factor", original.factor_index]
+            path.append(original.field)
+        where, factor, field, line = _where(source, path, data, text)
+        # A value that fits no member of a union fails once per member.
+        extra = len({tuple(_location(e)) for e in errors}) - 1
+        more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
+        raise EffcastError(
+            f"{where}: {message}{more}",
+            source=source,
+            factor=factor,
+            field=field,
+            line=line,
+        ) from None
+
+
+def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
+    """Read a TOML file, turning every failure into an :class:`EffcastError`."""
+    source = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise EffcastError(f"{source}: no such file", source=source) from None
+    except IsADirectoryError:
+        raise EffcastError(
+            f"{source}: is a directory, not a prior file", source=source
+        ) from None
+    except OSError as exc:
+        raise EffcastError(
+            f"{source}: cannot read it ({exc.strerror})", source=source
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EffcastError(f"{source}: not a UTF-8 text file", source=source) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line = int(m.group(1)) if m else None
+        core = msg[: m.start()].strip() if m else msg
+        where = f"{source}, line {line}, column {m.group(2)}" if m else source
+        raise EffcastError(
+            f"{where}: malformed TOML: {core}", source=source, line=line
+        ) from None
+    return data, text
+
+
+def load_prior(path: str | Path) -> Prior:
+    """Read and validate a prior file.
+
+    Raises
+    ------
+    EffcastError
+        If the file cannot be read, is not valid TOML, or is not a valid prior.
+    """
+    data, text = read_toml(path)
+    return parse_prior(data, source=str(path), text=text)

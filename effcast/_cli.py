@@ -84,8 +84,21 @@ def main() -> None:
     """
 
 
+def set_option(fn):
+    """The ``--set NAME.KEY=VALUE`` option every command that reads a prior takes."""
+    return click.option(
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="NAME.KEY=VALUE",
+        help="Override one key of the prior, e.g. moe.median=3 or period.end=2025 "
+        "(repeatable; validated like the file).",
+    )(fn)
+
+
 @main.command()
 @click.argument("prior", metavar="PRIOR")
+@set_option
 @click.option(
     "-n",
     "--samples",
@@ -113,7 +126,12 @@ def main() -> None:
     help="Worker threads [default: NUMBA_NUM_THREADS, i.e. all cores].",
 )
 def sample(
-    prior: str, samples: int, seed: int | None, as_json: bool, threads: int | None
+    prior: str,
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    as_json: bool,
+    threads: int | None,
 ) -> None:
     """Sample PRIOR and report the reductions in hardware and compute needed.
 
@@ -125,7 +143,7 @@ def sample(
     try:
         from ._sampler import load
 
-        model = load(prior)
+        model = load(prior, overrides=overrides or None)
         res = model.sample(samples, seed=seed, threads=threads)
         doc = res.summary()
     except EffcastError as exc:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._errors import EffcastError
+from ._overrides import Overrides, apply_overrides, normalise_overrides
 from ._schema import FAMILY_NAMES, Prior, _FieldError
 
 __all__ = ["load_prior", "parse_prior", "read_toml"]
@@ -143,7 +144,10 @@ def _message(err: dict[str, Any]) -> str:
 
 
 def parse_prior(
-    data: dict[str, Any], source: str = "<dict>", text: str | None = None
+    data: dict[str, Any],
+    source: str = "<dict>",
+    text: str | None = None,
+    overrides: Overrides = None,
 ) -> Prior:
     """Validate a prior given as a dictionary (the parsed TOML document).
 
@@ -155,6 +159,9 @@ def parse_prior(
         The name used in error messages.
     text : str, optional
         The TOML text, used to find line numbers for error messages.
+    overrides : mapping or iterable of str, optional
+        Changes applied before validation (see :mod:`effcast._overrides`);
+        an error in an overridden value names the override.
 
     Returns
     -------
@@ -171,6 +178,42 @@ def parse_prior(
             f"{source}: a prior must be a table of keys, got {type(data).__name__}",
             source=source,
         )
+    if overrides is not None:
+        try:
+            changes = normalise_overrides(overrides)
+            data = apply_overrides(data, changes)
+        except EffcastError as exc:
+            raise EffcastError(
+                f"{source}: {exc}", source=source, factor=exc.factor, field=exc.field
+            ) from None
+        try:
+            return _validate(data, source, text)
+        except EffcastError as exc:
+            raise _blame_override(exc, changes, source, data) from None
+    return _validate(data, source, text)
+
+
+def _blame_override(
+    exc: EffcastError, changes: list[tuple[str, Any]], source: str, data: dict
+) -> EffcastError:
+    """Name the override behind an error in a value that an override set."""
+    for path, value in changes:
+        parts = path.split(".")
+        if parts[0] == exc.factor or (exc.factor is None and parts[0] in data):
+            if exc.field is not None and exc.field in (parts[-1], ".".join(parts)):
+                message = str(exc)
+                if exc.line is not None:
+                    message = message.replace(f", line {exc.line}", "", 1)
+                return EffcastError(
+                    f"{message} (set by --set {path}={value!r})",
+                    source=source,
+                    factor=exc.factor,
+                    field=exc.field,
+                )
+    return exc
+
+
+def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
     try:
         return Prior.model_validate(data)
     except _FieldError as exc:  # pragma: no cover - pydantic wraps these
@@ -232,8 +275,8 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     return data, text
 
 
-def load_prior(path: str | Path) -> Prior:
-    """Read and validate a prior file.
+def load_prior(path: str | Path, overrides: Overrides = None) -> Prior:
+    """Read and validate a prior file, with optional overrides.
 
     Raises
     ------
@@ -241,4 +284,4 @@ def load_prior(path: str | Path) -> Prior:
         If the file cannot be read, is not valid TOML, or is not a valid prior.
     """
     data, text = read_toml(path)
-    return parse_prior(data, source=str(path), text=text)
+    return parse_prior(data, source=str(path), text=text, overrides=overrides)

@@ -25,9 +25,14 @@ def fmt_multiplier(x: float | None) -> str:
 
 
 def _pct(p: float) -> str:
-    if p == 0 or p == 1 or 0.001 <= p <= 0.999:
-        return f"{100 * p:.1f}%"
-    return f"{100 * p:.2g}%"
+    """A probability as a percentage, saying "<0.1%" rather than rounding to 0."""
+    if p == 0 or p == 1:
+        return f"{100 * p:.0f}%"
+    if p < 0.001:
+        return "<0.1%"
+    if p > 0.999:
+        return ">99.9%"
+    return f"{100 * p:.1f}%"
 
 
 def _oom(x: float | None) -> str:

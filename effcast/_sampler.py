@@ -21,6 +21,7 @@ import numpy as np
 from ._distributions import Marginal, marginal_from_spec
 from ._errors import EffcastError
 from ._loading import load_prior, parse_prior
+from ._overrides import Overrides
 from ._results import Results
 from ._schema import Prior
 
@@ -156,14 +157,55 @@ class Model:
 
     # -- construction ---------------------------------------------------
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>") -> Model:
-        """Validate a prior given as a dictionary shaped like the TOML file."""
-        return cls(parse_prior(dict(data), source=source), source=source)
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        source: str = "<dict>",
+        overrides: Overrides = None,
+    ) -> Model:
+        """Validate a prior given as a dictionary shaped like the TOML file.
+
+        ``overrides`` (``{"moe.median": 3}`` or ``["moe.median=3"]``) are
+        applied before validation; see :meth:`with_overrides`.
+        """
+        prior = parse_prior(dict(data), source=source, overrides=overrides)
+        return cls(prior, source=source)
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> Model:
+    def from_toml(cls, path: str | Path, overrides: Overrides = None) -> Model:
         """Read, validate and build a prior file (the same as :func:`load`)."""
-        return cls(load_prior(path), source=str(path))
+        return cls(load_prior(path, overrides=overrides), source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The validated prior as a dictionary shaped like the TOML file."""
+        return self.prior.model_dump(exclude_none=True)
+
+    def with_overrides(self, overrides: Overrides) -> Model:
+        """A new model with some keys of the prior changed, validated afresh.
+
+        Parameters
+        ----------
+        overrides : mapping or iterable of str
+            Dotted paths and values: ``{"moe.median": 3, "period.end": 2025}``
+            or ``["moe.median=3", "period.end=2025"]``. The first part names a
+            factor or a table of the prior; values given as strings are read
+            as TOML values.
+
+        Raises
+        ------
+        EffcastError
+            If a path names nothing in the prior, or the changed prior is
+            invalid; the message names the override.
+
+        Examples
+        --------
+        >>> import effcast
+        >>> model = effcast.load("priors/gpt3_today.toml")
+        >>> round(model.with_overrides({"moe.median": 3}).marginals[1].median, 6)
+        3.0
+        """
+        prior = parse_prior(self.to_dict(), source=self.source, overrides=overrides)
+        return type(self)(prior, source=self.source)
 
     # -- description ----------------------------------------------------
     @property
@@ -333,13 +375,16 @@ class Model:
             yield totals, (out_factors if factors else None)
 
 
-def load(path: str | Path) -> Model:
+def load(path: str | Path, overrides: Overrides = None) -> Model:
     """Read and validate a prior file, returning a :class:`Model`.
 
     Parameters
     ----------
     path : str or pathlib.Path
         A TOML prior file (see docs/prior-format.md).
+    overrides : mapping or iterable of str, optional
+        Changes to apply before validation, such as ``{"moe.median": 3}`` or
+        ``["period.end=2025"]`` (see :meth:`Model.with_overrides`).
 
     Raises
     ------
@@ -354,4 +399,4 @@ def load(path: str | Path) -> Model:
     >>> model.factor_names[:2]
     ('transformer_pp', 'moe')
     """
-    return Model.from_toml(path)
+    return Model.from_toml(path, overrides=overrides)

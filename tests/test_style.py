@@ -14,6 +14,7 @@ LAYERS = [
     "_version",
     "_errors",
     "_schema",
+    "_overrides",
     "_loading",
     "_distributions",
     "_kernels",

@@ -227,6 +227,8 @@ def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
         if isinstance(original, _FieldError):
             if original.factor_index is not None:
                 path = ["factor", original.factor_index]
+            elif original.at:
+                path = list(original.at)
             path.append(original.field)
         where, factor, field, line = _where(source, path, data, text)
         # A value that fits no member of a union fails once per member.

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import copy
 import tomllib
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,7 +38,13 @@ def _tables() -> tuple[str, ...]:
     out = []
     for name, field in Prior.model_fields.items():
         kind = field.annotation
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
+        # ``Baseline | None`` counts as a table, and so does ``dict[...]``.
+        members = typing.get_args(kind) if isinstance(kind, types.UnionType) else ()
+        if any(isinstance(m, type) and issubclass(m, BaseModel) for m in members):
+            out.append(name)
+        elif typing.get_origin(kind) is dict:
+            out.append(name)
+        elif isinstance(kind, type) and issubclass(kind, BaseModel):
             out.append(name)
     return tuple(out)
 

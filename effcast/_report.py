@@ -85,9 +85,17 @@ def render_summary(doc: dict) -> Group:
     )
 
     parts = [head, Text(""), totals]
+    if doc.get("resources"):
+        parts += [Text(""), render_resources(doc["resources"])]
+    if doc.get("reference_rates"):
+        parts += [Text(""), render_references(doc)]
     if doc.get("factors"):
         factors = Table(
             title="Factors, in sampling order", title_justify="left", show_edge=False
+        )
+        table = doc.get("table")
+        running = (
+            {r["name"]: r["running_median"] for r in table["factors"]} if table else {}
         )
         for col, just in (
             ("factor", "left"),
@@ -96,13 +104,24 @@ def render_summary(doc: dict) -> Group:
             ("80% interval", "right"),
         ):
             factors.add_column(col, justify=just)
+        if running:
+            factors.add_column("running product, median", justify="right")
         for name, f in doc["factors"].items():
-            factors.add_row(
+            cells = [
                 name,
                 f.get("reduces", ""),
                 fmt_multiplier(f["quantiles"]["0.5"]),
                 _band(f["quantiles"], "0.1", "0.9"),
+            ]
+            factors.add_row(
+                *cells, *([fmt_multiplier(running[name])] if running else [])
             )
+        if running:
+            factors.caption = (
+                "The running product multiplies each factor by those above it; its "
+                "median is not the product of the medians."
+            )
+            factors.caption_justify = "left"
         parts += [Text(""), factors]
     if doc.get("groups"):
         groups = Table(
@@ -136,3 +155,118 @@ def d_keys(d: dict) -> list[str]:
 def print_summary(doc: dict, console: Console | None = None) -> None:
     """Print :func:`render_summary` to ``console`` (standard output by default)."""
     (console or Console()).print(render_summary(doc))
+
+
+def fmt_flop(x: float | None) -> str:
+    """``1.8e21 -> '1.80e21'``."""
+    if x is None:
+        return "n/a"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def fmt_hours(h: float | None) -> str:
+    """Hours as minutes, hours or days, whichever reads best."""
+    if h is None:
+        return "n/a"
+    if h < 1:
+        return f"{h * 60:.0f} min" if h * 60 >= 1 else f"{h * 3600:.0f} s"
+    if h < 48:
+        return f"{h:.3g} h"
+    return f"{h / 24:,.1f} days" if h < 24 * 1000 else f"{h / 24:,.0f} days"
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def render_resources(res: dict) -> Table:
+    """The ``resources`` section: FLOP, GPU-hours and wall-clock time today."""
+    base, target = res["baseline"], res.get("target")
+    title = f"What {base.get('name', 'the baseline')} would take today"
+    lines = [f"Baseline: {fmt_flop(base['flop'])} FLOP"]
+    if "gpu" in base:
+        lines[0] += (
+            f" on {_count(base['gpus'])} {base['gpu']} for {base['days']:g} days "
+            f"({base['gpu_hours']:,.0f} GPU-hours, {100 * base['mfu']:.1f}% MFU)"
+        )
+    table = Table(title=title, title_justify="left", show_edge=False)
+    table.add_column("")
+    table.add_column("median", justify="right")
+    table.add_column("80% interval", justify="right")
+    table.add_column("90% interval", justify="right")
+
+    def add(label, qs, fmt):
+        table.add_row(
+            label,
+            fmt(qs["0.5"]),
+            _band(qs, "0.1", "0.9", fmt),
+            _band(qs, "0.05", "0.95", fmt),
+        )
+
+    add("FLOP needed", res["flop_needed"]["quantiles"], fmt_flop)
+    if target is not None and "gpu_hours" in res:
+        unit = target["gpu"]
+        add(
+            f"{unit}-hours",
+            res["gpu_hours"]["quantiles"],
+            lambda v: "n/a" if v is None else f"{v:,.0f}" if v >= 10 else f"{v:.2g}",
+        )
+        add(
+            f"wall clock, {_count(target['gpus'])} {unit}",
+            res["wall_clock_hours"]["quantiles"],
+            fmt_hours,
+        )
+        lines.append(
+            f"1 {unit}-hour = {target['peak_ratio']:.3g} {base['gpu']}-hours "
+            f"(ratio of dense {target['precision']} peaks, "
+            f"{target['peak_tflops']:g} vs {base['peak_tflops']:g} TFLOP/s)"
+        )
+        if target.get("equal_peak_cluster"):
+            lines.append(
+                f"{_count(target['gpus'])} {unit} have the peak of the baseline's "
+                f"{_count(base['gpus'])} {base['gpu']}."
+            )
+    table.caption = "\n".join(lines)
+    table.caption_justify = "left"
+    return table
+
+
+def _effcast_rate(doc: dict, applies_to: str) -> float | None:
+    """effcast's median annual rate for what a reference applies to."""
+    kind, _, name = applies_to.partition(":")
+    if kind in ("hardware", "compute"):
+        return doc[kind]["annual_multiplier"]["quantiles"]["0.5"]
+    entry = doc.get("factors" if kind == "factor" else "groups", {}).get(name)
+    if not entry:
+        return None
+    median = entry["quantiles"]["0.5"]
+    return median ** (1.0 / doc["years"]) if median > 0 else None
+
+
+def render_references(doc: dict) -> Table:
+    """The ``reference_rates`` section beside effcast's own rates."""
+    table = Table(
+        title="Published rates beside effcast's", title_justify="left", show_edge=False
+    )
+    table.add_column("reference", no_wrap=True)
+    table.add_column("for")
+    for col in ("rate", "effcast", "P(faster)"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for name, ref in doc["reference_rates"].items():
+        p = ref["prob_effcast_faster"]
+        table.add_row(
+            name,
+            ref["applies_to"].partition(":")[2] or ref["applies_to"],
+            f"{fmt_multiplier(ref['per_year'])} ({_oom(ref['oom_per_year'])})",
+            fmt_multiplier(_effcast_rate(doc, ref["applies_to"])),
+            "n/a" if p is None else _pct(p),
+        )
+    table.caption = (
+        "rate: per year (OOM per year); effcast: its median rate per year; "
+        "P(faster): the chance that effcast's rate is the higher.\n"
+    ) + "\n".join(
+        f"{name}: {ref['label']}" for name, ref in doc["reference_rates"].items()
+    )
+    table.caption_justify = "left"
+    return table

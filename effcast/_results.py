@@ -13,9 +13,16 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._errors import EffcastError
+from ._resources import (
+    reference_summary,
+    reference_thresholds,
+    resolve_resources,
+    resources_summary,
+)
+from ._schema import Prior
 from ._version import __version__
 
-__all__ = ["PROB_THRESHOLDS", "QUANTILES", "Results"]
+__all__ = ["PROB_THRESHOLDS", "QUANTILES", "Results", "seed_table"]
 
 QUANTILES: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 """The quantiles every summary reports."""
@@ -76,6 +83,7 @@ class Results:
         seed: int,
         source: str,
         title: str = "",
+        prior: Prior | None = None,
     ) -> None:
         self._totals = totals
         self._factors = factors
@@ -86,6 +94,7 @@ class Results:
         self.seed = seed
         self.source = source
         self.title = title
+        self.prior = prior
 
     # -- the samples ----------------------------------------------------
     @property
@@ -207,7 +216,144 @@ class Results:
                     "quantiles": quantile_dict(self.group(group)),
                     "factors": list(members),
                 }
+            doc["table"] = seed_table(
+                self.names,
+                self.group_members,
+                self.reduces,
+                {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
+                {k: float(np.median(v)) for k, v in self.running_products().items()},
+                {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
+                doc["hardware"]["quantiles"]["0.5"],
+                doc["compute"]["quantiles"]["0.5"],
+            )
+        if self.prior is not None:
+            spec = resolve_resources(self.prior)
+            if spec is not None:
+                doc["resources"] = resources_summary(
+                    spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
+                )
+            if self.prior.reference:
+                probs = {
+                    name: (
+                        self.prob_exceeds(self.series(which), threshold)
+                        if self.has_factors or which in TOTALS
+                        else None
+                    )
+                    for name, which, threshold in reference_thresholds(self.prior)
+                }
+                doc["reference_rates"] = reference_summary(self.prior, probs)
         return doc
+
+    def series(self, what: str) -> np.ndarray:
+        """Samples named as in a reference's ``applies_to``.
+
+        ``"hardware"``, ``"compute"``, ``"factor:NAME"`` or ``"group:NAME"``.
+
+        Examples
+        --------
+        >>> import effcast
+        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> bool((res.series("factor:moe") == res.factor("moe")).all())
+        True
+        """
+        kind, sep, name = what.partition(":")
+        if sep and kind == "factor":
+            return self.factor(name)
+        if sep and kind == "group":
+            return self.group(name)
+        return self._series(what)
+
+    def running_products(self) -> dict[str, np.ndarray]:
+        """Per factor, the product of it and every factor before it.
+
+        The last entry equals :attr:`hardware`. These are the running totals
+        of the founding analysis's table.
+        """
+        data = self._need_factors()
+        out = {}
+        running = np.ones(self.n)
+        for i, name in enumerate(self.names):
+            running = running * data[i]
+            out[name] = running
+        return out
+
+    def resource(self, which: str) -> np.ndarray:
+        """Per sample, a resource needed today: see docs/cli.md "resources".
+
+        Parameters
+        ----------
+        which : {"flop_needed", "gpu_hours", "wall_clock_hours"}
+            FLOP needed (baseline FLOP / compute reduction), target-GPU hours
+            (baseline hours converted by the peak ratio / hardware reduction)
+            or wall-clock hours on the target cluster.
+
+        Raises
+        ------
+        EffcastError
+            If the prior has no ``[baseline]`` (or, for GPU-hours and
+            wall-clock time, no baseline hardware), or ``which`` is unknown.
+        """
+        spec = resolve_resources(self.prior) if self.prior is not None else None
+        if spec is None:
+            raise EffcastError(
+                "the prior has no [baseline]; add one to express the reductions "
+                "in FLOP and GPU-hours (see docs/prior-format.md)",
+                field="baseline",
+            )
+        target = spec["target"]
+        if which == "flop_needed":
+            return spec["baseline"]["flop"] / self.compute
+        if which in ("gpu_hours", "wall_clock_hours"):
+            if target is None:
+                raise EffcastError(
+                    "the prior's [baseline] gives no gpu, gpus and days",
+                    field="baseline",
+                )
+            hours = target["gpu_hours_at_baseline"] / self.hardware
+            return hours if which == "gpu_hours" else hours / target["gpus"]
+        raise EffcastError(
+            f"expected 'flop_needed', 'gpu_hours' or 'wall_clock_hours', got {which!r}"
+        )
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The samples as named columns, as written by ``--out``.
+
+        ``total.hardware`` and ``total.compute``, then ``factor.<name>`` for
+        each factor and ``group.<name>`` for each group (when factors were
+        kept). The dots keep the three kinds apart even when a factor and a
+        group share a name.
+        """
+        cols = {"total.hardware": self.hardware, "total.compute": self.compute}
+        if self.has_factors:
+            for name in self.names:
+                cols[f"factor.{name}"] = self.factor(name)
+            for group in self.group_members:
+                cols[f"group.{group}"] = self.group(group)
+        return cols
+
+    def to_pandas(self):
+        """The samples as a pandas DataFrame, one column per :meth:`columns`.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+
+        Examples
+        --------
+        >>> import effcast
+        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> df = res.to_pandas()  # doctest: +SKIP
+        >>> list(df.columns[:3])  # doctest: +SKIP
+        ['total.hardware', 'total.compute', 'factor.transformer_pp']
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise EffcastError(
+                'to_pandas needs pandas: pip install "effcast[pandas]"'
+            ) from None
+        return pd.DataFrame(self.columns())
 
     def __repr__(self) -> str:
         return (
@@ -260,4 +406,50 @@ def rates_summary(
                 k: (v ** (1.0 / years) if v > 0 else None) for k, v in qs.items()
             }
         },
+    }
+
+
+def seed_table(
+    names: Sequence[str],
+    groups: dict[str, Sequence[str]],
+    reduces: dict[str, str],
+    factor_medians: dict[str, float],
+    running_medians: dict[str, float],
+    group_medians: dict[str, float],
+    hardware_median: float,
+    compute_median: float,
+) -> dict:
+    """The founding analysis's summary table, from medians.
+
+    Per factor in order: its median and the median of the running product
+    (it times every factor before it); per group, the median of its
+    subtotal; and the medians of both totals. The median of a product is not
+    the product of the medians, so the running medians are reported as
+    sampled, not multiplied out.
+
+    Examples
+    --------
+    >>> t = seed_table(["a", "b"], {"g": ["a", "b"]}, {"a": "compute", "b": "hardware"},
+    ...                {"a": 2.0, "b": 3.0}, {"a": 2.0, "b": 6.5}, {"g": 6.5}, 6.5, 2.0)
+    >>> t["factors"][1]["running_median"], t["groups"][0]["median"]
+    (6.5, 6.5)
+    """
+    group_of = {f: g for g, members in groups.items() for f in members}
+    return {
+        "factors": [
+            {
+                "name": name,
+                "group": group_of[name],
+                "reduces": reduces[name],
+                "median": factor_medians[name],
+                "running_median": running_medians[name],
+            }
+            for name in names
+        ],
+        "groups": [
+            {"name": g, "factors": list(members), "median": group_medians[g]}
+            for g, members in groups.items()
+        ],
+        "hardware": hardware_median,
+        "compute": compute_median,
     }

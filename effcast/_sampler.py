@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -266,6 +266,7 @@ class Model:
         *,
         factors: bool = True,
         threads: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Results:
         """Draw ``n`` samples of every factor and of both reductions.
 
@@ -284,6 +285,10 @@ class Model:
         threads : int, optional
             Worker threads; defaults to ``NUMBA_NUM_THREADS`` (the number of
             cores unless that variable says otherwise).
+        progress : callable, optional
+            Called as ``progress(done, n)`` from the calling thread as blocks
+            finish (``done`` samples of ``n``); for progress bars. It does
+            not change the samples.
 
         Returns
         -------
@@ -309,7 +314,7 @@ class Model:
             )
         totals = np.empty((2, n))
         out_factors = np.empty((rows - 2, n))
-        self._run_blocks(root, out_factors, totals, 0, n, threads)
+        self._run_blocks(root, out_factors, totals, 0, n, threads, progress)
         return Results(
             totals,
             out_factors if factors else None,
@@ -320,12 +325,25 @@ class Model:
             seed=entropy,
             source=self.source,
             title=self.title,
+            prior=self.prior,
         )
 
     def _run_blocks(
-        self, root, out_factors, totals, first: int, n: int, threads: int | None
+        self,
+        root,
+        out_factors,
+        totals,
+        first: int,
+        n: int,
+        threads: int | None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Fill samples ``first .. first + n`` (``first`` on a block boundary)."""
+
+        def report(done_blocks: int) -> None:
+            if progress is not None:
+                progress(min(done_blocks * BLOCK_SIZE, n), n)
+
         assert first % BLOCK_SIZE == 0
         b0 = first // BLOCK_SIZE
         blocks = range(b0, b0 + math.ceil(n / BLOCK_SIZE))
@@ -336,17 +354,23 @@ class Model:
             )
         # Compile (or load from cache) once, before threads race to do it.
         self._fill(root, out_factors, totals, blocks[0], first)
+        report(1)
         rest = blocks[1:]
         if threads == 1 or len(rest) <= 1:
-            for b in rest:
+            for i, b in enumerate(rest, start=2):
                 self._fill(root, out_factors, totals, b, first)
+                report(i)
             return
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for f in [
-                pool.submit(self._fill, root, out_factors, totals, b, first)
-                for b in rest
-            ]:
+            for i, f in enumerate(
+                [
+                    pool.submit(self._fill, root, out_factors, totals, b, first)
+                    for b in rest
+                ],
+                start=2,
+            ):
                 f.result()
+                report(i)
 
     def iter_blocks(
         self,

@@ -22,9 +22,16 @@ from pydantic import (
     model_validator,
 )
 
+from ._errors import EffcastError
+from ._hardware import lookup
+
 __all__ = [
     "FAMILY_NAMES",
+    "Baseline",
     "Defaults",
+    "GpuPeaks",
+    "Reference",
+    "Target",
     "FactorSpec",
     "LognormalSpec",
     "Period",
@@ -40,10 +47,17 @@ _NAME = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 class _FieldError(ValueError):
     """A validation failure that knows which field it concerns."""
 
-    def __init__(self, field: str, message: str, factor_index: int | None = None):
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        factor_index: int | None = None,
+        at: tuple[str | int, ...] = (),
+    ):
         super().__init__(message)
         self.field = field
         self.factor_index = factor_index
+        self.at = at  # the table the field lies in, e.g. ("target",)
 
 
 class _Model(BaseModel):
@@ -248,6 +262,120 @@ FactorSpec = Annotated[LognormalSpec | TruncnormalSpec, Field(discriminator="dis
 FAMILY_NAMES = ("lognormal", "truncnormal")
 
 
+_Positive = Annotated[StrictFloat, Field(gt=0)]
+
+
+class GpuPeaks(_Model):
+    """One accelerator's dense peak TFLOP/s: an entry of ``[gpus]``."""
+
+    bf16: _Positive | None = None
+    fp8: _Positive | None = None
+
+
+class Baseline(_Model):
+    """The reference training run the reductions apply to: ``[baseline]``.
+
+    ``flop`` alone gives the FLOP needed today; ``gpu``, ``gpus`` and
+    ``days`` (all three, or none) add GPU-hours and wall-clock time.
+    """
+
+    name: StrictStr = "baseline"
+    flop: _Positive
+    gpu: StrictStr | None = None
+    gpus: _Positive | None = None
+    days: _Positive | None = None
+    source: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _all_or_none(self) -> Baseline:
+        given = [k for k in ("gpu", "gpus", "days") if getattr(self, k) is not None]
+        if given and len(given) < 3:
+            missing = next(k for k in ("gpu", "gpus", "days") if k not in given)
+            raise _FieldError(
+                missing,
+                "missing: gpu, gpus and days go together (the hardware of the "
+                "baseline run); give all three or none",
+            )
+        return self
+
+
+class Target(_Model):
+    """The hardware the reductions are expressed on today: ``[target]``.
+
+    ``gpus`` is the size of the cluster for wall-clock time; by default the
+    cluster whose total peak equals the baseline cluster's.
+    """
+
+    gpu: StrictStr
+    precision: Literal["bf16", "fp8"] = "bf16"
+    gpus: _Positive | None = None
+
+
+class Reference(_Model):
+    """A published rate to set beside effcast's: one ``[[reference]]``.
+
+    Give the rate in exactly one way: ``per_year`` (a multiplier per year),
+    ``oom_per_year``, ``halving_months`` (the requirement halves every so
+    many months), or ``multiplier`` over ``years``.
+    """
+
+    name: Annotated[StrictStr, Field(pattern=_NAME, max_length=64)]
+    label: StrictStr | None = None
+    applies_to: StrictStr
+    per_year: _Positive | None = None
+    oom_per_year: StrictFloat | None = None
+    halving_months: _Positive | None = None
+    multiplier: _Positive | None = None
+    years: _Positive | None = None
+    source: StrictStr | None = None
+    note: StrictStr | None = None
+
+    @field_validator("applies_to")
+    @classmethod
+    def _target(cls, v: str) -> str:
+        kind, sep, name = v.partition(":")
+        if v in ("hardware", "compute") or (
+            sep and kind in ("factor", "group") and name
+        ):
+            return v
+        raise ValueError(
+            f"must be 'hardware', 'compute', 'factor:NAME' or 'group:NAME', got {v!r}"
+        )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Reference:
+        ways = [
+            k
+            for k in ("per_year", "oom_per_year", "halving_months", "multiplier")
+            if getattr(self, k) is not None
+        ]
+        if len(ways) != 1:
+            raise _FieldError(
+                ways[1] if len(ways) > 1 else "per_year",
+                "give the rate in exactly one way: per_year, oom_per_year, "
+                "halving_months, or multiplier with years"
+                + (f" (got {', '.join(ways)})" if ways else ""),
+            )
+        if (self.multiplier is None) != (self.years is None):
+            raise _FieldError(
+                "years" if self.years is None else "multiplier",
+                "multiplier and years go together: the growth over how many years",
+            )
+        return self
+
+    @property
+    def rate(self) -> float:
+        """The rate as a multiplier per year."""
+        if self.per_year is not None:
+            return self.per_year
+        if self.oom_per_year is not None:
+            return 10.0**self.oom_per_year
+        if self.halving_months is not None:
+            return 2.0 ** (12.0 / self.halving_months)
+        assert self.multiplier is not None and self.years is not None
+        return self.multiplier ** (1.0 / self.years)
+
+
 class Prior(_Model):
     """A whole prior file.
 
@@ -268,6 +396,10 @@ class Prior(_Model):
     period: Period
     defaults: Defaults = Defaults()
     factor: Annotated[list[FactorSpec], Field(min_length=1)]
+    baseline: Baseline | None = None
+    target: Target | None = None
+    gpus: dict[str, GpuPeaks] = {}
+    reference: list[Reference] = []
 
     @model_validator(mode="after")
     def _check(self) -> Prior:
@@ -295,7 +427,59 @@ class Prior(_Model):
                     "zero; set lower = 0 (or a positive floor)",
                     factor_index=i,
                 )
+        self._check_hardware()
+        names = [r.name for r in self.reference]
+        factors = [f.name for f in self.factor]
+        groups = {f.group for f in self.factor}
+        for i, ref in enumerate(self.reference):
+            if ref.name in names[:i]:
+                raise _FieldError(
+                    "name",
+                    f"duplicate reference name {ref.name!r}",
+                    at=("reference", i),
+                )
+            kind, _, name = ref.applies_to.partition(":")
+            known = factors if kind == "factor" else sorted(groups)
+            if kind in ("factor", "group") and name not in known:
+                raise _FieldError(
+                    "applies_to",
+                    f"no {kind} named {name!r}; the {kind}s are {', '.join(known)}",
+                    at=("reference", i),
+                )
         return self
+
+    def _check_hardware(self) -> None:
+        """Every GPU named in [baseline] and [target] is in the catalogue."""
+        extra = self.gpu_table()
+        if self.target is not None and (
+            self.baseline is None or self.baseline.gpu is None
+        ):
+            raise _FieldError(
+                "gpu",
+                "a [target] needs a [baseline] with gpu, gpus and days to convert from",
+                at=("target",),
+            )
+        for table, spec in (("baseline", self.baseline), ("target", self.target)):
+            if spec is None or spec.gpu is None:
+                continue
+            try:
+                key, peaks = lookup(spec.gpu, extra)
+            except EffcastError as exc:
+                raise _FieldError("gpu", str(exc), at=(table,)) from None
+            precision = getattr(spec, "precision", "bf16")
+            if precision not in peaks:
+                raise _FieldError(
+                    "precision" if table == "target" else "gpu",
+                    f"GPU {key!r} has no {precision} peak; add one under [gpus.{key}]",
+                    at=(table,),
+                )
+
+    def gpu_table(self) -> dict[str, dict[str, float]]:
+        """The prior's ``[gpus]`` entries as ``{name: {precision: peak}}``."""
+        return {
+            name: peaks.model_dump(exclude_none=True)
+            for name, peaks in self.gpus.items()
+        }
 
 
 def level_of(spec: LognormalSpec | TruncnormalSpec, defaults: Defaults) -> float:

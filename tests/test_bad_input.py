@@ -22,7 +22,13 @@ from effcast._cli import main
 
 GOOD_PATH = PRIORS / "gpt3_today.toml"
 GOOD = GOOD_PATH.read_text(encoding="utf-8")
-NAMES = re.findall(r'^name = "([^"]+)"$', GOOD, flags=re.M)
+# Factor names only: the file's [baseline] and [[reference]] tables have names too.
+NAMES = [
+    m
+    for block in re.split(r"^\[", GOOD, flags=re.M)
+    if block.startswith("[factor]]")
+    for m in re.findall(r'^name = "([^"]+)"$', block, flags=re.M)
+]
 ARGS = ["-n", "1000", "--seed", "1"]
 
 
@@ -34,7 +40,10 @@ ARGS = ["-n", "1000", "--seed", "1"]
 def _span(text: str, index: int) -> tuple[int, int]:
     """Character span of the ``index``-th ``[[factor]]`` block of ``text``."""
     starts = [m.start() for m in re.finditer(r"^\[\[factor\]\]$", text, flags=re.M)]
-    return starts[index], starts[index + 1] if index + 1 < len(starts) else len(text)
+    a = starts[index]
+    # The block ends at the next table header of any kind.
+    nxt = re.search(r"\n\[", text[a:])
+    return a, a + nxt.start() + 1 if nxt else len(text)
 
 
 def edit(old: str, new: str, *, factor: str | None = None, text: str = GOOD) -> str:

@@ -13,11 +13,13 @@ from conftest import ROOT
 LAYERS = [
     "_version",
     "_errors",
+    "_hardware",
     "_schema",
     "_overrides",
     "_loading",
     "_distributions",
     "_kernels",
+    "_resources",
     "_results",
     "_sampler",
     "_report",

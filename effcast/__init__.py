@@ -15,7 +15,12 @@ Examples
 >>> sorted(summary["hardware"])
 ['annual_multiplier', 'mean_log10', 'oom_per_year', 'prob_exceeds', 'quantiles']
 
-The heavy modules (pydantic, numba) load on first use, so that
+Beyond sampling: ``effcast.sensitivity(res)`` (variance shares and a
+tornado), ``effcast.plot(res, "fig.png", kind)`` and
+``effcast.plot_compare([...], "cmp.png")`` (figures),
+``effcast.write_samples(res, "samples.parquet")`` and ``res.to_pandas()``.
+
+The heavy modules (pydantic, numba, matplotlib) load on first use, so that
 ``effcast --help`` stays fast.
 """
 
@@ -28,12 +33,37 @@ from ._errors import EffcastError
 from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._export import write_samples
+    from ._plots import compare_figure, figure, plot, plot_compare
     from ._results import Results
     from ._sampler import Model, load
+    from ._sensitivity import sensitivity
 
-__all__ = ["EffcastError", "Model", "Results", "__version__", "load"]
+__all__ = [
+    "EffcastError",
+    "Model",
+    "Results",
+    "__version__",
+    "compare_figure",
+    "figure",
+    "load",
+    "plot",
+    "plot_compare",
+    "sensitivity",
+    "write_samples",
+]
 
-_LAZY = {"Model": "._sampler", "load": "._sampler", "Results": "._results"}
+_LAZY = {
+    "Model": "._sampler",
+    "load": "._sampler",
+    "Results": "._results",
+    "sensitivity": "._sensitivity",
+    "write_samples": "._export",
+    "figure": "._plots",
+    "plot": "._plots",
+    "plot_compare": "._plots",
+    "compare_figure": "._plots",
+}
 
 
 def __getattr__(name: str) -> Any:

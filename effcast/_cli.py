@@ -96,23 +96,56 @@ def set_option(fn):
     )(fn)
 
 
+def sampling_options(fn):
+    """``-n``, ``--seed`` and ``--threads``, shared by every sampling command."""
+    fn = click.option(
+        "--threads",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker threads [default: NUMBA_NUM_THREADS, i.e. all cores].",
+    )(fn)
+    fn = click.option(
+        "--seed",
+        type=Seed(),
+        default=None,
+        help="Seed for reproducible results [default: fresh, and printed].",
+    )(fn)
+    return click.option(
+        "-n",
+        "--samples",
+        type=SampleCount(),
+        default=1_000_000,
+        show_default=True,
+        help="Number of Monte Carlo samples (1e6 works).",
+    )(fn)
+
+
+def force_option(fn):
+    """``--force``: allow replacing existing output files."""
+    return click.option(
+        "--force", is_flag=True, help="Replace output files that already exist."
+    )(fn)
+
+
+def _sample(model, samples: int, seed: int | None, threads: int | None, label: str):
+    """Sample with a progress bar on standard error (only on a terminal)."""
+    from ._progress import ProgressBar
+
+    with ProgressBar(f"sampling {label}") as bar:
+        return model.sample(samples, seed=seed, threads=threads, progress=bar)
+
+
+def _reproduce_hint(console, seed: int | None, used: int) -> None:
+    if seed is None:
+        console.print(
+            f"\n[dim]Re-run with --seed {used} to reproduce these figures.[/dim]"
+        )
+
+
 @main.command()
 @click.argument("prior", metavar="PRIOR")
 @set_option
-@click.option(
-    "-n",
-    "--samples",
-    type=SampleCount(),
-    default=1_000_000,
-    show_default=True,
-    help="Number of Monte Carlo samples (1e6 works).",
-)
-@click.option(
-    "--seed",
-    type=Seed(),
-    default=None,
-    help="Seed for reproducible results [default: fresh, and printed].",
-)
+@sampling_options
 @click.option(
     "--json",
     "as_json",
@@ -120,11 +153,20 @@ def set_option(fn):
     help="Print only the summary as JSON (see docs/cli.md).",
 )
 @click.option(
-    "--threads",
-    type=click.IntRange(min=1),
+    "--plot",
+    "plot_path",
+    metavar="FILE",
     default=None,
-    help="Worker threads [default: NUMBA_NUM_THREADS, i.e. all cores].",
+    help="Also draw the requirement distributions to FILE (.png, .svg, .pdf).",
 )
+@click.option(
+    "--out",
+    "out_path",
+    metavar="FILE",
+    default=None,
+    help="Also write every sample to FILE (.csv, .parquet, .npz).",
+)
+@force_option
 def sample(
     prior: str,
     overrides: tuple[str, ...],
@@ -132,21 +174,48 @@ def sample(
     seed: int | None,
     as_json: bool,
     threads: int | None,
+    plot_path: str | None,
+    out_path: str | None,
+    force: bool,
 ) -> None:
     """Sample PRIOR and report the reductions in hardware and compute needed.
 
     Prints the median, 80% and 90% intervals, the chance of exceeding 10x,
     100x and 1000x, and the annualised rates (x per year, orders of magnitude
-    per year) for hardware (GPU-hours) and compute (FLOP), then each factor
-    and group. With --json, prints only the same figures as one JSON document.
+    per year) for hardware (GPU-hours) and compute (FLOP); what the baseline
+    run would take today (with a [baseline]); published rates beside
+    effcast's (with [[reference]] entries); then each factor with the
+    running product, and each group. With --json, prints only the same
+    figures as one JSON document.
     """
+    written: list = []
     try:
         from ._sampler import load
 
         model = load(prior, overrides=overrides or None)
-        res = model.sample(samples, seed=seed, threads=threads)
+        if out_path is not None:
+            from ._export import SAMPLE_FORMATS, check_output
+
+            check_output(out_path, SAMPLE_FORMATS, force=force)
+        if plot_path is not None:
+            from ._export import check_output
+            from ._plots import PLOT_FORMATS
+
+            check_output(plot_path, PLOT_FORMATS, force=force)
+        res = _sample(model, samples, seed, threads, prior)
         doc = res.summary()
+        if out_path is not None:
+            from ._export import write_samples
+
+            written.append((out_path, _existed(out_path)))
+            write_samples(res, out_path, force=force)
+        if plot_path is not None:
+            from ._plots import plot
+
+            written.append((plot_path, _existed(plot_path)))
+            plot(res, plot_path, "distributions", force=force)
     except EffcastError as exc:
+        _undo(written)
         _fail(exc)
         return
     if as_json:
@@ -158,10 +227,192 @@ def sample(
 
     console = Console()
     console.print(render_summary(doc))
-    if seed is None:
-        console.print(
-            f"\n[dim]Re-run with --seed {doc['seed']} to reproduce these figures.[/dim]"
-        )
+    for path, _ in written:
+        console.print(f"[dim]Wrote {path}[/dim]")
+    _reproduce_hint(console, seed, doc["seed"])
+
+
+def _existed(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
+
+
+def _undo(written: list) -> None:
+    """Remove files this run created before a later step failed."""
+    import os
+
+    for path, existed in written[:-1]:
+        if not existed:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+
+
+@main.command()
+@click.argument("prior", metavar="PRIOR")
+@set_option
+@sampling_options
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    required=True,
+    help="The figure to write; the extension picks the format (.png, .svg, .pdf).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["distributions", "factors", "waterfall", "tornado"]),
+    default="distributions",
+    show_default=True,
+    help="distributions: hardware and compute requirements (density and CDF); "
+    "factors: each factor; waterfall: the running product, factor by factor; "
+    "tornado: each factor held at its 10th and 90th percentile.",
+)
+@force_option
+def plot(
+    prior: str,
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    output: str,
+    kind: str,
+    force: bool,
+) -> None:
+    """Sample PRIOR and draw a figure of the results to FILE."""
+    try:
+        from ._export import check_output
+        from ._plots import PLOT_FORMATS
+        from ._plots import plot as draw
+        from ._sampler import load
+
+        model = load(prior, overrides=overrides or None)
+        check_output(output, PLOT_FORMATS, force=force)
+        res = _sample(model, samples, seed, threads, prior)
+        draw(res, output, kind, force=force)
+    except EffcastError as exc:
+        _fail(exc)
+        return
+    click.echo(f"Wrote {output} ({kind}, {res.n:,} samples, seed {res.seed})")
+
+
+@main.command()
+@click.argument("prior", metavar="PRIOR")
+@set_option
+@sampling_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only the result as JSON (see docs/cli.md).",
+)
+def sensitivity(
+    prior: str,
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    as_json: bool,
+) -> None:
+    """Which factors drive the uncertainty of PRIOR's reductions.
+
+    For hardware and compute: each factor's share of the variance of
+    log10(reduction), and the median reduction with that factor held at its
+    own 10th and 90th percentile while the others vary (a tornado).
+    """
+    try:
+        from ._sampler import load
+        from ._sensitivity import sensitivity as analyse
+
+        model = load(prior, overrides=overrides or None)
+        res = _sample(model, samples, seed, threads, prior)
+        doc = analyse(res)
+    except EffcastError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(doc, indent=2))
+        return
+    from rich.console import Console
+
+    from ._report import render_sensitivity
+
+    console = Console()
+    console.print(render_sensitivity(doc))
+    _reproduce_hint(console, seed, doc["seed"])
+
+
+@main.command()
+@click.argument("priors", metavar="PRIOR...", nargs=-1, required=True)
+@set_option
+@sampling_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only the summaries as JSON (see docs/cli.md).",
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    metavar="FILE",
+    default=None,
+    help="Also draw the priors' CDFs, overlaid, to FILE (.png, .svg, .pdf).",
+)
+@force_option
+def compare(
+    priors: tuple[str, ...],
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    as_json: bool,
+    plot_path: str | None,
+    force: bool,
+) -> None:
+    """Sample several priors with the same seed and set them side by side.
+
+    Every --set applies to every prior. With the same seed, differences
+    between the priors are not blurred by different random draws.
+    """
+    try:
+        from ._sampler import load, resolve_seed
+
+        models = [load(p, overrides=overrides or None) for p in priors]
+        if plot_path is not None:
+            from ._export import check_output
+            from ._plots import PLOT_FORMATS
+
+            check_output(plot_path, PLOT_FORMATS, force=force)
+        _, used = resolve_seed(seed)
+        results = [
+            _sample(m, samples, used, threads, p)
+            for m, p in zip(models, priors, strict=True)
+        ]
+        docs = [r.summary() for r in results]
+        if plot_path is not None:
+            from ._plots import plot_compare
+
+            plot_compare(results, plot_path, force=force)
+    except EffcastError as exc:
+        _fail(exc)
+        return
+    doc = {"samples": samples, "seed": used, "runs": docs}
+    if as_json:
+        click.echo(json.dumps(doc, indent=2))
+        return
+    from rich.console import Console
+
+    from ._report import render_comparison
+
+    console = Console()
+    console.print(render_comparison(doc))
+    if plot_path is not None:
+        console.print(f"[dim]Wrote {plot_path}[/dim]")
+    _reproduce_hint(console, seed, used)
 
 
 def run() -> None:  # pragma: no cover - exercised through the console script

@@ -270,3 +270,110 @@ def render_references(doc: dict) -> Table:
     )
     table.caption_justify = "left"
     return table
+
+
+def render_sensitivity(doc: dict) -> Group:
+    """Tables for :func:`effcast.sensitivity`: shares and tornado, per total."""
+    head = Text()
+    head.append(doc.get("title") or doc["prior"], style="bold")
+    head.append(f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']}")
+    parts: list = [head]
+    lo, hi = f"{100 * doc['low']:g}th", f"{100 * doc['high']:g}th"
+    for which, label in (
+        ("hardware", "Hardware (GPU-hours)"),
+        ("compute", "Compute (FLOP)"),
+    ):
+        part = doc[which]
+        if not part["factors"]:
+            continue
+        table = Table(
+            title=f"{label}: median reduction {fmt_multiplier(part['median'])}",
+            title_justify="left",
+            show_edge=False,
+        )
+        table.add_column("factor", no_wrap=True)
+        for col in ("share", f"held at {lo}", "median", f"held at {hi}", "median"):
+            table.add_column(col, justify="right", no_wrap=True)
+        ranked = sorted(
+            part["factors"].items(),
+            key=lambda kv: kv[1]["median_at_high"] / kv[1]["median_at_low"],
+            reverse=True,
+        )
+        for name, f in ranked:
+            table.add_row(
+                name,
+                f"{100 * f['share']:.1f}%",
+                fmt_multiplier(f["low_value"]),
+                fmt_multiplier(f["median_at_low"]),
+                fmt_multiplier(f["high_value"]),
+                fmt_multiplier(f["median_at_high"]),
+            )
+        table.caption = (
+            "share: of the variance of log10(reduction), cov(log10 factor, "
+            "log10 total) / var(log10 total), adding to 100%. held at: the factor "
+            "fixed at its own percentile, the others varying; median: the median "
+            "reduction then. Rows by the width of the swing."
+        )
+        table.caption_justify = "left"
+        parts += [Text(""), table]
+    return Group(*parts)
+
+
+def render_comparison(doc: dict) -> Group:
+    """Side-by-side figures of several summaries (``effcast compare``)."""
+    runs = doc["runs"]
+    head = Text()
+    head.append("Priors compared", style="bold")
+    head.append(
+        f"\n{doc['samples']:,} samples each | seed {doc['seed']} (the same for all)"
+    )
+    table = Table(show_edge=False)
+    table.add_column("")
+    for i in range(1, len(runs) + 1):
+        table.add_column(f"[{i}]", justify="right")
+
+    def row(label, f, end_section=False):
+        table.add_row(label, *[f(r) for r in runs], end_section=end_section)
+
+    for which, name in (("hardware", "Hardware"), ("compute", "Compute")):
+        row(
+            f"{name}: median",
+            lambda r, w=which: fmt_multiplier(r[w]["quantiles"]["0.5"]),
+        )
+        row(
+            "  80% interval",
+            lambda r, w=which: _band(r[w]["quantiles"], "0.1", "0.9"),
+        )
+        row(
+            "  P(> 1000x)",
+            lambda r, w=which: (
+                _pct(r[w]["prob_exceeds"]["1000"])
+                if "1000" in r[w]["prob_exceeds"]
+                else "n/a"
+            ),
+        )
+        row(
+            "  per year, median",
+            lambda r, w=which: fmt_multiplier(
+                r[w]["annual_multiplier"]["quantiles"]["0.5"]
+            ),
+        )
+        row(
+            "  OOM per year, median",
+            lambda r, w=which: _oom(r[w]["oom_per_year"]["quantiles"]["0.5"]),
+            end_section=True,
+        )
+    row("period (years)", lambda r: f"{r['years']:g}")
+    if any("resources" in r for r in runs):
+        row(
+            "FLOP needed, median",
+            lambda r: (
+                fmt_flop(r["resources"]["flop_needed"]["quantiles"]["0.5"])
+                if "resources" in r
+                else "n/a"
+            ),
+        )
+    legend = Text()
+    for i, run in enumerate(runs, start=1):
+        legend.append(f"[{i}] {run['prior']}: {run.get('title') or ''}\n")
+    return Group(head, Text(""), table, Text(""), legend)

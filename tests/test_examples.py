@@ -32,3 +32,18 @@ def test_moe_example_lowers_the_estimate():
         sys.path.pop(0)
     rows = what_if_no_moe.main(n=50_000)
     assert rows["without MoE"] < rows["as published"] / 1.5
+
+
+def test_gpt3_report_example():
+    """The report example: the unpublished-innovations factor carries the most
+    uncertainty, the sceptic's prior is far lower, and GPT-3's wall-clock
+    time on 1,264 H100s is under an hour about half the time."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import gpt3_report
+    finally:
+        sys.path.pop(0)
+    out = gpt3_report.main(n=50_000)
+    assert out["top_factor"] == "unpublished"
+    assert out["medians"]["sceptical"] < out["medians"]["gpt3_today"] / 3
+    assert 0.35 < (out["hours"] < 1).mean() < 0.75

@@ -208,3 +208,11 @@ def test_sample_force_replaces(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Wrote {path}" in result.stdout
     assert read_back(path)["total.hardware"].size == 1000
+
+
+def test_unwritable_directory(tmp_path, res, monkeypatch):
+    """Root may write anywhere, so the permission check is simulated."""
+    monkeypatch.setattr(export.os, "access", lambda path, mode: False)
+    with pytest.raises(effcast.EffcastError, match="cannot write to directory"):
+        write_samples(res, tmp_path / "s.csv")
+    assert list(tmp_path.iterdir()) == []

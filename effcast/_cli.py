@@ -81,6 +81,9 @@ def main() -> None:
     (see docs/prior-format.md), then sample it:
 
         effcast sample priors/gpt3_today.toml
+
+    then see which factors matter (sensitivity), draw it (plot), or set
+    several priors side by side (compare).
     """
 
 
@@ -142,7 +145,7 @@ def _reproduce_hint(console, seed: int | None, used: int) -> None:
         )
 
 
-@main.command()
+@main.command(short_help="Report the reductions in hardware and compute needed.")
 @click.argument("prior", metavar="PRIOR")
 @set_option
 @sampling_options
@@ -250,7 +253,7 @@ def _undo(written: list) -> None:
                 pass
 
 
-@main.command()
+@main.command(short_help="Draw a figure: distributions, factors, waterfall, tornado.")
 @click.argument("prior", metavar="PRIOR")
 @set_option
 @sampling_options
@@ -299,7 +302,7 @@ def plot(
     click.echo(f"Wrote {output} ({kind}, {res.n:,} samples, seed {res.seed})")
 
 
-@main.command()
+@main.command(short_help="Variance shares and a tornado: which factors matter.")
 @click.argument("prior", metavar="PRIOR")
 @set_option
 @sampling_options
@@ -345,7 +348,7 @@ def sensitivity(
     _reproduce_hint(console, seed, doc["seed"])
 
 
-@main.command()
+@main.command(short_help="Several priors side by side, with the same seed.")
 @click.argument("priors", metavar="PRIOR...", nargs=-1, required=True)
 @set_option
 @sampling_options

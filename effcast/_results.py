@@ -221,7 +221,7 @@ class Results:
                 self.group_members,
                 self.reduces,
                 {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
-                {k: float(np.median(v)) for k, v in self.running_products().items()},
+                self._running_medians(),
                 {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
                 doc["hardware"]["quantiles"]["0.5"],
                 doc["compute"]["quantiles"]["0.5"],
@@ -275,6 +275,16 @@ class Results:
         for i, name in enumerate(self.names):
             running = running * data[i]
             out[name] = running
+        return out
+
+    def _running_medians(self) -> dict[str, float]:
+        """Medians of the running products, holding one product at a time."""
+        data = self._need_factors()
+        out = {}
+        running = np.ones(self.n)
+        for i, name in enumerate(self.names):
+            running *= data[i]
+            out[name] = float(np.median(running))
         return out
 
     def resource(self, which: str) -> np.ndarray:

@@ -177,7 +177,7 @@ def apply_overrides(
                     field=path,
                 )
             container, key = _walk(names[head], parts[1:], path)
-        elif head in TABLES or (head in out and isinstance(out[head], dict)):
+        elif head in TABLES or (head in out and isinstance(out[head], dict | list)):
             container, key = _walk(out, parts, path)
         elif len(parts) == 1 and head in ("title", "description"):
             container, key = out, head

@@ -83,8 +83,13 @@ def _wrap(name: str, width: int = 11) -> str:
     return "\n".join(textwrap.wrap(name.replace("_", " "), width)) or name
 
 
-def _heading(res: Results) -> str:
-    return f"{res.title or res.source}  ({res.n:,} samples, seed {res.seed})"
+def _heading(res: Results, fig) -> str:
+    """The run's title and size, wrapped to fit across ``fig``."""
+    import textwrap
+
+    text = f"{res.title or res.source}  ({res.n:,} samples, seed {res.seed})"
+    # About 11 characters of 11-point text per inch of figure width.
+    return "\n".join(textwrap.wrap(text, max(30, int(fig.get_figwidth() * 11))))
 
 
 def _log_hist(ax, data, lo, hi, **style) -> float:
@@ -147,7 +152,8 @@ def _distributions(res: Results):
     top.legend(handles=handles, loc="upper left", fontsize=9, framealpha=0.95)
     top.set_ylabel("density per order of magnitude")
     top.set_title(
-        "Reduction in what it takes to reach the reference capability\n" + _heading(res)
+        "Reduction in what it takes to reach the reference capability\n"
+        + _heading(res, fig)
     )
     for p in (0.1, 0.5, 0.9):
         bottom.axhline(p, color="0.8", linewidth=0.8, zorder=0)
@@ -200,7 +206,7 @@ def _factors(res: Results):
         ax.set_visible(False)
     fig.suptitle(
         "Each factor's sampled distribution (after truncation and floor)\n"
-        + _heading(res),
+        + _heading(res, fig),
         fontsize=11,
     )
     fig.supxlabel(
@@ -297,7 +303,7 @@ def _waterfall(res: Results):
     )
     ax.set_title(
         "The founding analysis's table: each factor on top of the ones "
-        "before it\n" + _heading(res)
+        "before it\n" + _heading(res, fig)
     )
     fig.supxlabel(
         "Inside each bar: the factor's own median. Above it: the median of the "
@@ -352,7 +358,8 @@ def _tornado(res: Results):
         "line: the median with all factors varying"
     )
     fig.suptitle(
-        "What moves the estimate: one factor at a time\n" + _heading(res), fontsize=11
+        "What moves the estimate: one factor at a time\n" + _heading(res, fig),
+        fontsize=11,
     )
     return fig
 

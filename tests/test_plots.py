@@ -42,13 +42,19 @@ def _overlaps(texts, renderer) -> list[tuple[str, str]]:
     ]
 
 
+@pytest.fixture(scope="module")
+def epoch():
+    return effcast.load(PRIORS / "epoch_rates.toml").sample(30_000, seed=3)
+
+
+@pytest.mark.parametrize("prior", ["gpt3", "epoch"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_no_overlapping_labels(res, kind):
+def test_no_overlapping_labels(res, epoch, prior, kind):
     """Tick labels of each axis, and the texts inside each axes, never overlap
     one another, the figure has a title, and labels stay on the canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = figure(res, kind)
+    fig = figure(res if prior == "gpt3" else epoch, kind)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
@@ -62,6 +68,13 @@ def test_no_overlapping_labels(res, kind):
     assert any(titles) or fig.get_suptitle()
     # Labels stay inside the canvas.
     width, height = canvas.get_width_height()
+    extra = [t for t in (fig._suptitle, fig._supxlabel) if t is not None]
+    for ax in fig.axes:
+        extra += [ax.title, ax._left_title]
+    for t in extra:
+        if t.get_visible() and t.get_text():
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.x1 <= width + 1, (kind, t.get_text())
     for ax in fig.axes:
         for t in [*ax.texts, ax.xaxis.label, ax.yaxis.label]:
             if t.get_visible() and t.get_text():

@@ -314,3 +314,11 @@ def test_table_and_resources_in_the_cli(tmp_path):
         .stdout
     )
     assert {"table", "resources", "reference_rates"} <= set(doc)
+
+
+def test_set_reaches_reference_entries_by_index():
+    model = effcast.load(GPT3, overrides=["reference.1.per_year=2.0"])
+    assert model.prior.reference[1].name == "epoch_algorithmic"
+    assert model.prior.reference[1].rate == 2.0
+    with pytest.raises(effcast.EffcastError, match="'reference.9' does not exist"):
+        effcast.load(GPT3, overrides=["reference.9.per_year=2.0"])

@@ -13,6 +13,8 @@ from conftest import ROOT
 LAYERS = [
     "_version",
     "_errors",
+    "_beliefs",
+    "_fits",
     "_schema",
     "_overrides",
     "_loading",

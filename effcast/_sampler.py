@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ._distributions import Marginal, marginal_from_spec
+from . import _chinchilla, _mixture  # noqa: F401  (register their families)
+from ._copula import build_copula
+from ._distributions import FactorDistribution, marginal_from_spec
 from ._errors import EffcastError
 from ._loading import load_prior, parse_prior
 from ._overrides import Overrides
@@ -150,10 +152,39 @@ class Model:
                     factor=exc.factor,
                     field=exc.field,
                 ) from None
-        self.marginals: tuple[Marginal, ...] = tuple(marginals)
-        rows = [m.kernel_row() for m in marginals]
-        self._params = np.ascontiguousarray([r[0] for r in rows], dtype=np.float64)
-        self._flags = np.ascontiguousarray([r[1] for r in rows], dtype=np.int64)
+        self.marginals: tuple[FactorDistribution, ...] = tuple(marginals)
+        self._chol, self._copula = build_copula(
+            self.factor_names, self.marginals, prior.correlation, source
+        )
+        self._arrays = self._kernel_arrays()
+
+    def _kernel_arrays(self) -> tuple[np.ndarray, ...]:
+        """The model as the kernels read it (see :mod:`effcast._layout`)."""
+        rows: list[list[float]] = []
+        rowflags: list[list[int]] = []
+        factors, fparams = [], []
+        for m, c in zip(self.marginals, self._copula, strict=True):
+            r, f = m.kernel_rows()
+            factors.append([m.kind, len(rows), len(r), int(m.reduces == "compute"), c])
+            rows += r
+            rowflags += f
+            fparams.append(m.kernel_fparams())
+        return (
+            np.ascontiguousarray(rows, dtype=np.float64),
+            np.ascontiguousarray(rowflags, dtype=np.int64),
+            np.ascontiguousarray(factors, dtype=np.int64),
+            np.ascontiguousarray(fparams, dtype=np.float64),
+            np.ascontiguousarray(self._chol, dtype=np.float64).reshape(
+                len(self._chol), len(self._chol)
+            ),
+        )
+
+    @property
+    def correlated(self) -> tuple[str, ...]:
+        """The factors that take part in the copula (named in a correlation)."""
+        return tuple(
+            n for n, c in zip(self.factor_names, self._copula, strict=True) if c >= 0
+        )
 
     # -- construction ---------------------------------------------------
     @classmethod
@@ -253,8 +284,7 @@ class Model:
         stop = start + BLOCK_SIZE
         fill_block(
             self._block_generator(root, b),
-            self._params,
-            self._flags,
+            *self._arrays,
             factors[:, start:stop],
             totals[:, start:stop],
         )

@@ -232,7 +232,7 @@ def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
         if isinstance(original, FieldError):
             if original.factor_index is not None:
                 path = [original.section, original.factor_index]
-            path.append(original.field)
+            path.extend(int(p) if p.isdigit() else p for p in original.field.split("."))
         where, factor, field, line = _where(source, path, data, text)
         # A value that fits no member of a union fails once per member.
         extra = len({tuple(_location(e)) for e in errors}) - 1

@@ -21,24 +21,25 @@ latent one. :func:`latent_correlation` accounts for that exactly: with
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import optimize, special
 
 from ._errors import EffcastError
 from ._schema import CorrelationSpec
 
 __all__ = ["build_copula", "latent_correlation", "spearman_from_latent"]
 
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(400)
 _EDGE = 9.0  # the latent normal is integrated over [-9, 9]
 
 
 def _bvn_cdf(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
     """P(X < h, Y < k) for standard normals with correlation ``rho`` (Owen's T)."""
+    from scipy import special
+
     h = np.where(h == 0.0, 1e-12, h)
     k = np.where(k == 0.0, 1e-12, k)
     root = math.sqrt(1.0 - rho * rho)
@@ -48,9 +49,15 @@ def _bvn_cdf(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
     return 0.5 * (special.ndtr(h) + special.ndtr(k)) - t_h - t_k - beta
 
 
+@functools.cache
+def _legendre() -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(400)
+
+
 def _gauss(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
-    x = 0.5 * (b - a) * _NODES + 0.5 * (a + b)
-    return x, 0.5 * (b - a) * _WEIGHTS
+    """Gauss-Legendre nodes and weights on [a, b]."""
+    nodes, weights = _legendre()
+    return 0.5 * (b - a) * nodes + 0.5 * (a + b), 0.5 * (b - a) * weights
 
 
 def spearman_from_latent(r: float, p1: float = 0.0, p2: float = 0.0) -> float:
@@ -65,6 +72,8 @@ def spearman_from_latent(r: float, p1: float = 0.0, p2: float = 0.0) -> float:
     """
     if p1 == 0.0 and p2 == 0.0:
         return 6.0 / math.pi * math.asin(r / 2.0)
+    from scipy import special
+
     s = math.sqrt(1.0 - r * r)
     c1 = float(special.ndtri(p1)) if p1 > 0 else -math.inf
     c2 = float(special.ndtri(p2)) if p2 > 0 else -math.inf
@@ -108,6 +117,8 @@ def latent_correlation(rho: float, p1: float = 0.0, p2: float = 0.0) -> float:
         return 2.0 * math.sin(math.pi * rho / 6.0)
     if rho == 0.0:
         return 0.0
+    from scipy import optimize
+
     edge = 1.0 - 1e-9
     lo, hi = spearman_from_latent(-edge, p1, p2), spearman_from_latent(edge, p1, p2)
     if not lo < rho < hi:

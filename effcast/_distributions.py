@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Protocol
 
 import numpy as np
-from scipy import special
 
 from ._errors import EffcastError
 from ._layout import (
@@ -53,6 +53,24 @@ __all__ = [
     "marginal_from_spec",
     "register",
 ]
+
+_SQRT1_2 = 0.7071067811865476
+_NORMAL = NormalDist()
+
+
+def _ndtr(z: float) -> float:
+    """The standard normal CDF of a scalar (stdlib, so loading stays light)."""
+    return 0.5 * math.erfc(-z * _SQRT1_2)
+
+
+def _ndtri(p: float) -> float:
+    """The standard normal quantile of a scalar (Wichura's AS 241, in stdlib)."""
+    if p <= 0.0:
+        return -math.inf
+    if p >= 1.0:
+        return math.inf
+    return _NORMAL.inv_cdf(p)
+
 
 # Truncation regions with at least this much mass are sampled by rejection
 # (exact, and cheaper than an inverse CDF); thinner ones by the inverse CDF.
@@ -111,8 +129,8 @@ class Marginal:
         """The probability the untruncated distribution puts inside the bounds."""
         a, b = self.z_bounds
         if b <= 0:
-            return float(special.ndtr(b) - special.ndtr(a))
-        return float(special.ndtr(-a) - special.ndtr(-b))
+            return _ndtr(b) - _ndtr(a)
+        return _ndtr(-a) - _ndtr(-b)
 
     @property
     def method(self) -> int:
@@ -136,6 +154,8 @@ class Marginal:
         >>> float(m.ppf(0.5))
         2.5
         """
+        from scipy import special
+
         p = np.asarray(p, dtype=float)
         a, b = self.z_bounds
         if b <= 0:
@@ -149,6 +169,8 @@ class Marginal:
 
     def cdf(self, x: float | np.ndarray, *, floored: bool = True) -> np.ndarray:
         """Cumulative distribution function (after truncation and floor)."""
+        from scipy import special
+
         x = np.asarray(x, dtype=float)
         a, b = self.z_bounds
         z = np.vectorize(self._to_z, otypes=[float])(x)
@@ -197,10 +219,10 @@ class Marginal:
             self.s_hi,
             a,
             b,
-            float(special.ndtr(a)),
-            float(special.ndtr(b)),
-            float(special.ndtr(-a)),
-            float(special.ndtr(-b)),
+            _ndtr(a),
+            _ndtr(b),
+            _ndtr(-a),
+            _ndtr(-b),
             cumulative_weight,
         ]
         return row, [int(self.log), self.method]
@@ -257,7 +279,7 @@ def _split_from_ci(
     lo: float, hi: float, level: float, median: float | None
 ) -> tuple[float, float, float]:
     """(loc, s_lo, s_hi) putting lo, median, hi at the right quantiles."""
-    z = float(special.ndtri(0.5 + level / 2))
+    z = _ndtri(0.5 + level / 2)
     m = 0.5 * (lo + hi) if median is None else median
     return m, (m - lo) / z, (hi - m) / z
 

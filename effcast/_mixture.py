@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from ._distributions import Marginal, belief_marginal, register
 from ._layout import KIND_MIXTURE, N_FPARAM_COLS, X_HI, X_LO
@@ -85,6 +84,8 @@ class MixtureMarginal:
 
     def ppf(self, p, *, floored: bool = True) -> np.ndarray:
         """The mixture's quantile function, by root-finding on its CDF."""
+        from scipy import optimize
+
         lo, hi = self.bracket
 
         def one(q: float) -> float:

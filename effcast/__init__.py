@@ -30,10 +30,16 @@ from ._version import __version__
 if TYPE_CHECKING:  # pragma: no cover
     from ._results import Results
     from ._sampler import Model, load
+    from ._streamed import StreamedResults
 
-__all__ = ["EffcastError", "Model", "Results", "__version__", "load"]
+__all__ = ["EffcastError", "Model", "Results", "StreamedResults", "__version__", "load"]
 
-_LAZY = {"Model": "._sampler", "load": "._sampler", "Results": "._results"}
+_LAZY = {
+    "Model": "._sampler",
+    "load": "._sampler",
+    "Results": "._results",
+    "StreamedResults": "._streamed",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -6,6 +6,7 @@ Heavy modules (pydantic, numba, rich) are imported inside commands so that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -67,6 +68,49 @@ class Seed(click.ParamType):
         return n
 
 
+STREAM_ABOVE = 20_000_000
+"""Above this many samples, ``effcast sample`` streams unless told not to."""
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str):
+    """A rich progress bar with time left on standard error, if it is a terminal.
+
+    Yields a thread-safe ``advance(k)`` callable. Quiet (a no-op) when
+    standard error is not a terminal, so pipes and ``--json`` stay clean.
+    """
+    if not sys.stderr.isatty():
+        yield lambda k: None
+        return
+    import threading
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    lock = threading.Lock()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("time left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+
+        def advance(k: int) -> None:
+            with lock:
+                bar.advance(task, k)
+
+        yield advance
+
+
 def _fail(exc: EffcastError) -> None:
     click.echo(f"effcast: error: {exc}", err=True)
     sys.exit(2)
@@ -120,6 +164,12 @@ def set_option(fn):
     help="Print only the summary as JSON (see docs/cli.md).",
 )
 @click.option(
+    "--stream/--no-stream",
+    default=None,
+    help="Summarise block by block without keeping the samples (constant "
+    "memory; quantiles within 0.05%). Default: only above 20,000,000 samples.",
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=1),
     default=None,
@@ -131,6 +181,7 @@ def sample(
     samples: int,
     seed: int | None,
     as_json: bool,
+    stream: bool | None,
     threads: int | None,
 ) -> None:
     """Sample PRIOR and report the reductions in hardware and compute needed.
@@ -144,7 +195,15 @@ def sample(
         from ._sampler import load
 
         model = load(prior, overrides=overrides or None)
-        res = model.sample(samples, seed=seed, threads=threads)
+        if stream is None:
+            stream = samples > STREAM_ABOVE
+        if stream:
+            with _progress(samples, "Sampling (streamed)") as advance:
+                res = model.stream(
+                    samples, seed=seed, threads=threads, progress=advance
+                )
+        else:
+            res = model.sample(samples, seed=seed, threads=threads)
         doc = res.summary()
     except EffcastError as exc:
         _fail(exc)

@@ -334,8 +334,10 @@ class Model:
         if avail is not None and need > 0.8 * avail:
             raise EffcastError(
                 f"{n:,} samples would need {need / 2**30:.1f} GiB of memory but only "
-                f"{avail / 2**30:.1f} GiB is available; draw fewer samples"
-                + (" or keep only the totals (factors=False)" if factors else ""),
+                f"{avail / 2**30:.1f} GiB is available; summarise them without "
+                "keeping them (Model.stream, or --stream on the command line), "
+                "draw fewer"
+                + (", or keep only the totals (factors=False)" if factors else ""),
                 field="samples",
             )
         totals = np.empty((2, n))

@@ -38,11 +38,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._results import Results
     from ._sampler import Model, load
     from ._sensitivity import sensitivity
+    from ._streamed import StreamedResults
 
 __all__ = [
     "EffcastError",
     "Model",
     "Results",
+    "StreamedResults",
     "__version__",
     "compare_figure",
     "figure",
@@ -63,6 +65,7 @@ _LAZY = {
     "plot": "._plots",
     "plot_compare": "._plots",
     "compare_figure": "._plots",
+    "StreamedResults": "._streamed",
 }
 
 

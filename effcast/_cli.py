@@ -67,6 +67,10 @@ class Seed(click.ParamType):
         return n
 
 
+STREAM_ABOVE = 20_000_000
+"""Above this many samples, ``effcast sample`` streams unless told not to."""
+
+
 def _fail(exc: EffcastError) -> None:
     click.echo(f"effcast: error: {exc}", err=True)
     sys.exit(2)
@@ -130,11 +134,26 @@ def force_option(fn):
     )(fn)
 
 
-def _sample(model, samples: int, seed: int | None, threads: int | None, label: str):
-    """Sample with a progress bar on standard error (only on a terminal)."""
+def _sample(
+    model,
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    label: str,
+    *,
+    stream: bool = False,
+):
+    """Sample (or stream) with a progress bar on standard error.
+
+    The bar appears only on a terminal, and only once the work has taken a
+    second (see :mod:`effcast._progress`).
+    """
     from ._progress import ProgressBar
 
-    with ProgressBar(f"sampling {label}") as bar:
+    if stream:
+        with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
+            return model.stream(samples, seed=seed, threads=threads, progress=bar)
+    with ProgressBar(samples, f"sampling {label}") as bar:
         return model.sample(samples, seed=seed, threads=threads, progress=bar)
 
 
@@ -154,6 +173,12 @@ def _reproduce_hint(console, seed: int | None, used: int) -> None:
     "as_json",
     is_flag=True,
     help="Print only the summary as JSON (see docs/cli.md).",
+)
+@click.option(
+    "--stream/--no-stream",
+    default=None,
+    help="Summarise block by block without keeping the samples (constant "
+    "memory; quantiles within 0.05%). Default: only above 20,000,000 samples.",
 )
 @click.option(
     "--plot",
@@ -176,6 +201,7 @@ def sample(
     samples: int,
     seed: int | None,
     as_json: bool,
+    stream: bool | None,
     threads: int | None,
     plot_path: str | None,
     out_path: str | None,
@@ -196,6 +222,14 @@ def sample(
         from ._sampler import load
 
         model = load(prior, overrides=overrides or None)
+        if stream is None:
+            stream = samples > STREAM_ABOVE and not (out_path or plot_path)
+        if stream and (out_path or plot_path):
+            raise EffcastError(
+                "--out and --plot need the samples in memory, which --stream "
+                "does not keep; drop --stream or draw fewer samples",
+                field="stream",
+            )
         if out_path is not None:
             from ._export import SAMPLE_FORMATS, check_output
 
@@ -205,7 +239,7 @@ def sample(
             from ._plots import PLOT_FORMATS
 
             check_output(plot_path, PLOT_FORMATS, force=force)
-        res = _sample(model, samples, seed, threads, prior)
+        res = _sample(model, samples, seed, threads, prior, stream=stream)
         doc = res.summary()
         if out_path is not None:
             from ._export import write_samples

@@ -15,8 +15,12 @@ the interval at the right quantile. So the three stated quantiles (the
 interval's ends and the median) hold exactly, and the plain family is the
 special case where the median is the centre.
 
-A family is a small object that turns a factor entry into a :class:`Marginal`
-(the numbers above); families live in :data:`FAMILIES`, keyed by the ``dist``
+A family is a small object that turns a factor entry into a *factor
+distribution*: something that writes the rows the kernels read, and answers
+``cdf``/``ppf``/``median`` questions exactly (the :class:`FactorDistribution`
+protocol). :class:`Marginal` is the split normal above; mixtures
+(:mod:`effcast._mixture`) and scaling-law factors (:mod:`effcast._chinchilla`)
+are built from it. Families live in :data:`FAMILIES`, keyed by the ``dist``
 name used in prior files. The kernels only ever see the numbers.
 """
 
@@ -24,21 +28,53 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Protocol
 
 import numpy as np
-from scipy import special
 
 from ._errors import EffcastError
+from ._layout import (
+    KIND_SPLIT,
+    METHOD_INV_LOWER,
+    METHOD_INV_UPPER,
+    METHOD_NONE,
+    METHOD_REJECT,
+    N_FPARAM_COLS,
+)
 from ._schema import Defaults, LognormalSpec, TruncnormalSpec, floor_of, level_of
 
-__all__ = ["FAMILIES", "Family", "Marginal", "marginal_from_spec", "register"]
+__all__ = [
+    "FAMILIES",
+    "Family",
+    "FactorDistribution",
+    "Marginal",
+    "belief_marginal",
+    "marginal_from_spec",
+    "register",
+]
+
+_SQRT1_2 = 0.7071067811865476
+_NORMAL = NormalDist()
+
+
+def _ndtr(z: float) -> float:
+    """The standard normal CDF of a scalar (stdlib, so loading stays light)."""
+    return 0.5 * math.erfc(-z * _SQRT1_2)
+
+
+def _ndtri(p: float) -> float:
+    """The standard normal quantile of a scalar (Wichura's AS 241, in stdlib)."""
+    if p <= 0.0:
+        return -math.inf
+    if p >= 1.0:
+        return math.inf
+    return _NORMAL.inv_cdf(p)
+
 
 # Truncation regions with at least this much mass are sampled by rejection
 # (exact, and cheaper than an inverse CDF); thinner ones by the inverse CDF.
 REJECTION_MIN_MASS = 0.3
-
-METHOD_NONE, METHOD_REJECT, METHOD_INV_LOWER, METHOD_INV_UPPER = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -61,6 +97,9 @@ class Marginal:
     lower: float = -math.inf
     upper: float = math.inf
     floor: float = -math.inf
+
+    kind = KIND_SPLIT
+    copula_ok = True
 
     # -- the standard-normal picture ------------------------------------
     def _to_z(self, x: float) -> float:
@@ -90,8 +129,8 @@ class Marginal:
         """The probability the untruncated distribution puts inside the bounds."""
         a, b = self.z_bounds
         if b <= 0:
-            return float(special.ndtr(b) - special.ndtr(a))
-        return float(special.ndtr(-a) - special.ndtr(-b))
+            return _ndtr(b) - _ndtr(a)
+        return _ndtr(-a) - _ndtr(-b)
 
     @property
     def method(self) -> int:
@@ -115,6 +154,8 @@ class Marginal:
         >>> float(m.ppf(0.5))
         2.5
         """
+        from scipy import special
+
         p = np.asarray(p, dtype=float)
         a, b = self.z_bounds
         if b <= 0:
@@ -128,6 +169,8 @@ class Marginal:
 
     def cdf(self, x: float | np.ndarray, *, floored: bool = True) -> np.ndarray:
         """Cumulative distribution function (after truncation and floor)."""
+        from scipy import special
+
         x = np.asarray(x, dtype=float)
         a, b = self.z_bounds
         z = np.vectorize(self._to_z, otypes=[float])(x)
@@ -158,17 +201,68 @@ class Marginal:
         """The median after truncation and floor."""
         return float(self.ppf(0.5))
 
-    def kernel_row(self) -> tuple[list[float], list[int]]:
-        """The float parameters and integer flags the sampling kernel reads."""
+    @property
+    def floor_mass(self) -> float:
+        """The probability that the floor raises a draw (before the floor)."""
+        if math.isinf(self.floor):
+            return 0.0
+        return float(self.cdf(self.floor, floored=False))
+
+    def kernel_row(
+        self, cumulative_weight: float = 1.0
+    ) -> tuple[list[float], list[int]]:
+        """This component's row of ``rows`` and ``rowflags`` (see _layout)."""
         a, b = self.z_bounds
-        method = self.method
-        if method == METHOD_INV_UPPER:
-            pa, pb = float(special.ndtr(-a)), float(special.ndtr(-b))
-        else:
-            pa, pb = float(special.ndtr(a)), float(special.ndtr(b))
-        params = [self.loc, self.s_lo, self.s_hi, a, b, self.floor, pa, pb]
-        flags = [int(self.log), method, int(self.reduces == "compute")]
-        return params, flags
+        row = [
+            self.loc,
+            self.s_lo,
+            self.s_hi,
+            a,
+            b,
+            _ndtr(a),
+            _ndtr(b),
+            _ndtr(-a),
+            _ndtr(-b),
+            cumulative_weight,
+        ]
+        return row, [int(self.log), self.method]
+
+    def kernel_rows(self) -> tuple[list[list[float]], list[list[int]]]:
+        """The rows the kernels read for this factor (one: a single component)."""
+        row, flags = self.kernel_row()
+        return [row], [flags]
+
+    def kernel_fparams(self) -> list[float]:
+        """The factor's row of ``fparams`` (see _layout)."""
+        out = [0.0] * N_FPARAM_COLS
+        out[0] = self.floor
+        return out
+
+
+class FactorDistribution(Protocol):
+    """What the sampler, reports and tests need of one factor's distribution."""
+
+    name: str
+    group: str
+    reduces: str
+    family: str
+    floor: float
+    kind: int
+    copula_ok: bool
+
+    def ppf(self, p, *, floored: bool = True) -> np.ndarray: ...
+
+    def cdf(self, x, *, floored: bool = True) -> np.ndarray: ...
+
+    @property
+    def median(self) -> float: ...
+
+    @property
+    def floor_mass(self) -> float: ...
+
+    def kernel_rows(self) -> tuple[list[list[float]], list[list[int]]]: ...
+
+    def kernel_fparams(self) -> list[float]: ...
 
 
 class Family(Protocol):
@@ -176,8 +270,8 @@ class Family(Protocol):
 
     name: str
 
-    def marginal(self, spec, defaults: Defaults) -> Marginal:
-        """Turn a validated factor entry into a :class:`Marginal`."""
+    def marginal(self, spec, defaults: Defaults) -> FactorDistribution:
+        """Turn a validated factor entry into its distribution."""
         ...
 
 
@@ -185,7 +279,7 @@ def _split_from_ci(
     lo: float, hi: float, level: float, median: float | None
 ) -> tuple[float, float, float]:
     """(loc, s_lo, s_hi) putting lo, median, hi at the right quantiles."""
-    z = float(special.ndtri(0.5 + level / 2))
+    z = _ndtri(0.5 + level / 2)
     m = 0.5 * (lo + hi) if median is None else median
     return m, (m - lo) / z, (hi - m) / z
 
@@ -196,6 +290,10 @@ class LognormalFamily:
     name = "lognormal"
 
     def marginal(self, spec: LognormalSpec, defaults: Defaults) -> Marginal:
+        return self.belief(spec, defaults, spec, floor_of(spec, defaults))
+
+    def belief(self, spec, defaults: Defaults, ident, floor: float) -> Marginal:
+        """The distribution of a lognormal belief, named after ``ident``."""
         if spec.ci is not None:
             med = None if spec.median is None else math.log(spec.median)
             loc, s_lo, s_hi = _split_from_ci(
@@ -206,7 +304,7 @@ class LognormalFamily:
             )
         else:
             loc, s_lo, s_hi = spec.mu, spec.sigma, spec.sigma
-        return _bounded(spec, defaults, self.name, True, loc, s_lo, s_hi)
+        return _bounded(spec, ident, floor, self.name, True, loc, s_lo, s_hi)
 
 
 class TruncnormalFamily:
@@ -215,20 +313,24 @@ class TruncnormalFamily:
     name = "truncnormal"
 
     def marginal(self, spec: TruncnormalSpec, defaults: Defaults) -> Marginal:
+        return self.belief(spec, defaults, spec, floor_of(spec, defaults))
+
+    def belief(self, spec, defaults: Defaults, ident, floor: float) -> Marginal:
+        """The distribution of a truncated-normal belief, named after ``ident``."""
         if spec.ci is not None:
             loc, s_lo, s_hi = _split_from_ci(
                 spec.ci[0], spec.ci[1], level_of(spec, defaults), spec.median
             )
         else:
             loc, s_lo, s_hi = spec.mean, spec.sd, spec.sd
-        return _bounded(spec, defaults, self.name, False, loc, s_lo, s_hi)
+        return _bounded(spec, ident, floor, self.name, False, loc, s_lo, s_hi)
 
 
-def _bounded(spec, defaults, family, log, loc, s_lo, s_hi) -> Marginal:
+def _bounded(spec, ident, floor, family, log, loc, s_lo, s_hi) -> Marginal:
     m = Marginal(
-        name=spec.name,
-        group=spec.group,
-        reduces=spec.reduces,
+        name=ident.name,
+        group=ident.group,
+        reduces=ident.reduces,
         family=family,
         log=log,
         loc=float(loc),
@@ -236,20 +338,20 @@ def _bounded(spec, defaults, family, log, loc, s_lo, s_hi) -> Marginal:
         s_hi=float(s_hi),
         lower=-math.inf if spec.lower is None else float(spec.lower),
         upper=math.inf if spec.upper is None else float(spec.upper),
-        floor=floor_of(spec, defaults),
+        floor=floor,
     )
     if not log and max(m.lower, m.floor) < 0:
         raise EffcastError(
-            f"factor '{spec.name}', field 'lower': a multiplier must be positive, "
+            f"factor '{ident.name}', field 'lower': a multiplier must be positive, "
             "but this one can fall below zero; set lower = 0 (or a positive floor)",
-            factor=spec.name,
+            factor=ident.name,
             field="lower",
         )
     if not m.mass > 1e-280:
         raise EffcastError(
-            f"factor '{spec.name}', field 'lower': the bounds [{m.lower:g}, "
+            f"factor '{ident.name}', field 'lower': the bounds [{m.lower:g}, "
             f"{m.upper:g}] leave no probability to sample from",
-            factor=spec.name,
+            factor=ident.name,
             field="lower",
         )
     return m
@@ -268,6 +370,15 @@ register(LognormalFamily())
 register(TruncnormalFamily())
 
 
-def marginal_from_spec(spec, defaults: Defaults) -> Marginal:
-    """Build the marginal for one factor entry through the registry."""
+def belief_marginal(belief, defaults: Defaults, ident, floor: float) -> Marginal:
+    """The split-normal distribution of one belief (a factor or a component).
+
+    ``belief.dist`` must name a family with a ``belief`` method (lognormal,
+    truncnormal); ``ident`` supplies the name, group and effect.
+    """
+    return FAMILIES[belief.dist].belief(belief, defaults, ident, floor)
+
+
+def marginal_from_spec(spec, defaults: Defaults) -> FactorDistribution:
+    """Build the distribution of one factor entry through the registry."""
     return FAMILIES[spec.dist].marginal(spec, defaults)

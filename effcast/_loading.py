@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._beliefs import FieldError
 from ._errors import EffcastError
 from ._overrides import Overrides, apply_overrides, normalise_overrides
-from ._schema import FAMILY_NAMES, Prior, _FieldError
+from ._schema import FAMILY_NAMES, Prior
 
 __all__ = ["load_prior", "parse_prior", "read_toml"]
 
@@ -35,42 +36,39 @@ def _location(err: dict[str, Any]) -> list[Any]:
     return [p for p in loc if p not in _UNION_MEMBERS]
 
 
-_HEADER = re.compile(r"^\s*\[\[\s*factor\s*\]\]\s*(#.*)?$")
-_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_\-]+)\s*\]\s*(#.*)?$")
+_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_\-.]+)\s*\]\]\s*(#.*)?$")
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_\-.]+)\s*\]\s*(#.*)?$")
 
 
 def _find_line(text: str | None, path: list[Any]) -> int | None:
     """Best-effort line number of ``path`` (e.g. ``["factor", 2, "ci"]``)."""
     if not text or not path:
         return None
-    lines = text.splitlines()
-    section: tuple[str, int] | None = None
-    count = -1
-    want_section: tuple[str, int] | None = None
     key = None
-    if path[0] == "factor" and len(path) >= 2 and isinstance(path[1], int):
-        want_section = ("factor", path[1])
+    if isinstance(path[0], str) and len(path) >= 2 and isinstance(path[1], int):
+        want = (path[0], path[1])  # the n-th [[name]] entry
         key = path[2] if len(path) > 2 and isinstance(path[2], str) else None
     elif isinstance(path[0], str) and len(path) >= 2 and isinstance(path[1], str):
-        want_section = (path[0], 0)
+        want = (path[0], 0)  # a key of [name]
         key = path[1]
     else:
-        want_section = ("", 0)
+        want = ("", 0)  # a top-level key
         key = path[0] if isinstance(path[0], str) else None
+    counts: dict[str, int] = {}
     section = ("", 0)
     header_line = None
-    for number, line in enumerate(lines, start=1):
-        if _HEADER.match(line):
-            count += 1
-            section = ("factor", count)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if m := _HEADER.match(line):
+            counts[m.group(1)] = counts.get(m.group(1), -1) + 1
+            section = (m.group(1), counts[m.group(1)])
         elif m := _TABLE.match(line):
             section = (m.group(1), 0)
         else:
-            if section == want_section and key is not None:
+            if section == want and key is not None:
                 if re.match(rf"^\s*{re.escape(key)}\s*=", line):
                     return number
             continue
-        if section == want_section:
+        if section == want:
             header_line = number
     return header_line
 
@@ -82,30 +80,37 @@ def _where(
     factor = None
     field = None
     parts: list[str] = []
-    if path and path[0] == "factor" and len(path) >= 2 and isinstance(path[1], int):
-        index = path[1]
+    path = [p for p in path if not (isinstance(p, str) and p in FAMILY_NAMES)]
+    if (
+        path
+        and len(path) >= 2
+        and isinstance(path[0], str)
+        and isinstance(path[1], int)
+    ):
+        table, index = path[0], path[1]
         name = None
-        try:
-            candidate = raw["factor"][index]["name"]
-            if isinstance(candidate, str):
-                name = candidate
-        except (KeyError, IndexError, TypeError):
-            pass
+        if table == "factor":
+            try:
+                candidate = raw["factor"][index]["name"]
+                if isinstance(candidate, str):
+                    name = candidate
+            except (KeyError, IndexError, TypeError):
+                pass
         factor = name
         parts.append(
-            f"factor '{name}' (#{index + 1})" if name else f"factor #{index + 1}"
+            f"{table} '{name}' (#{index + 1})" if name else f"{table} #{index + 1}"
         )
-        rest = [p for p in path[2:] if not (isinstance(p, str) and p in FAMILY_NAMES)]
+        rest = path[2:]
         if rest:
             field = str(rest[0])
-            suffix = "".join(f"[{p}]" for p in rest[1:])
+            suffix = "".join(
+                f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest[1:]
+            )
             parts.append(f"field '{field}{suffix}'")
     elif path:
         field = ".".join(str(p) for p in path)
         parts.append(f"field '{field}'")
-    line = _find_line(
-        text, [p for p in path if not (isinstance(p, str) and p in FAMILY_NAMES)]
-    )
+    line = _find_line(text, path)
     prefix = source + (f", line {line}" if line else "")
     return ", ".join([prefix, *parts]), factor, field, line
 
@@ -216,7 +221,7 @@ def _blame_override(
 def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
     try:
         return Prior.model_validate(data)
-    except _FieldError as exc:  # pragma: no cover - pydantic wraps these
+    except FieldError as exc:  # pragma: no cover - pydantic wraps these
         raise EffcastError(f"{source}: {exc}", source=source, field=exc.field) from None
     except ValidationError as exc:
         errors = exc.errors()
@@ -224,12 +229,10 @@ def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
         path = _location(err)
         message = _message(err)
         original = (err.get("ctx") or {}).get("error")
-        if isinstance(original, _FieldError):
+        if isinstance(original, FieldError):
             if original.factor_index is not None:
-                path = ["factor", original.factor_index]
-            elif original.at:
-                path = list(original.at)
-            path.append(original.field)
+                path = [original.section, original.factor_index]
+            path.extend(int(p) if p.isdigit() else p for p in original.field.split("."))
         where, factor, field, line = _where(source, path, data, text)
         # A value that fits no member of a union fails once per member.
         extra = len({tuple(_location(e)) for e in errors}) - 1

@@ -7,7 +7,8 @@ of the prior (``period``, ``defaults``, ...) or a top-level key (``title``);
 the rest walks into it (a whole number indexes a list). Values are read as
 TOML values, so ``3``, ``2024-06-01``, ``[1.5, 4.0]`` and ``"text"`` mean
 what they mean in a prior file; anything that is not valid TOML is taken as
-a bare string, so ``--set moe.dist=truncnormal`` works too.
+a bare string, so ``--set moe.dist=truncnormal`` works too. An empty value
+(``--set moe.median=``, or ``None`` in Python) removes the key.
 
 Overrides act on the prior *before* validation, so an overridden prior is
 checked exactly like a file.
@@ -53,7 +54,12 @@ TABLES = _tables()
 
 
 def parse_value(text: str) -> Any:
-    """A TOML value (``3``, ``[1, 2]``, ``true``), or ``text`` itself."""
+    """A TOML value (``3``, ``[1, 2]``, ``true``), ``text`` itself, or None if empty.
+
+    ``None`` (an empty value, ``moe.median=``) removes the key.
+    """
+    if not text.strip():
+        return None
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
@@ -188,5 +194,13 @@ def apply_overrides(
                 f"({known}) nor one of its tables ({', '.join(TABLES)})",
                 field=path,
             )
-        container[key] = value
+        if value is None:
+            if isinstance(container, dict):
+                container.pop(key, None)
+            else:
+                raise EffcastError(
+                    f"--set {path}: a list item cannot be removed", field=path
+                )
+        else:
+            container[key] = value
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from typing import IO
 
@@ -39,16 +40,19 @@ def wants_progress(stream: IO | None = None) -> bool:
 
 
 class ProgressBar:
-    """A callback ``bar(done, total)`` that draws a transient rich bar.
+    """A callback ``bar(k)`` (``k`` more samples done) drawing a transient bar.
 
     Use it as a context manager, and pass it as ``progress=`` to
-    :meth:`effcast.Model.sample`::
+    :meth:`effcast.Model.sample` or :meth:`effcast.Model.stream`; it may be
+    called from several threads at once::
 
-        with ProgressBar("sampling") as bar:
-            res = model.sample(10**8, progress=bar)
+        with ProgressBar(10**9, "sampling") as bar:
+            res = model.stream(10**9, progress=bar)
 
     Parameters
     ----------
+    total : int
+        The amount of work (samples) to expect.
     description : str
         Shown before the bar.
     stream : file, optional
@@ -61,17 +65,21 @@ class ProgressBar:
 
     def __init__(
         self,
+        total: int,
         description: str,
         *,
         stream: IO | None = None,
         delay: float = DELAY,
         enabled: bool | None = None,
     ) -> None:
+        self.total = int(total)
         self.description = description
         self.stream = sys.stderr if stream is None else stream
         self.delay = delay
         self.enabled = wants_progress(self.stream) if enabled is None else enabled
+        self.done = 0
         self._start = time.monotonic()
+        self._lock = threading.Lock()
         self._progress = None
         self._task = None
 
@@ -79,35 +87,43 @@ class ProgressBar:
         self._start = time.monotonic()
         return self
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self._progress is None:
-            if time.monotonic() - self._start < self.delay or done >= total:
-                return
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                Progress,
-                TaskProgressColumn,
-                TextColumn,
-                TimeRemainingColumn,
-            )
+    def _begin(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
-            console = Console(file=self.stream, force_terminal=True)
-            self._progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TaskProgressColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(self.description, total=total)
-        self._progress.update(self._task, completed=done, total=total)
+        console = Console(file=self.stream, force_terminal=True)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("time left"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task(self.description, total=self.total)
+
+    def __call__(self, k: int) -> None:
+        with self._lock:
+            self.done += int(k)
+            if not self.enabled:
+                return
+            if self._progress is None:
+                waited = time.monotonic() - self._start
+                if waited < self.delay or self.done >= self.total:
+                    return
+                self._begin()
+            self._progress.update(self._task, completed=self.done)
 
     def __exit__(self, *exc) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
+        with self._lock:
+            if self._progress is not None:
+                self._progress.stop()
+                self._progress = None

@@ -51,6 +51,10 @@ def render_summary(doc: dict) -> Group:
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
         f"period of {doc['years']:g} years"
     )
+    if doc.get("streamed"):
+        head.append(
+            f" | streamed: quantiles within {100 * doc['quantile_relative_error']:.2g}%"
+        )
 
     totals = Table(
         title="Reduction in what it takes to reach the reference capability",

@@ -18,12 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from ._distributions import Marginal, marginal_from_spec
+from . import _chinchilla, _mixture  # noqa: F401  (register their families)
+from ._copula import build_copula
+from ._distributions import FactorDistribution, marginal_from_spec
 from ._errors import EffcastError
 from ._loading import load_prior, parse_prior
 from ._overrides import Overrides
-from ._results import Results
+from ._results import PROB_THRESHOLDS, Results
 from ._schema import Prior
+from ._streamed import StreamedResults
 
 __all__ = ["BLOCK_SIZE", "Model", "load", "resolve_seed"]
 
@@ -150,10 +153,39 @@ class Model:
                     factor=exc.factor,
                     field=exc.field,
                 ) from None
-        self.marginals: tuple[Marginal, ...] = tuple(marginals)
-        rows = [m.kernel_row() for m in marginals]
-        self._params = np.ascontiguousarray([r[0] for r in rows], dtype=np.float64)
-        self._flags = np.ascontiguousarray([r[1] for r in rows], dtype=np.int64)
+        self.marginals: tuple[FactorDistribution, ...] = tuple(marginals)
+        self._chol, self._copula = build_copula(
+            self.factor_names, self.marginals, prior.correlation, source
+        )
+        self._arrays = self._kernel_arrays()
+
+    def _kernel_arrays(self) -> tuple[np.ndarray, ...]:
+        """The model as the kernels read it (see :mod:`effcast._layout`)."""
+        rows: list[list[float]] = []
+        rowflags: list[list[int]] = []
+        factors, fparams = [], []
+        for m, c in zip(self.marginals, self._copula, strict=True):
+            r, f = m.kernel_rows()
+            factors.append([m.kind, len(rows), len(r), int(m.reduces == "compute"), c])
+            rows += r
+            rowflags += f
+            fparams.append(m.kernel_fparams())
+        return (
+            np.ascontiguousarray(rows, dtype=np.float64),
+            np.ascontiguousarray(rowflags, dtype=np.int64),
+            np.ascontiguousarray(factors, dtype=np.int64),
+            np.ascontiguousarray(fparams, dtype=np.float64),
+            np.ascontiguousarray(self._chol, dtype=np.float64).reshape(
+                len(self._chol), len(self._chol)
+            ),
+        )
+
+    @property
+    def correlated(self) -> tuple[str, ...]:
+        """The factors that take part in the copula (named in a correlation)."""
+        return tuple(
+            n for n, c in zip(self.factor_names, self._copula, strict=True) if c >= 0
+        )
 
     # -- construction ---------------------------------------------------
     @classmethod
@@ -253,8 +285,7 @@ class Model:
         stop = start + BLOCK_SIZE
         fill_block(
             self._block_generator(root, b),
-            self._params,
-            self._flags,
+            *self._arrays,
             factors[:, start:stop],
             totals[:, start:stop],
         )
@@ -266,7 +297,7 @@ class Model:
         *,
         factors: bool = True,
         threads: int | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> Results:
         """Draw ``n`` samples of every factor and of both reductions.
 
@@ -286,9 +317,10 @@ class Model:
             Worker threads; defaults to ``NUMBA_NUM_THREADS`` (the number of
             cores unless that variable says otherwise).
         progress : callable, optional
-            Called as ``progress(done, n)`` from the calling thread as blocks
-            finish (``done`` samples of ``n``); for progress bars. It does
-            not change the samples.
+            Called with the number of samples just finished, from the calling
+            thread, as blocks of 65,536 finish (the convention of
+            :meth:`stream`); for progress bars. It does not change the
+            samples.
 
         Returns
         -------
@@ -308,8 +340,10 @@ class Model:
         if avail is not None and need > 0.8 * avail:
             raise EffcastError(
                 f"{n:,} samples would need {need / 2**30:.1f} GiB of memory but only "
-                f"{avail / 2**30:.1f} GiB is available; draw fewer samples"
-                + (" or keep only the totals (factors=False)" if factors else ""),
+                f"{avail / 2**30:.1f} GiB is available; summarise them without "
+                "keeping them (Model.stream, or --stream on the command line), "
+                "draw fewer"
+                + (", or keep only the totals (factors=False)" if factors else ""),
                 field="samples",
             )
         totals = np.empty((2, n))
@@ -336,13 +370,13 @@ class Model:
         first: int,
         n: int,
         threads: int | None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> None:
         """Fill samples ``first .. first + n`` (``first`` on a block boundary)."""
 
         def report(done_blocks: int) -> None:
             if progress is not None:
-                progress(min(done_blocks * BLOCK_SIZE, n), n)
+                progress(min(BLOCK_SIZE, n - (done_blocks - 1) * BLOCK_SIZE))
 
         assert first % BLOCK_SIZE == 0
         b0 = first // BLOCK_SIZE
@@ -371,6 +405,114 @@ class Model:
             ):
                 f.result()
                 report(i)
+
+    def stream(
+        self,
+        n: int,
+        seed: SeedLike = None,
+        *,
+        threads: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> StreamedResults:
+        """Summarise ``n`` samples block by block, without keeping them.
+
+        Draws exactly the samples :meth:`sample` would for the same ``n`` and
+        ``seed`` (the same blocks and streams), but adds each block to
+        log-scale histograms and exact counts instead of storing it, so
+        memory stays near 40 MB plus 4 MB per thread whatever ``n`` is.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples (a billion is fine).
+        seed : int, numpy.random.Generator or None
+            As for :meth:`sample`; the result does not depend on ``threads``.
+        threads : int, optional
+            Worker threads; defaults to ``NUMBA_NUM_THREADS``.
+        progress : callable, optional
+            Called with the number of samples just finished, from worker
+            threads, after each block of 65,536.
+
+        Returns
+        -------
+        StreamedResults
+            Quantiles within a relative error of ``2**-11``; P(> 10, 100,
+            1000x) exact; :meth:`~StreamedResults.summary` is the document
+            :meth:`Results.summary` gives.
+        """
+        from ._histogram import Histograms, accumulate
+        from ._kernels import fill_block
+
+        n = _check_count(n)
+        root, entropy = resolve_seed(seed)
+        threads = _default_threads() if threads is None else int(threads)
+        if threads < 1:
+            raise EffcastError(
+                f"threads must be at least 1, got {threads}", field="threads"
+            )
+        n_blocks = math.ceil(n / BLOCK_SIZE)
+        n_f = len(self.marginals)
+        groups = list(self.groups)
+        group_of = np.array(
+            [groups.index(m.group) for m in self.marginals], dtype=np.int64
+        )
+        n_series = 2 + n_f + len(groups) + n_f
+        thresholds = np.array(PROB_THRESHOLDS, dtype=np.float64)
+        log_sums = np.zeros((n_blocks, 2))
+        workers = min(threads, n_blocks)
+        states = [Histograms(n_series, len(thresholds)) for _ in range(workers)]
+
+        def work(w: int) -> None:
+            st = states[w]
+            factors = np.empty((n_f, BLOCK_SIZE))
+            totals = np.empty((2, BLOCK_SIZE))
+            series = np.empty((n_series, BLOCK_SIZE))
+            bits = series.view(np.int64)
+            for b in range(w, n_blocks, workers):
+                m = min(BLOCK_SIZE, n - b * BLOCK_SIZE)
+                f, t = factors[:, :m], totals[:, :m]
+                fill_block(self._block_generator(root, b), *self._arrays, f, t)
+                accumulate(
+                    f,
+                    t,
+                    group_of,
+                    len(groups),
+                    series[:, :m],
+                    bits[:, :m],
+                    st.hist,
+                    st.low,
+                    st.high,
+                    st.mins,
+                    st.min_count,
+                    st.maxs,
+                    thresholds,
+                    st.exceed,
+                    log_sums[b],
+                )
+                if progress is not None:
+                    progress(m)
+
+        if workers == 1:
+            work(0)
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for fut in [pool.submit(work, w) for w in range(workers)]:
+                    fut.result()
+        merged = states[0]
+        for other in states[1:]:
+            merged.merge(other)
+        return StreamedResults(
+            merged,
+            log_sums,
+            PROB_THRESHOLDS,
+            names=self.factor_names,
+            groups=self.groups,
+            reduces=tuple(m.reduces for m in self.marginals),
+            years=self.years,
+            seed=entropy,
+            source=self.source,
+            title=self.title,
+        )
 
     def iter_blocks(
         self,

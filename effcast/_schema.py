@@ -4,6 +4,8 @@ This is the lowest layer of effcast. It knows the shape of a prior and which
 combinations of keys make sense; it knows nothing about files or sampling.
 Reading TOML and turning validation failures into one readable
 :class:`~effcast.EffcastError` is the job of :mod:`effcast._loading`.
+The pieces a belief is made of live in :mod:`effcast._beliefs`; the
+scaling-law factor in :mod:`effcast._fits`.
 """
 
 from __future__ import annotations
@@ -12,56 +14,41 @@ import datetime as _dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictFloat,
-    StrictStr,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StrictFloat, StrictStr, field_validator, model_validator
 
+from ._beliefs import (
+    NAME_PATTERN,
+    FieldError,
+    Identity,
+    LognormalBelief,
+    StrictModel,
+    TruncnormalBelief,
+    check_floor,
+    check_level,
+)
 from ._errors import EffcastError
+from ._fits import ChinchillaSpec
 from ._hardware import lookup
 
 __all__ = [
     "FAMILY_NAMES",
     "Baseline",
+    "ChinchillaSpec",
+    "ComponentSpec",
+    "CorrelationSpec",
     "Defaults",
     "GpuPeaks",
     "Reference",
     "Target",
     "FactorSpec",
     "LognormalSpec",
+    "MixtureSpec",
     "Period",
     "Prior",
     "TruncnormalSpec",
     "floor_of",
     "level_of",
 ]
-
-_NAME = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
-
-
-class _FieldError(ValueError):
-    """A validation failure that knows which field it concerns."""
-
-    def __init__(
-        self,
-        field: str,
-        message: str,
-        factor_index: int | None = None,
-        at: tuple[str | int, ...] = (),
-    ):
-        super().__init__(message)
-        self.field = field
-        self.factor_index = factor_index
-        self.at = at  # the table the field lies in, e.g. ("target",)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
 def _decimal_year(value: float | _dt.date) -> float:
@@ -75,7 +62,7 @@ def _decimal_year(value: float | _dt.date) -> float:
     return float(value)
 
 
-class Period(_Model):
+class Period(StrictModel):
     """The span over which the gains accrued, used for annualised rates.
 
     ``start`` and ``end`` are decimal years (``2020.0``) or TOML dates
@@ -94,7 +81,7 @@ class Period(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.years <= 0:
-            raise _FieldError(
+            raise FieldError(
                 "end",
                 f"must come after start (start {_decimal_year(self.start):g}, "
                 f"end {_decimal_year(self.end):g})",
@@ -102,7 +89,7 @@ class Period(_Model):
         return self
 
 
-class Defaults(_Model):
+class Defaults(StrictModel):
     """Values that apply to every factor that does not set its own."""
 
     floor: StrictFloat | bool | None = None
@@ -111,102 +98,15 @@ class Defaults(_Model):
     @field_validator("floor")
     @classmethod
     def _floor(cls, v: Any) -> Any:
-        return _check_floor(v)
+        return check_floor(v)
 
     @field_validator("level")
     @classmethod
     def _level(cls, v: float | None) -> float | None:
-        return _check_level(v)
+        return check_level(v)
 
 
-def _check_floor(v: Any) -> Any:
-    if v is True:
-        raise ValueError("must be a number, or false to switch the default off")
-    return v
-
-
-def _check_level(v: float | None) -> float | None:
-    if v is not None and not 0.0 < v < 1.0:
-        raise ValueError(f"must lie strictly between 0 and 1, got {v:g}")
-    return v
-
-
-class _FactorBase(_Model):
-    name: Annotated[StrictStr, Field(pattern=_NAME, max_length=64)]
-    label: StrictStr | None = None
-    group: Annotated[StrictStr, Field(min_length=1, max_length=64)] = "other"
-    reduces: Literal["compute", "hardware"]
-    floor: StrictFloat | bool | None = None
-    source: StrictStr | None = None
-    note: StrictStr | None = None
-
-    ci: tuple[StrictFloat, StrictFloat] | None = None
-    level: StrictFloat | None = None
-    median: StrictFloat | None = None
-    lower: StrictFloat | None = None
-    upper: StrictFloat | None = None
-
-    _explicit: tuple[str, str] = ("", "")
-
-    @field_validator("floor")
-    @classmethod
-    def _floor(cls, v: Any) -> Any:
-        return _check_floor(v)
-
-    @field_validator("level")
-    @classmethod
-    def _level(cls, v: float | None) -> float | None:
-        return _check_level(v)
-
-    @field_validator("ci")
-    @classmethod
-    def _ci(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
-        if v is not None and not v[0] < v[1]:
-            raise ValueError(f"the interval must increase, got [{v[0]:g}, {v[1]:g}]")
-        return v
-
-    def _check_common(self) -> None:
-        """Checks shared by the families: one way of stating the belief, bounds."""
-        a, b = self._explicit
-        given = {k for k in (a, b) if getattr(self, k) is not None}
-        if self.ci is not None and given:
-            raise _FieldError(
-                sorted(given)[0], f"give either ci (with level) or {a}/{b}, not both"
-            )
-        if self.ci is None:
-            if len(given) < 2:
-                missing = a if a not in given else b
-                hint = f"give ci and level, or both {a} and {b}"
-                if self.median is not None or self.level is not None:
-                    raise _FieldError("ci", f"missing: {hint}")
-                raise _FieldError(missing, f"missing: {hint}")
-            if getattr(self, b) <= 0:
-                raise _FieldError(b, f"must be positive, got {getattr(self, b):g}")
-            if self.median is not None:
-                raise _FieldError(
-                    "median",
-                    f"median goes with ci; with {a}/{b} the median follows from {a}",
-                )
-            if self.level is not None:
-                raise _FieldError("level", "level goes with ci; drop it or give ci")
-        elif self.median is not None and not self.ci[0] < self.median < self.ci[1]:
-            raise _FieldError(
-                "median",
-                f"{self.median:g} lies outside its interval "
-                f"[{self.ci[0]:g}, {self.ci[1]:g}]",
-            )
-        if (
-            self.lower is not None
-            and self.upper is not None
-            and not self.lower < self.upper
-        ):
-            raise _FieldError(
-                "upper",
-                f"lower ({self.lower:g}) must be smaller than upper ({self.upper:g})",
-            )
-
-
-class LognormalSpec(_FactorBase):
+class LognormalSpec(Identity, LognormalBelief):
     """A factor whose logarithm is (split-)normal: ``dist = "lognormal"``.
 
     State it as ``ci`` + ``level`` (+ optional ``median``), or as ``mu`` and
@@ -214,29 +114,8 @@ class LognormalSpec(_FactorBase):
     it exactly and must be positive.
     """
 
-    dist: Literal["lognormal"]
-    mu: StrictFloat | None = None
-    sigma: StrictFloat | None = None
 
-    _explicit = ("mu", "sigma")
-
-    @model_validator(mode="after")
-    def _check(self) -> LognormalSpec:
-        if self.ci is not None and self.ci[0] <= 0:
-            raise _FieldError(
-                "ci",
-                f"a lognormal's interval must be positive, "
-                f"got [{self.ci[0]:g}, {self.ci[1]:g}]",
-            )
-        for key in ("lower", "upper"):
-            v = getattr(self, key)
-            if v is not None and v <= 0:
-                raise _FieldError(key, f"a lognormal bound must be positive, got {v:g}")
-        self._check_common()
-        return self
-
-
-class TruncnormalSpec(_FactorBase):
+class TruncnormalSpec(Identity, TruncnormalBelief):
     """A (truncated, possibly split) normal factor: ``dist = "truncnormal"``.
 
     State it as ``ci`` + ``level`` (+ optional ``median``), or as ``mean`` and
@@ -244,35 +123,71 @@ class TruncnormalSpec(_FactorBase):
     ``[lower, upper]`` (either bound may be omitted).
     """
 
-    dist: Literal["truncnormal"]
-    mean: StrictFloat | None = None
-    sd: StrictFloat | None = None
 
-    _explicit = ("mean", "sd")
+class _Weighted(StrictModel):
+    weight: StrictFloat
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError(f"must not be negative, got {v:g}")
+        return v
+
+
+class LognormalComponent(_Weighted, LognormalBelief):
+    """A lognormal component of a mixture, with its weight."""
+
+
+class TruncnormalComponent(_Weighted, TruncnormalBelief):
+    """A truncated-normal component of a mixture, with its weight."""
+
+
+ComponentSpec = Annotated[
+    LognormalComponent | TruncnormalComponent, Field(discriminator="dist")
+]
+"""One entry of a mixture's ``components``."""
+
+
+class MixtureSpec(Identity):
+    """A weighted mixture of beliefs: ``dist = "mixture"``.
+
+    Each component is a lognormal or truncated normal stated exactly as a
+    factor would be, plus a ``weight``; a sample comes from component ``k``
+    with probability ``weight_k / sum(weights)``. The factor's floor applies
+    to the mixture as a whole.
+    """
+
+    dist: Literal["mixture"]
+    components: Annotated[list[ComponentSpec], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _check(self) -> TruncnormalSpec:
-        self._check_common()
+    def _check(self) -> MixtureSpec:
+        if not sum(c.weight for c in self.components) > 0:
+            raise FieldError("components", "the weights must not all be zero")
         return self
 
 
-FactorSpec = Annotated[LognormalSpec | TruncnormalSpec, Field(discriminator="dist")]
+FactorSpec = Annotated[
+    LognormalSpec | TruncnormalSpec | MixtureSpec | ChinchillaSpec,
+    Field(discriminator="dist"),
+]
 """One ``[[factor]]`` entry; ``dist`` selects the family."""
 
-FAMILY_NAMES = ("lognormal", "truncnormal")
+FAMILY_NAMES = ("lognormal", "truncnormal", "mixture", "chinchilla")
 
 
 _Positive = Annotated[StrictFloat, Field(gt=0)]
 
 
-class GpuPeaks(_Model):
+class GpuPeaks(StrictModel):
     """One accelerator's dense peak TFLOP/s: an entry of ``[gpus]``."""
 
     bf16: _Positive | None = None
     fp8: _Positive | None = None
 
 
-class Baseline(_Model):
+class Baseline(StrictModel):
     """The reference training run the reductions apply to: ``[baseline]``.
 
     ``flop`` alone gives the FLOP needed today; ``gpu``, ``gpus`` and
@@ -291,7 +206,7 @@ class Baseline(_Model):
         given = [k for k in ("gpu", "gpus", "days") if getattr(self, k) is not None]
         if given and len(given) < 3:
             missing = next(k for k in ("gpu", "gpus", "days") if k not in given)
-            raise _FieldError(
+            raise FieldError(
                 missing,
                 "missing: gpu, gpus and days go together (the hardware of the "
                 "baseline run); give all three or none",
@@ -299,7 +214,7 @@ class Baseline(_Model):
         return self
 
 
-class Target(_Model):
+class Target(StrictModel):
     """The hardware the reductions are expressed on today: ``[target]``.
 
     ``gpus`` is the size of the cluster for wall-clock time; by default the
@@ -311,7 +226,7 @@ class Target(_Model):
     gpus: _Positive | None = None
 
 
-class Reference(_Model):
+class Reference(StrictModel):
     """A published rate to set beside effcast's: one ``[[reference]]``.
 
     Give the rate in exactly one way: ``per_year`` (a multiplier per year),
@@ -319,7 +234,7 @@ class Reference(_Model):
     many months), or ``multiplier`` over ``years``.
     """
 
-    name: Annotated[StrictStr, Field(pattern=_NAME, max_length=64)]
+    name: Annotated[StrictStr, Field(pattern=NAME_PATTERN, max_length=64)]
     label: StrictStr | None = None
     applies_to: StrictStr
     per_year: _Positive | None = None
@@ -350,14 +265,14 @@ class Reference(_Model):
             if getattr(self, k) is not None
         ]
         if len(ways) != 1:
-            raise _FieldError(
+            raise FieldError(
                 ways[1] if len(ways) > 1 else "per_year",
                 "give the rate in exactly one way: per_year, oom_per_year, "
                 "halving_months, or multiplier with years"
                 + (f" (got {', '.join(ways)})" if ways else ""),
             )
         if (self.multiplier is None) != (self.years is None):
-            raise _FieldError(
+            raise FieldError(
                 "years" if self.years is None else "multiplier",
                 "multiplier and years go together: the growth over how many years",
             )
@@ -376,7 +291,21 @@ class Reference(_Model):
         return self.multiplier ** (1.0 / self.years)
 
 
-class Prior(_Model):
+class CorrelationSpec(StrictModel):
+    """A ``[[correlation]]`` entry: the Spearman rank correlation of two factors."""
+
+    between: tuple[StrictStr, StrictStr]
+    rho: StrictFloat
+
+    @field_validator("rho")
+    @classmethod
+    def _rho(cls, v: float) -> float:
+        if not -1.0 < v < 1.0:
+            raise ValueError(f"must lie strictly between -1 and 1, got {v:g}")
+        return v
+
+
+class Prior(StrictModel):
     """A whole prior file.
 
     Examples
@@ -400,53 +329,103 @@ class Prior(_Model):
     target: Target | None = None
     gpus: dict[str, GpuPeaks] = {}
     reference: list[Reference] = []
+    correlation: list[CorrelationSpec] = []
 
     @model_validator(mode="after")
     def _check(self) -> Prior:
         seen: dict[str, int] = {}
         for i, f in enumerate(self.factor):
             if f.name in seen:
-                raise _FieldError(
+                raise FieldError(
                     "name",
                     f"duplicate factor name (first used by factor #{seen[f.name] + 1})",
                     factor_index=i,
                 )
             seen[f.name] = i
-            if f.ci is not None and f.level is None and self.defaults.level is None:
-                raise _FieldError(
-                    "level",
-                    "missing: say what probability ci holds (e.g. level = 0.8), "
-                    "here or in [defaults]",
-                    factor_index=i,
-                )
-            lower = -math.inf if f.lower is None else f.lower
-            if f.dist == "truncnormal" and max(lower, floor_of(f, self.defaults)) < 0:
-                raise _FieldError(
-                    "lower",
-                    "a multiplier must be positive, but this one can fall below "
-                    "zero; set lower = 0 (or a positive floor)",
-                    factor_index=i,
-                )
+            beliefs = [f] if f.dist in ("lognormal", "truncnormal") else []
+            if f.dist == "mixture":
+                beliefs = list(f.components)
+            for k, b in enumerate(beliefs):
+                field = "level" if b is f else f"components.{k}.level"
+                if b.ci is not None and b.level is None and self.defaults.level is None:
+                    raise FieldError(
+                        field,
+                        "missing: say what probability ci holds (e.g. level = 0.8), "
+                        "here or in [defaults]",
+                        factor_index=i,
+                    )
+                lower = -math.inf if b.lower is None else b.lower
+                floor = floor_of(f, self.defaults)
+                if b.dist == "truncnormal" and max(lower, floor) < 0:
+                    raise FieldError(
+                        "lower" if b is f else f"components.{k}.lower",
+                        "a multiplier must be positive, but this one can fall "
+                        "below zero; set lower = 0 (or a positive floor)",
+                        factor_index=i,
+                    )
+        self._check_correlations(seen)
         self._check_hardware()
         names = [r.name for r in self.reference]
         factors = [f.name for f in self.factor]
         groups = {f.group for f in self.factor}
         for i, ref in enumerate(self.reference):
             if ref.name in names[:i]:
-                raise _FieldError(
+                raise FieldError(
                     "name",
                     f"duplicate reference name {ref.name!r}",
-                    at=("reference", i),
+                    factor_index=i,
+                    section="reference",
                 )
             kind, _, name = ref.applies_to.partition(":")
             known = factors if kind == "factor" else sorted(groups)
             if kind in ("factor", "group") and name not in known:
-                raise _FieldError(
+                raise FieldError(
                     "applies_to",
                     f"no {kind} named {name!r}; the {kind}s are {', '.join(known)}",
-                    at=("reference", i),
+                    factor_index=i,
+                    section="reference",
                 )
         return self
+
+    def _check_correlations(self, index: dict[str, int]) -> None:
+        pairs: dict[frozenset[str], int] = {}
+        for i, c in enumerate(self.correlation):
+            for name in c.between:
+                if name not in index:
+                    raise FieldError(
+                        "between",
+                        f"no factor named {name!r}; the factors are "
+                        + ", ".join(index),
+                        factor_index=i,
+                        section="correlation",
+                    )
+            a, b = c.between
+            if a == b:
+                raise FieldError(
+                    "between",
+                    f"a factor cannot be correlated with itself ({a!r})",
+                    factor_index=i,
+                    section="correlation",
+                )
+            for name in c.between:
+                if self.factor[index[name]].dist == "chinchilla":
+                    raise FieldError(
+                        "between",
+                        f"{name!r} is derived from a scaling law (dist = "
+                        '"chinchilla") and cannot be correlated',
+                        factor_index=i,
+                        section="correlation",
+                    )
+            key = frozenset(c.between)
+            if key in pairs:
+                raise FieldError(
+                    "between",
+                    f"the pair {a!r}, {b!r} is already correlated by "
+                    f"[[correlation]] #{pairs[key] + 1}",
+                    factor_index=i,
+                    section="correlation",
+                )
+            pairs[key] = i
 
     def _check_hardware(self) -> None:
         """Every GPU named in [baseline] and [target] is in the catalogue."""
@@ -454,10 +433,9 @@ class Prior(_Model):
         if self.target is not None and (
             self.baseline is None or self.baseline.gpu is None
         ):
-            raise _FieldError(
-                "gpu",
+            raise FieldError(
+                "target.gpu",
                 "a [target] needs a [baseline] with gpu, gpus and days to convert from",
-                at=("target",),
             )
         for table, spec in (("baseline", self.baseline), ("target", self.target)):
             if spec is None or spec.gpu is None:
@@ -465,13 +443,12 @@ class Prior(_Model):
             try:
                 key, peaks = lookup(spec.gpu, extra)
             except EffcastError as exc:
-                raise _FieldError("gpu", str(exc), at=(table,)) from None
+                raise FieldError(f"{table}.gpu", str(exc)) from None
             precision = getattr(spec, "precision", "bf16")
             if precision not in peaks:
-                raise _FieldError(
-                    "precision" if table == "target" else "gpu",
+                raise FieldError(
+                    f"{table}.precision" if table == "target" else f"{table}.gpu",
                     f"GPU {key!r} has no {precision} peak; add one under [gpus.{key}]",
-                    at=(table,),
                 )
 
     def gpu_table(self) -> dict[str, dict[str, float]]:
@@ -482,15 +459,15 @@ class Prior(_Model):
         }
 
 
-def level_of(spec: LognormalSpec | TruncnormalSpec, defaults: Defaults) -> float:
-    """The credible level that applies to ``spec``'s interval."""
+def level_of(spec: Any, defaults: Defaults) -> float:
+    """The credible level that applies to a belief's interval."""
     level = spec.level if spec.level is not None else defaults.level
     assert level is not None  # guaranteed by Prior validation
     return level
 
 
-def floor_of(spec: LognormalSpec | TruncnormalSpec, defaults: Defaults) -> float:
-    """The floor that applies to ``spec`` (``-inf`` for none)."""
+def floor_of(spec: Identity, defaults: Defaults) -> float:
+    """The floor that applies to a factor (``-inf`` for none)."""
     floor = spec.floor if spec.floor is not None else defaults.floor
     if floor is None or floor is False:
         return -math.inf

@@ -47,3 +47,16 @@ def test_gpt3_report_example():
     assert out["top_factor"] == "unpublished"
     assert out["medians"]["sceptical"] < out["medians"]["gpt3_today"] / 3
     assert 0.35 < (out["hours"] < 1).mean() < 0.75
+
+
+def test_correlated_example_narrows_the_interval_and_hits_its_rho():
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import correlated_factors
+    finally:
+        sys.path.pop(0)
+    rows = correlated_factors.main(n=200_000)
+    ind, dep = rows["independent"], rows["with dependence"]
+    assert dep["p90"] / dep["p10"] < ind["p90"] / ind["p10"]
+    assert abs(dep["rho_moe_mfu"] + 0.3) < 0.02
+    assert abs(dep["moe_median"] - ind["moe_median"]) < 0.05

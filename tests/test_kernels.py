@@ -7,10 +7,10 @@ import pytest
 from scipy import special, stats
 
 from effcast import _kernels as K
-from effcast._distributions import (
+from effcast import _special as S
+from effcast._layout import (
     METHOD_INV_LOWER,
     METHOD_INV_UPPER,
-    METHOD_NONE,
     METHOD_REJECT,
 )
 
@@ -23,78 +23,135 @@ def test_ndtri_matches_scipy_across_the_range():
             1 - np.logspace(-16, -1, 200),
         ]
     )
-    got = np.array([K.ndtri(x) for x in p])
+    got = np.array([S.ndtri(x) for x in p])
     want = special.ndtri(p)
     np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
 
 
 def test_ndtri_edges():
-    assert K.ndtri(0.0) == -np.inf
-    assert K.ndtri(1.0) == np.inf
-    assert K.ndtri(0.5) == 0.0
+    assert S.ndtri(0.0) == -np.inf
+    assert S.ndtri(1.0) == np.inf
+    assert S.ndtri(0.5) == 0.0
 
 
 def test_ndtr_matches_scipy_in_both_tails():
     z = np.linspace(-37, 8, 2001)
-    got = np.array([K.ndtr(x) for x in z])
+    got = np.array([S.ndtr(x) for x in z])
     np.testing.assert_allclose(got, special.ndtr(z), rtol=1e-13, atol=0)
 
 
-def _row(loc, s_lo, s_hi, z_lo, z_hi, floor, method, log=True, compute=True):
-    if method == METHOD_INV_UPPER:
-        pa, pb = special.ndtr(-z_lo), special.ndtr(-z_hi)
-    else:
-        pa, pb = special.ndtr(z_lo), special.ndtr(z_hi)
-    return [loc, s_lo, s_hi, z_lo, z_hi, floor, pa, pb], [
-        int(log),
-        method,
-        int(compute),
-    ]
+# One factor of every kind and path: plain, truncated both ways, a mixture,
+# a scaling-law factor, and a correlated pair (the copula's quantile maps).
+KERNEL_PRIOR = {
+    "period": {"start": 2020.0, "end": 2024.0},
+    "defaults": {"level": 0.8, "floor": 1.0},
+    "factor": [
+        {
+            "name": "split",
+            "reduces": "compute",
+            "dist": "lognormal",
+            "ci": [1.2, 6.0],
+            "median": 2.0,
+        },
+        {
+            "name": "cut",
+            "reduces": "compute",
+            "dist": "truncnormal",
+            "ci": [1.5, 4.5],
+            "lower": 0.0,
+            "upper": 4.0,
+        },
+        {
+            "name": "tail",
+            "reduces": "compute",
+            "dist": "truncnormal",
+            "mean": 0.0,
+            "sd": 1.0,
+            "lower": 3.0,
+            "floor": False,
+        },
+        {
+            "name": "mix",
+            "reduces": "compute",
+            "dist": "mixture",
+            "components": [
+                {"weight": 2, "dist": "lognormal", "ci": [1.5, 3.0]},
+                {"weight": 1, "dist": "truncnormal", "ci": [4.0, 8.0], "lower": 2.0},
+            ],
+        },
+        {
+            "name": "law",
+            "reduces": "compute",
+            "dist": "chinchilla",
+            "fits": [{"name": "hoffmann2022"}, {"name": "besiroglu2024"}],
+            "alpha_sd": 0.02,
+        },
+        {
+            "name": "hw",
+            "reduces": "hardware",
+            "dist": "truncnormal",
+            "ci": [1.7, 3.3],
+            "lower": 0.0,
+            "upper": 4.7,
+        },
+    ],
+    "correlation": [
+        {"between": ["cut", "hw"], "rho": -0.4},
+        {"between": ["mix", "hw"], "rho": 0.3},
+    ],
+}
 
 
 def _kernel_inputs():
-    rows = [
-        _row(0.9, 0.5, 0.8, -np.inf, np.inf, 1.0, METHOD_NONE),
-        _row(3.0, 1.1, 1.1, -2.5, np.inf, 1.0, METHOD_REJECT, log=False),
-        _row(0.0, 1.0, 1.0, -np.inf, -2.0, -np.inf, METHOD_INV_LOWER, log=False),
-        _row(0.0, 1.0, 1.0, 3.0, np.inf, -np.inf, METHOD_INV_UPPER, compute=False),
-    ]
-    params = np.array([r[0] for r in rows])
-    flags = np.array([r[1] for r in rows], dtype=np.int64)
-    return params, flags
+    import effcast
+
+    return effcast.Model.from_dict(KERNEL_PRIOR)._arrays
 
 
 def test_fill_block_matches_its_python_form():
-    params, flags = _kernel_inputs()
-    m = 5000
+    arrays = _kernel_inputs()
+    m = 3000
     outs = []
     for fn in (K.fill_block, K.fill_block.py_func):
         gen = np.random.Generator(np.random.PCG64(42))
-        factors, totals = np.empty((4, m)), np.empty((2, m))
-        fn(gen, params, flags, factors, totals)
+        factors, totals = np.empty((6, m)), np.empty((2, m))
+        fn(gen, *arrays, factors, totals)
         outs.append((factors, totals))
-    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-13)
-    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-13)
+    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-12)
+    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-12)
 
 
 def test_fill_block_products_and_floors():
-    params, flags = _kernel_inputs()
+    arrays = _kernel_inputs()
     gen = np.random.Generator(np.random.PCG64(7))
-    factors, totals = np.empty((4, 20_000)), np.empty((2, 20_000))
-    K.fill_block(gen, params, flags, factors, totals)
+    factors, totals = np.empty((6, 20_000)), np.empty((2, 20_000))
+    K.fill_block(gen, *arrays, factors, totals)
     np.testing.assert_allclose(totals[0], factors.prod(axis=0), rtol=1e-14)
-    np.testing.assert_allclose(totals[1], factors[:3].prod(axis=0), rtol=1e-14)
-    assert factors[0].min() == 1.0 and factors[1].min() == 1.0  # floored
-    assert factors[2].max() <= -2.0 and factors[3].min() >= np.exp(3.0)
+    np.testing.assert_allclose(totals[1], factors[:5].prod(axis=0), rtol=1e-14)
+    assert factors[0].min() == 1.0 and factors[3].min() == 1.0  # floored
+    assert factors[1].max() <= 4.0 and factors[5].max() <= 4.7  # truncated
+    assert factors[2].min() >= 3.0  # lower-truncated far out, not floored
+    assert factors[4].min() >= 1.0  # a compute-optimal run never costs more
 
 
 def test_fill_block_without_factor_rows_gives_the_same_totals():
-    params, flags = _kernel_inputs()
+    arrays = _kernel_inputs()
     a = np.empty((2, 1000))
     b = np.empty((2, 1000))
-    K.fill_block(np.random.default_rng(3), params, flags, np.empty((4, 1000)), a)
-    K.fill_block(np.random.default_rng(3), params, flags, np.empty((0, 1000)), b)
+    K.fill_block(np.random.default_rng(3), *arrays, np.empty((6, 1000)), a)
+    K.fill_block(np.random.default_rng(3), *arrays, np.empty((0, 1000)), b)
     assert np.array_equal(a, b)
+
+
+def test_chinchilla_ratio_kernel_matches_python():
+    from effcast._chinchilla import compute_ratio
+    from effcast._fits import FITS
+
+    for fit in FITS.values():
+        args = (np.log(175e9), np.log(300e9), fit.A, fit.B, fit.alpha, fit.beta)
+        want = compute_ratio(175e9, 300e9, fit)
+        assert K.chinchilla_ratio(*args) == pytest.approx(want, rel=1e-13)
+        assert K.chinchilla_ratio.py_func(*args) == pytest.approx(want, rel=1e-13)
 
 
 @pytest.mark.parametrize(

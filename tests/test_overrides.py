@@ -39,6 +39,22 @@ def test_apply_does_not_touch_the_original():
     assert "median" not in data["factor"][0] and "defaults" not in data
 
 
+def test_empty_value_removes_a_key():
+    model = effcast.load(GPT3, overrides=["moe.median="])
+    lo, hi = 1.25, 5.0
+    assert model.marginals[1].median == pytest.approx((lo * hi) ** 0.5)
+    swapped = effcast.load(
+        PRIORS / "gpt3_today_scaling_law.toml",
+        overrides=[
+            "chinchilla.fits=",
+            "chinchilla.fit=hoffmann2022",
+            "chinchilla.alpha_sd=0",
+            "chinchilla.beta_sd=0",
+        ],
+    )
+    assert swapped.marginals[3].median == pytest.approx(2.98, abs=0.01)
+
+
 def test_override_changes_the_marginal_and_the_samples():
     base = effcast.load(GPT3)
     changed = effcast.load(GPT3, overrides={"moe.median": 3.0})

@@ -24,6 +24,7 @@ from ._distributions import FactorDistribution, marginal_from_spec
 from ._errors import EffcastError
 from ._loading import load_prior, parse_prior
 from ._overrides import Overrides
+from ._resources import reference_thresholds
 from ._results import PROB_THRESHOLDS, Results
 from ._schema import Prior
 from ._streamed import StreamedResults
@@ -457,7 +458,14 @@ class Model:
             [groups.index(m.group) for m in self.marginals], dtype=np.int64
         )
         n_series = 2 + n_f + len(groups) + n_f
-        thresholds = np.array(PROB_THRESHOLDS, dtype=np.float64)
+        # Exact counts at the summary's thresholds and at those of the
+        # prior's reference rates for the totals.
+        counted = tuple(PROB_THRESHOLDS) + tuple(
+            t
+            for _, which, t in reference_thresholds(self.prior)
+            if which in ("hardware", "compute")
+        )
+        thresholds = np.array(counted, dtype=np.float64)
         log_sums = np.zeros((n_blocks, 2))
         workers = min(threads, n_blocks)
         states = [Histograms(n_series, len(thresholds)) for _ in range(workers)]
@@ -504,7 +512,7 @@ class Model:
         return StreamedResults(
             merged,
             log_sums,
-            PROB_THRESHOLDS,
+            counted,
             names=self.factor_names,
             groups=self.groups,
             reduces=tuple(m.reduces for m in self.marginals),
@@ -512,6 +520,7 @@ class Model:
             seed=entropy,
             source=self.source,
             title=self.title,
+            prior=self.prior,
         )
 
     def iter_blocks(

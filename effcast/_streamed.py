@@ -17,7 +17,21 @@ import numpy as np
 
 from ._errors import EffcastError
 from ._histogram import RELATIVE_BIN_WIDTH, Histograms
-from ._results import PROB_THRESHOLDS, QUANTILES, TOTALS, _key, rates_summary
+from ._resources import (
+    reference_summary,
+    reference_thresholds,
+    resolve_resources,
+    resources_summary,
+)
+from ._results import (
+    PROB_THRESHOLDS,
+    QUANTILES,
+    TOTALS,
+    _key,
+    rates_summary,
+    seed_table,
+)
+from ._schema import Prior
 from ._version import __version__
 
 __all__ = ["StreamedResults"]
@@ -60,8 +74,10 @@ class StreamedResults:
         seed: int,
         source: str,
         title: str = "",
+        prior: Prior | None = None,
     ) -> None:
         self._hist = hist
+        self.prior = prior
         self._log_sums = log_sums
         self.thresholds = tuple(float(t) for t in thresholds)
         self.names = tuple(names)
@@ -155,7 +171,37 @@ class StreamedResults:
             }
             for group, members in self.group_members.items()
         }
+        self._add_reporting(doc)
         return doc
+
+    def _add_reporting(self, doc: dict) -> None:
+        """The ``table``, ``resources`` and ``reference_rates`` sections, made
+        by the same functions as :meth:`Results.summary` uses."""
+        doc["table"] = seed_table(
+            self.names,
+            self.group_members,
+            self.reduces,
+            {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
+            {k: self.quantile(f"cumulative:{k}", 0.5) for k in self.names},
+            {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
+            doc["hardware"]["quantiles"]["0.5"],
+            doc["compute"]["quantiles"]["0.5"],
+        )
+        if self.prior is None:
+            return
+        spec = resolve_resources(self.prior)
+        if spec is not None:
+            doc["resources"] = resources_summary(
+                spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
+            )
+        if self.prior.reference:
+            # Exact for the totals (their thresholds are counted while
+            # streaming); from the histogram for factors and groups.
+            probs = {
+                name: float(self.prob_exceeds(which, threshold))
+                for name, which, threshold in reference_thresholds(self.prior)
+            }
+            doc["reference_rates"] = reference_summary(self.prior, probs)
 
     def __repr__(self) -> str:
         return (

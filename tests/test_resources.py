@@ -322,3 +322,32 @@ def test_set_reaches_reference_entries_by_index():
     assert model.prior.reference[1].rate == 2.0
     with pytest.raises(effcast.EffcastError, match="'reference.9' does not exist"):
         effcast.load(GPT3, overrides=["reference.9.per_year=2.0"])
+
+
+# -- the streamed summary carries the same sections ------------------------------
+
+
+def test_streamed_summary_has_the_same_reporting_sections():
+    """Quantile-based sections agree within the streaming histogram's relative
+    error (2**-11, as documented); the totals' reference probabilities are
+    exact counts in both; a factor's comes from the histogram, off by at most
+    the mass of one bin at the threshold (density per decade < 3 here, times
+    log10(1 + 2**-11) = 2.1e-4 decades, so under 1e-3)."""
+    model = effcast.load(GPT3)
+    streamed = model.stream(N, seed=13)
+    a, b = streamed.summary(), model.sample(N, seed=13).summary()
+    tol = streamed.relative_error
+    for ra, rb in zip(a["table"]["factors"], b["table"]["factors"], strict=True):
+        assert ra["name"] == rb["name"]
+        assert ra["running_median"] == pytest.approx(rb["running_median"], rel=tol)
+    for key in ("flop_needed", "gpu_hours", "wall_clock_hours"):
+        qa, qb = a["resources"][key]["quantiles"], b["resources"][key]["quantiles"]
+        for q in qa:
+            assert qa[q] == pytest.approx(qb[q], rel=tol), (key, q)
+    assert a["resources"]["baseline"] == b["resources"]["baseline"]
+    for name, ra in a["reference_rates"].items():
+        rb = b["reference_rates"][name]
+        if ra["applies_to"] in ("hardware", "compute"):
+            assert ra["prob_effcast_faster"] == rb["prob_effcast_faster"], name
+        else:
+            assert abs(ra["prob_effcast_faster"] - rb["prob_effcast_faster"]) < 1e-3

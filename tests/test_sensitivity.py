@@ -160,3 +160,26 @@ def test_sensitivity_cli():
     assert json.loads(changed.stdout)["hardware"]["median"] < api["hardware"]["median"]
     bad = runner.invoke(main, [*args, "--set", "nothing.median=2"])
     assert bad.exit_code == 2 and "effcast: error:" in bad.stderr
+
+
+def test_correlated_factors_shares_still_add_to_one():
+    """With a rank correlation between two factors the covariance shares
+    still add to 1 exactly, while var_i / var(L) no longer does: it misses
+    2 sum_{i<j} cov(l_i, l_j) / var(L), dominated by the correlated pair."""
+    data = plain_prior()
+    data["correlation"] = [{"between": ["b", "c"], "rho": 0.6}]
+    res = effcast.Model.from_dict(data).sample(N, seed=6)
+    doc = sensitivity(res)
+    shares = [f["share"] for f in doc["compute"]["factors"].values()]
+    assert sum(shares) == pytest.approx(1.0, abs=1e-12)
+    logs = np.log10(np.stack([res.factor(k) for k in SIGMAS]))
+    total = logs.sum(axis=0).var()
+    naive = logs.var(axis=1).sum() / total
+    cov = np.cov(logs, bias=True)
+    pairs = cov[0, 1] + cov[0, 2] + cov[1, 2]
+    assert naive == pytest.approx(1 - 2 * pairs / total, abs=1e-9)
+    assert naive < 0.8  # far from 1: a positive control for dependence
+    # The correlated pair gains share at the expense of the independent one.
+    plain = effcast.Model.from_dict(plain_prior()).sample(N, seed=6)
+    independent = sensitivity(plain)["compute"]["factors"]
+    assert doc["compute"]["factors"]["a"]["share"] < independent["a"]["share"]

@@ -148,8 +148,11 @@ def _sample(
     The bar appears only on a terminal, and only once the work has taken a
     second (see :mod:`effcast._progress`).
     """
+    from pathlib import Path
+
     from ._progress import ProgressBar
 
+    label = Path(label).name  # short, so the bar keeps its width on 80 columns
     if stream:
         with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
             return model.stream(samples, seed=seed, threads=threads, progress=bar)

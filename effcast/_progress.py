@@ -100,7 +100,7 @@ class ProgressBar:
         console = Console(file=self.stream, force_terminal=True)
         self._progress = Progress(
             TextColumn("{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=20),
             MofNCompleteColumn(),
             TextColumn("time left"),
             TimeRemainingColumn(),

@@ -152,7 +152,7 @@ def _sample(
 
     from ._progress import ProgressBar
 
-    label = Path(label).name  # short, so the bar keeps its width on 80 columns
+    label = Path(label).stem  # short, so the bar fits in 80 columns
     if stream:
         with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
             return model.stream(samples, seed=seed, threads=threads, progress=bar)

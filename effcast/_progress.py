@@ -91,8 +91,8 @@ class ProgressBar:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
             Progress,
+            TaskProgressColumn,
             TextColumn,
             TimeRemainingColumn,
         )
@@ -101,7 +101,7 @@ class ProgressBar:
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(bar_width=20),
-            MofNCompleteColumn(),
+            TaskProgressColumn(),
             TextColumn("time left"),
             TimeRemainingColumn(),
             console=console,

@@ -5,7 +5,8 @@ combinations of keys make sense; it knows nothing about files or sampling.
 Reading TOML and turning validation failures into one readable
 :class:`~effcast.EffcastError` is the job of :mod:`effcast._loading`.
 The pieces a belief is made of live in :mod:`effcast._beliefs`; the
-scaling-law factor in :mod:`effcast._fits`.
+scaling-law factor in :mod:`effcast._fits`; the baseline run, target
+hardware and reference rates in :mod:`effcast._baseline`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictFloat, StrictStr, field_validator, model_validator
 
+from ._baseline import (
+    Baseline,
+    GpuPeaks,
+    Reference,
+    Target,
+    check_hardware,
+    check_references,
+    gpu_table,
+)
 from ._beliefs import (
-    NAME_PATTERN,
     FieldError,
     Identity,
     LognormalBelief,
@@ -26,9 +35,7 @@ from ._beliefs import (
     check_floor,
     check_level,
 )
-from ._errors import EffcastError
 from ._fits import ChinchillaSpec
-from ._hardware import lookup
 
 __all__ = [
     "FAMILY_NAMES",
@@ -177,120 +184,6 @@ FactorSpec = Annotated[
 FAMILY_NAMES = ("lognormal", "truncnormal", "mixture", "chinchilla")
 
 
-_Positive = Annotated[StrictFloat, Field(gt=0)]
-
-
-class GpuPeaks(StrictModel):
-    """One accelerator's dense peak TFLOP/s: an entry of ``[gpus]``."""
-
-    bf16: _Positive | None = None
-    fp8: _Positive | None = None
-
-
-class Baseline(StrictModel):
-    """The reference training run the reductions apply to: ``[baseline]``.
-
-    ``flop`` alone gives the FLOP needed today; ``gpu``, ``gpus`` and
-    ``days`` (all three, or none) add GPU-hours and wall-clock time.
-    """
-
-    name: StrictStr = "baseline"
-    flop: _Positive
-    gpu: StrictStr | None = None
-    gpus: _Positive | None = None
-    days: _Positive | None = None
-    source: StrictStr | None = None
-
-    @model_validator(mode="after")
-    def _all_or_none(self) -> Baseline:
-        given = [k for k in ("gpu", "gpus", "days") if getattr(self, k) is not None]
-        if given and len(given) < 3:
-            missing = next(k for k in ("gpu", "gpus", "days") if k not in given)
-            raise FieldError(
-                missing,
-                "missing: gpu, gpus and days go together (the hardware of the "
-                "baseline run); give all three or none",
-            )
-        return self
-
-
-class Target(StrictModel):
-    """The hardware the reductions are expressed on today: ``[target]``.
-
-    ``gpus`` is the size of the cluster for wall-clock time; by default the
-    cluster whose total peak equals the baseline cluster's.
-    """
-
-    gpu: StrictStr
-    precision: Literal["bf16", "fp8"] = "bf16"
-    gpus: _Positive | None = None
-
-
-class Reference(StrictModel):
-    """A published rate to set beside effcast's: one ``[[reference]]``.
-
-    Give the rate in exactly one way: ``per_year`` (a multiplier per year),
-    ``oom_per_year``, ``halving_months`` (the requirement halves every so
-    many months), or ``multiplier`` over ``years``.
-    """
-
-    name: Annotated[StrictStr, Field(pattern=NAME_PATTERN, max_length=64)]
-    label: StrictStr | None = None
-    applies_to: StrictStr
-    per_year: _Positive | None = None
-    oom_per_year: StrictFloat | None = None
-    halving_months: _Positive | None = None
-    multiplier: _Positive | None = None
-    years: _Positive | None = None
-    source: StrictStr | None = None
-    note: StrictStr | None = None
-
-    @field_validator("applies_to")
-    @classmethod
-    def _target(cls, v: str) -> str:
-        kind, sep, name = v.partition(":")
-        if v in ("hardware", "compute") or (
-            sep and kind in ("factor", "group") and name
-        ):
-            return v
-        raise ValueError(
-            f"must be 'hardware', 'compute', 'factor:NAME' or 'group:NAME', got {v!r}"
-        )
-
-    @model_validator(mode="after")
-    def _one_way(self) -> Reference:
-        ways = [
-            k
-            for k in ("per_year", "oom_per_year", "halving_months", "multiplier")
-            if getattr(self, k) is not None
-        ]
-        if len(ways) != 1:
-            raise FieldError(
-                ways[1] if len(ways) > 1 else "per_year",
-                "give the rate in exactly one way: per_year, oom_per_year, "
-                "halving_months, or multiplier with years"
-                + (f" (got {', '.join(ways)})" if ways else ""),
-            )
-        if (self.multiplier is None) != (self.years is None):
-            raise FieldError(
-                "years" if self.years is None else "multiplier",
-                "multiplier and years go together: the growth over how many years",
-            )
-        return self
-
-    @property
-    def rate(self) -> float:
-        """The rate as a multiplier per year."""
-        if self.per_year is not None:
-            return self.per_year
-        if self.oom_per_year is not None:
-            return 10.0**self.oom_per_year
-        if self.halving_months is not None:
-            return 2.0 ** (12.0 / self.halving_months)
-        assert self.multiplier is not None and self.years is not None
-        return self.multiplier ** (1.0 / self.years)
-
-
 class CorrelationSpec(StrictModel):
     """A ``[[correlation]]`` entry: the Spearman rank correlation of two factors."""
 
@@ -364,27 +257,8 @@ class Prior(StrictModel):
                         factor_index=i,
                     )
         self._check_correlations(seen)
-        self._check_hardware()
-        names = [r.name for r in self.reference]
-        factors = [f.name for f in self.factor]
-        groups = {f.group for f in self.factor}
-        for i, ref in enumerate(self.reference):
-            if ref.name in names[:i]:
-                raise FieldError(
-                    "name",
-                    f"duplicate reference name {ref.name!r}",
-                    factor_index=i,
-                    section="reference",
-                )
-            kind, _, name = ref.applies_to.partition(":")
-            known = factors if kind == "factor" else sorted(groups)
-            if kind in ("factor", "group") and name not in known:
-                raise FieldError(
-                    "applies_to",
-                    f"no {kind} named {name!r}; the {kind}s are {', '.join(known)}",
-                    factor_index=i,
-                    section="reference",
-                )
+        check_hardware(self.baseline, self.target, self.gpus)
+        check_references(self.reference, self.factor)
         return self
 
     def _check_correlations(self, index: dict[str, int]) -> None:
@@ -427,36 +301,9 @@ class Prior(StrictModel):
                 )
             pairs[key] = i
 
-    def _check_hardware(self) -> None:
-        """Every GPU named in [baseline] and [target] is in the catalogue."""
-        extra = self.gpu_table()
-        if self.target is not None and (
-            self.baseline is None or self.baseline.gpu is None
-        ):
-            raise FieldError(
-                "target.gpu",
-                "a [target] needs a [baseline] with gpu, gpus and days to convert from",
-            )
-        for table, spec in (("baseline", self.baseline), ("target", self.target)):
-            if spec is None or spec.gpu is None:
-                continue
-            try:
-                key, peaks = lookup(spec.gpu, extra)
-            except EffcastError as exc:
-                raise FieldError(f"{table}.gpu", str(exc)) from None
-            precision = getattr(spec, "precision", "bf16")
-            if precision not in peaks:
-                raise FieldError(
-                    f"{table}.precision" if table == "target" else f"{table}.gpu",
-                    f"GPU {key!r} has no {precision} peak; add one under [gpus.{key}]",
-                )
-
     def gpu_table(self) -> dict[str, dict[str, float]]:
         """The prior's ``[gpus]`` entries as ``{name: {precision: peak}}``."""
-        return {
-            name: peaks.model_dump(exclude_none=True)
-            for name, peaks in self.gpus.items()
-        }
+        return gpu_table(self.gpus)
 
 
 def level_of(spec: Any, defaults: Defaults) -> float:

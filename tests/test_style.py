@@ -16,6 +16,7 @@ LAYERS = [
     "_hardware",
     "_beliefs",
     "_fits",
+    "_baseline",
     "_schema",
     "_overrides",
     "_loading",

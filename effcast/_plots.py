@@ -235,15 +235,16 @@ def _waterfall(res: Results):
             edgecolor="k",
             linewidth=0.5,
         )
+        thin = abs(math.log10(cur / prev)) < 0.12  # too short to hold its label
         ax.text(
             i,
-            math.sqrt(cur * prev),  # the bar's middle on a log axis
+            min(cur, prev) / 1.06 if thin else math.sqrt(cur * prev),
             f"×{row['median']:.3g}",
             ha="center",
-            va="center",
+            va="top" if thin else "center",
             fontsize=9,
             fontweight="bold",
-            color="white",
+            color="0.15" if thin else "white",
         )
         ax.text(
             i,

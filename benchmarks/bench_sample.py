@@ -1,28 +1,38 @@
-"""Time and memory of ``Model.sample`` against the cost of its random numbers.
+"""effcast against plain numpy/scipy, squigglepy and the cost of its random numbers.
 
-Run from the repository root:
+Run from the repository root (squigglepy is optional: ``pip install squigglepy``):
 
-    python benchmarks/bench_sample.py            # n = 10,000,000
-    python benchmarks/bench_sample.py -n 1e6 --repeat 5
+    python benchmarks/bench_sample.py                  # n = 1e5, 1e6, 1e7
+    python benchmarks/bench_sample.py -n 1e7 --repeat 5
 
 For each n, in one process and after a warm-up (which also compiles or loads
 the cached kernels), it reports the best of ``--repeat`` runs of:
 
-* effcast: ``load("priors/gpt3_today.toml").sample(n)`` (all factors kept);
+* effcast: ``load("priors/gpt3_today.toml").sample(n)`` (every factor kept);
 * effcast, totals only: the same with ``factors=False``;
+* numpy/scipy: the same model written as plain vectorised numpy, with
+  ``scipy.stats.truncnorm`` for the truncated factors;
+* squigglepy: the same model in squigglepy, written as its documentation
+  suggests (``sq.lognorm``/``sq.norm`` where a plain family fits,
+  ``sq.dist_fn`` for what it has no family for: the split distributions and
+  exact truncation, which its ``lclip``/``rclip`` would replace by clipping;
+  ``sq.dist_max`` for the floor, ``*`` for products, ``sq.sample``); it draws
+  the hardware and the compute totals (two calls), since effcast returns both;
 * floor: numpy drawing the standard normals the model needs,
-  ``default_rng().standard_normal(6 * n)``;
-* numpy model: the same model written as plain vectorised numpy/scipy.
+  ``default_rng().standard_normal(6 * n)``.
 
-Peak memory is measured with ``tracemalloc`` (numpy reports its array
-allocations to it) and compared with the bytes of the arrays returned.
-Times are wall-clock; compare the ratios within one run, since a shared
-machine's absolute figures wander.
+Columns: the best time, its ratio to effcast's, peak memory (tracemalloc,
+which sees numpy's allocations), and the hardware median with a check that
+it agrees with effcast's within Monte Carlo error (four standard errors of
+the difference of two independent sample medians).
+
+Times are wall-clock on a shared machine; compare ratios within one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import time
@@ -37,27 +47,28 @@ import effcast
 PRIOR = Path(__file__).resolve().parents[1] / "priors" / "gpt3_today.toml"
 
 
-def best_time(fn, repeat: int) -> float:
-    times = []
+def best_time(fn, repeat: int) -> tuple[float, object]:
+    best, out = math.inf, None
     for _ in range(repeat):
+        del out
         t0 = time.perf_counter()
         out = fn()
-        times.append(time.perf_counter() - t0)
-        del out
-    return min(times)
+        best = min(best, time.perf_counter() - t0)
+    return best, out
 
 
-def peak_bytes(fn) -> tuple[int, object]:
+def peak_bytes(fn) -> int:
     tracemalloc.start()
     tracemalloc.reset_peak()
     out = fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return peak, out
+    del out
+    return peak
 
 
-def numpy_model(model, n: int, rng: np.random.Generator) -> tuple:
-    """The same prior, vectorised with numpy and scipy (no numba)."""
+def numpy_model(model, n: int, rng: np.random.Generator):
+    """The prior, vectorised with numpy and scipy (no numba)."""
     hardware = np.ones(n)
     compute = np.ones(n)
     for m in model.marginals:
@@ -75,62 +86,166 @@ def numpy_model(model, n: int, rng: np.random.Generator) -> tuple:
     return hardware, compute
 
 
+def squigglepy_model(model):
+    """The prior as squigglepy distributions: (hardware, compute)."""
+    import squigglepy as sq
+    from scipy import special
+
+    def split(m):
+        """A split (two-piece) normal or lognormal, from a standard normal."""
+
+        def transform(z, m=m):
+            y = m.loc + np.where(z < 0, m.s_lo, m.s_hi) * z
+            return np.exp(y) if m.log else y
+
+        return sq.dist_fn(sq.norm(mean=0, sd=1), fn=transform, name=m.name)
+
+    def truncated(m):
+        """Exact truncation by the inverse CDF (squigglepy's clips would pile
+        the cut-off mass on the bounds)."""
+        a, b = m.z_bounds
+        pa, pb = special.ndtr(a), special.ndtr(b)
+
+        def transform(u, m=m, pa=pa, pb=pb):
+            z = special.ndtri(pa + u * (pb - pa))
+            y = m.loc + np.where(z < 0, m.s_lo, m.s_hi) * z
+            return np.exp(y) if m.log else y
+
+        return sq.dist_fn(sq.uniform(0, 1), fn=transform, name=m.name)
+
+    hardware = compute = None
+    for m in model.marginals:
+        if not (math.isinf(m.lower) and math.isinf(m.upper)):
+            dist = truncated(m)
+        elif m.s_lo != m.s_hi:
+            dist = split(m)
+        elif m.log:
+            dist = sq.lognorm(norm_mean=m.loc, norm_sd=m.s_lo)
+        else:
+            dist = sq.norm(mean=m.loc, sd=m.s_lo)
+        if not math.isinf(m.floor):
+            dist = sq.dist_max(dist, m.floor)
+        hardware = dist if hardware is None else hardware * dist
+        if m.reduces == "compute":
+            compute = dist if compute is None else compute * dist
+    return hardware, compute
+
+
+def median_se(log_values: np.ndarray) -> float:
+    """Standard error of the median of log(hardware), from its density."""
+    n = log_values.size
+    med = np.median(log_values)
+    h = 0.05 * np.std(log_values)
+    density = np.mean(np.abs(log_values - med) < h) / (2 * h)
+    return 0.5 / (density * math.sqrt(n))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "-n", type=float, action="append", help="sample count (repeatable; default 1e7)"
+        "-n",
+        type=float,
+        action="append",
+        help="sample count (repeatable; default 1e5, 1e6, 1e7)",
     )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--no-numpy-model",
-        action="store_true",
-        help="skip the (slow) vectorised numpy model",
-    )
     args = parser.parse_args()
-    sizes = [int(x) for x in (args.n or [1e7])]
+    sizes = [int(x) for x in (args.n or [1e5, 1e6, 1e7])]
     model = effcast.load(PRIOR)
     model.sample(1000, seed=0)  # warm-up: load or compile the kernels
-    nf = len(model.marginals)
+    n_factors = len(model.marginals)
+    try:
+        import squigglepy as sq
+
+        sq_hw, sq_cp = squigglepy_model(model)
+        sq.sample(sq_hw, n=1000)
+        sq_version = sq.__version__
+    except ImportError:
+        sq_hw = sq_cp = None
+        sq_version = "not installed"
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"python {platform.python_version()}, numpy {np.__version__}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
+        f"{platform.python_version()}, numpy {np.__version__}, numba "
+        f"{__import__('numba').__version__}, squigglepy {sq_version}"
     )
     print(
-        "\n| n | implementation | best time (s) | ratio to floor | peak memory "
-        "(MB) | returned (MB) |"
+        "\n| n | implementation | best time (s) | time / effcast | peak memory "
+        "(MB) | hardware median | agrees |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for n in sizes:
         rng = np.random.default_rng(1)
-        rng.standard_normal(1000)
         rows = []
-        floor_t = best_time(
-            lambda n=n, rng=rng: rng.standard_normal(nf * n), args.repeat
-        )
-        floor_peak, out = peak_bytes(lambda n=n, rng=rng: rng.standard_normal(nf * n))
+        t_eff, res = best_time(lambda n=n: model.sample(n, seed=1), args.repeat)
+        ref = np.log(res.hardware)
+        ref_med, ref_se = float(np.median(ref)), median_se(ref)
+        del res, ref
         rows.append(
-            ("floor: numpy standard_normal(6n)", floor_t, floor_peak, out.nbytes)
-        )
-        del out
-        for label, kw in (
-            ("effcast sample", {}),
-            ("effcast sample, totals only", {"factors": False}),
-        ):
-            t = best_time(lambda kw=kw, n=n: model.sample(n, seed=1, **kw), args.repeat)
-            peak, res = peak_bytes(lambda kw=kw, n=n: model.sample(n, seed=1, **kw))
-            returned = res._totals.nbytes + (
-                res._factors.nbytes if res.has_factors else 0
+            (
+                "effcast",
+                t_eff,
+                peak_bytes(lambda n=n: model.sample(n, seed=1)),
+                math.exp(ref_med),
             )
-            rows.append((label, t, peak, returned))
-            del res
-        if not args.no_numpy_model:
-            t = best_time(lambda n=n, rng=rng: numpy_model(model, n, rng), 1)
-            rows.append(("plain numpy/scipy model", t, None, 2 * 8 * n))
-        for label, t, peak, returned in rows:
-            peak_s = f"{peak / 1e6:,.0f}" if peak is not None else "-"
+        )
+        t, res = best_time(
+            lambda n=n: model.sample(n, seed=2, factors=False), args.repeat
+        )
+        rows.append(
+            (
+                "effcast, totals only",
+                t,
+                peak_bytes(lambda n=n: model.sample(n, seed=2, factors=False)),
+                float(np.median(res.hardware)),
+            )
+        )
+        del res
+        repeat = args.repeat if n <= 1_000_000 else 1
+        t, (hw, _) = best_time(lambda n=n, rng=rng: numpy_model(model, n, rng), repeat)
+        rows.append(
+            (
+                "numpy/scipy, vectorised",
+                t,
+                peak_bytes(lambda n=n, rng=rng: numpy_model(model, n, rng)),
+                float(np.median(hw)),
+            )
+        )
+        del hw
+        if sq_hw is not None:
+
+            def run_sq(n=n):
+                return sq.sample(sq_hw, n=n), sq.sample(sq_cp, n=n)
+
+            t, (hw, _) = best_time(run_sq, repeat)
+            rows.append(("squigglepy", t, peak_bytes(run_sq), float(np.median(hw))))
+            del hw
+        t, _ = best_time(
+            lambda n=n, rng=rng: rng.standard_normal(n_factors * n), args.repeat
+        )
+        rows.append(
+            (
+                f"floor: numpy standard_normal({n_factors}n)",
+                t,
+                peak_bytes(lambda n=n, rng=rng: rng.standard_normal(n_factors * n)),
+                None,
+            )
+        )
+        for label, t, peak, med in rows:
+            if med is None:
+                med_s, ok = "-", "-"
+            else:
+                diff = abs(math.log(med) - ref_med)
+                med_s = f"{med:,.1f}"
+                ok = (
+                    "reference"
+                    if label == "effcast"
+                    else "yes"
+                    if diff <= 4 * math.sqrt(2) * ref_se
+                    else f"NO ({diff / ref_se:.1f} se)"
+                )
             print(
-                f"| {n:.0e} | {label} | {t:.3f} | {t / floor_t:.2f} | {peak_s} | "
-                f"{returned / 1e6:,.0f} |"
+                f"| {n:.0e} | {label} | {t:.4f} | {t / t_eff:.2f} | "
+                f"{peak / 1e6:,.1f} | {med_s} | {ok} |"
             )
 
 

@@ -12,6 +12,9 @@ maximum are kept, so a floor's lump of identical values is reported exactly.
 Counts are integers, so merging the histograms of several threads gives the
 same result whichever thread saw which block.
 
+Memory: 262,144 bins per series, as 32-bit counts below ``2**31`` samples
+(1 MB a series, 17 MB for the GPT-3 prior's 17 series) and 64-bit above.
+
 Error bound: a quantile read from the histogram lies in the same bin as the
 true sample quantile (or equals the exact minimum when the rank falls inside
 the lump at the minimum), so its relative error is below ``2**-11`` (0.049%)
@@ -137,10 +140,15 @@ class Histograms:
         Number of series (rows of :func:`accumulate`'s ``series``).
     n_thresholds : int
         Number of exceedance thresholds counted exactly for the totals.
+    samples : int
+        The most samples the histograms will see: below ``2**31`` the bins
+        are 32-bit counts (about 1 MB per series), above it 64-bit.
     """
 
-    def __init__(self, n_series: int, n_thresholds: int) -> None:
-        self.hist = np.zeros((n_series, N_BINS), dtype=np.int64)
+    def __init__(self, n_series: int, n_thresholds: int, samples: int = 0) -> None:
+        # 32-bit counts halve the memory while no bin can reach 2**31.
+        dtype = np.int32 if samples < 2**31 - 1 else np.int64
+        self.hist = np.zeros((n_series, N_BINS), dtype=dtype)
         self.low = np.zeros(n_series, dtype=np.int64)
         self.high = np.zeros(n_series, dtype=np.int64)
         self.mins = np.full(n_series, np.inf)
@@ -163,7 +171,7 @@ class Histograms:
 
     def count(self, s: int) -> int:
         """Samples seen in series ``s``."""
-        return int(self.hist[s].sum() + self.low[s] + self.high[s])
+        return int(self.hist[s].sum(dtype=np.int64) + self.low[s] + self.high[s])
 
     def order_statistic(self, s: int, ranks: np.ndarray) -> np.ndarray:
         """Approximate 0-based order statistics of series ``s``.
@@ -173,7 +181,7 @@ class Histograms:
         above the covered range return the exact minimum or maximum.
         """
         ranks = np.asarray(ranks, dtype=float)
-        counts = self.hist[s]
+        counts = self.hist[s].astype(np.int64)
         cum = np.cumsum(counts) + self.low[s]
         out = np.empty_like(ranks)
         for i, k in enumerate(ranks):
@@ -211,7 +219,7 @@ class Histograms:
             return 0.0
         key = int(np.array([x], dtype=np.float64).view(np.int64)[0] >> _SHIFT)
         b = min(max(key - _KEY_LO, 0), N_BINS - 1)
-        above = self.hist[s, b + 1 :].sum() + self.high[s]
+        above = self.hist[s, b + 1 :].sum(dtype=np.int64) + self.high[s]
         lo, hi = float(_edge(b)), float(_edge(b + 1))
         share = min(max((hi - x) / (hi - lo), 0.0), 1.0)
-        return float((above + share * self.hist[s, b]) / n)
+        return float((above + share * int(self.hist[s, b])) / n)

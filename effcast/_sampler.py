@@ -420,7 +420,8 @@ class Model:
         Draws exactly the samples :meth:`sample` would for the same ``n`` and
         ``seed`` (the same blocks and streams), but adds each block to
         log-scale histograms and exact counts instead of storing it, so
-        memory stays near 40 MB plus 4 MB per thread whatever ``n`` is.
+        memory stays near 30 MB per thread (histograms and one block of
+        scratch) whatever ``n`` is.
 
         Parameters
         ----------
@@ -468,7 +469,7 @@ class Model:
         thresholds = np.array(counted, dtype=np.float64)
         log_sums = np.zeros((n_blocks, 2))
         workers = min(threads, n_blocks)
-        states = [Histograms(n_series, len(thresholds)) for _ in range(workers)]
+        states = [Histograms(n_series, len(thresholds), n) for _ in range(workers)]
 
         def work(w: int) -> None:
             st = states[w]

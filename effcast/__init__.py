@@ -28,12 +28,44 @@ from ._errors import EffcastError
 from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._fanplot import crossing_chart, fan_chart
+    from ._forecast import Forecast, forecast
     from ._results import Results
     from ._sampler import Model, load
+    from ._sweep import Sweep, sweep
+    from ._threshold import Crossing, ReferenceRun, crossing
 
-__all__ = ["EffcastError", "Model", "Results", "__version__", "load"]
+__all__ = [
+    "Crossing",
+    "EffcastError",
+    "Forecast",
+    "Model",
+    "ReferenceRun",
+    "Results",
+    "Sweep",
+    "__version__",
+    "crossing",
+    "crossing_chart",
+    "fan_chart",
+    "forecast",
+    "load",
+    "sweep",
+]
 
-_LAZY = {"Model": "._sampler", "load": "._sampler", "Results": "._results"}
+_LAZY = {
+    "Model": "._sampler",
+    "load": "._sampler",
+    "Results": "._results",
+    "Forecast": "._forecast",
+    "forecast": "._forecast",
+    "Crossing": "._threshold",
+    "ReferenceRun": "._threshold",
+    "crossing": "._threshold",
+    "Sweep": "._sweep",
+    "sweep": "._sweep",
+    "fan_chart": "._fanplot",
+    "crossing_chart": "._fanplot",
+}
 
 
 def __getattr__(name: str) -> Any:

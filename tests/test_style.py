@@ -20,7 +20,12 @@ LAYERS = [
     "_kernels",
     "_results",
     "_sampler",
+    "_forecast",
+    "_threshold",
+    "_sweep",
+    "_fanplot",
     "_report",
+    "_forecast_report",
     "_cli",
     "__main__",
 ]

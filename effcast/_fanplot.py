@@ -77,6 +77,7 @@ def _save(fig, path: Path) -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, format=ext, dpi=150)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -265,13 +266,14 @@ def crossing_chart(
                 xytext=(6, -14 - 12 * (i % 2)),
                 fontsize=9,
                 color=colour,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
             )
     ax.axhline(0.5, color="0.5", linewidth=0.8, linestyle=":")
     if lo < fc.end:
         ax.axvspan(lo, fc.end, color="0.9", zorder=0, label="within the prior's period")
     ax.set_xlim(lo, fc.to)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("year")
+    ax.set_xlabel("year (decimal; 2026 = 1 January 2026)")
     ax.set_ylabel("P(crossed by year)")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
@@ -285,3 +287,10 @@ def crossing_chart(
     if path is not None:
         _save(fig, path)
     return fig
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

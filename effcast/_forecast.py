@@ -245,7 +245,7 @@ class Forecast:
             )
         total = self._log_h if which == "hardware" else self._log_c
         if year <= self.end:
-            return self._hist[which] * (year - self.start)
+            return total * ((year - self.start) / self.results.years)
         return total + self._forward(self._rho[which], year - self.end)
 
     def reduction(self, which: str, year: float) -> np.ndarray:

@@ -183,10 +183,10 @@ def fan_chart(
         ax.axvline(fc.end, color="0.3", linestyle="--", linewidth=1)
         ax.text(
             fc.end,
-            0.98,
+            0.03,
             "  period end: projection →",
             transform=ax.get_xaxis_transform(),
-            va="top",
+            va="bottom",
             ha="left",
             fontsize=9,
             color="0.25",
@@ -197,7 +197,7 @@ def fan_chart(
         ax.set_xlabel("year")
         ax.grid(True, which="major", axis="both", alpha=0.3)
         ax.set_xlim(fc.start, fc.to)
-        ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
+        ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
     axes[0].set_ylabel(f"reduction since {fc.start:g} (times less needed)")
     axes[0].set_ylim(bottom=1.0)
     rate = fc.settings["rate"]

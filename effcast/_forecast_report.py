@@ -156,7 +156,8 @@ def render_sweep(doc: dict) -> Group:
     for p in doc["paths"]:
         table.add_column(p, justify="right", style="cyan")
     for s in doc["stats"]:
-        table.add_column(s, justify="right")
+        # "hardware\noom.0.5": two short header lines rather than one cut off.
+        table.add_column(s.replace(".", "\n", 1), justify="right")
     for sc in doc["scenarios"]:
         table.add_row(
             *[_value(sc["overrides"].get(p, "")) for p in doc["paths"]],

@@ -16,9 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +26,13 @@ from ._errors import EffcastError
 from ._loading import parse_prior, read_toml
 from ._overrides import normalise_overrides, parse_value
 from ._sampler import Model, SeedLike, resolve_seed
+from ._stats import check_stat, compute_stat, parse_stat
 
 __all__ = [
     "DEFAULT_STATS",
     "Sweep",
     "check_out_path",
     "parse_grid",
-    "parse_stat",
     "run_scenario",
     "split_values",
     "sweep",
@@ -43,8 +41,6 @@ __all__ = [
 
 DEFAULT_STATS = ("hardware.0.5", "compute.0.5", "hardware.oom.0.5", "compute.oom.0.5")
 """The statistics a sweep reports unless told otherwise."""
-
-_PROB = re.compile(r"^p(\d+(\.\d*)?([eE][+-]?\d+)?)$")
 
 
 def split_values(text: str) -> list[str]:
@@ -109,102 +105,6 @@ def parse_grid(text: str) -> tuple[str, list[Any]]:
     return path, [parse_value(item) for item in raw]
 
 
-@dataclass(frozen=True)
-class Stat:
-    """One statistic of a scenario: what to compute on which samples."""
-
-    text: str
-    series: str  # "hardware", "compute", or a factor or group name
-    kind: str  # "quantile", "oom", "annual", "prob", "mean_log10"
-    value: float | None
-
-
-def parse_stat(text: str) -> Stat:
-    """Read a statistic such as ``hardware.0.5`` or ``compute.p1000``.
-
-    ``SERIES.Q`` is the Q-quantile of the reduction, ``SERIES.oom.Q`` and
-    ``SERIES.annual.Q`` the Q-quantile of the OOM per year and of the
-    multiplier per year, ``SERIES.pX`` the probability of exceeding ``X``
-    times, and ``SERIES.mean_log10`` the mean of ``log10``. ``SERIES`` is
-    ``hardware``, ``compute``, or the name of a factor or group (factors and
-    groups allow ``SERIES.Q`` only).
-
-    Examples
-    --------
-    >>> parse_stat("compute.oom.0.9")
-    Stat(text='compute.oom.0.9', series='compute', kind='oom', value=0.9)
-    >>> parse_stat("hardware.p1000").kind
-    'prob'
-    """
-    s = str(text).strip()
-    series, _, rest = s.partition(".")
-    bad = EffcastError(
-        f"--stat {text!r}: expected SERIES.Q, SERIES.oom.Q, SERIES.annual.Q, "
-        "SERIES.pX or SERIES.mean_log10 (for example hardware.0.5, "
-        "compute.oom.0.5, hardware.p1000)",
-        field="stat",
-    )
-    if not series or not rest:
-        raise bad
-    kind, value = "quantile", rest
-    for prefix in ("oom.", "annual."):
-        if rest.startswith(prefix):
-            kind, value = prefix[:-1], rest[len(prefix) :]
-    if rest == "mean_log10":
-        return Stat(s, series, "mean_log10", None)
-    if m := _PROB.match(rest):
-        return Stat(s, series, "prob", float(m.group(1)))
-    try:
-        q = float(value)
-    except ValueError:
-        raise bad from None
-    if not 0.0 <= q <= 1.0:
-        raise EffcastError(
-            f"--stat {text!r}: a quantile must lie between 0 and 1, got {q:g}",
-            field="stat",
-        )
-    return Stat(s, series, kind, q)
-
-
-def _compute_stat(res, stat: Stat) -> float:
-    if stat.series in ("hardware", "compute"):
-        data = res.hardware if stat.series == "hardware" else res.compute
-    elif stat.series in res.names:
-        data = res.factor(stat.series)
-    else:
-        data = res.group(stat.series)
-    if stat.kind == "quantile":
-        return float(np.quantile(data, stat.value))
-    if stat.kind == "oom":
-        return float(np.quantile(np.log10(data) / res.years, stat.value))
-    if stat.kind == "annual":
-        return float(np.quantile(data ** (1.0 / res.years), stat.value))
-    if stat.kind == "prob":
-        return float(np.count_nonzero(data > stat.value) / data.size)
-    return float(np.mean(np.log10(data)))
-
-
-def _check_stat(stat: Stat, model: Model) -> None:
-    if stat.series in ("hardware", "compute"):
-        return
-    if stat.series not in model.factor_names and stat.series not in model.groups:
-        raise EffcastError(
-            f"--stat {stat.text!r}: {stat.series!r} is not hardware, compute, or "
-            "a factor or group of the prior (factors: "
-            + ", ".join(model.factor_names)
-            + "; groups: "
-            + ", ".join(model.groups)
-            + ")",
-            field="stat",
-        )
-    if stat.kind != "quantile":
-        raise EffcastError(
-            f"--stat {stat.text!r}: factors and groups allow quantiles only "
-            f"({stat.series}.0.5)",
-            field="stat",
-        )
-
-
 def run_scenario(
     data: dict[str, Any],
     source: str,
@@ -222,7 +122,7 @@ def run_scenario(
     parsed = [parse_stat(s) for s in stats]
     need_factors = any(s.series not in ("hardware", "compute") for s in parsed)
     res = model.sample(n, seed=seed, factors=need_factors, threads=threads)
-    return {s.text: _compute_stat(res, s) for s in parsed}
+    return {s.text: compute_stat(res, s) for s in parsed}
 
 
 class Sweep:
@@ -482,7 +382,7 @@ def sweep(
             ) from None
         first_model = first_model or model
     for s in parsed:
-        _check_stat(s, first_model)
+        check_stat(s, first_model)
     root, entropy = resolve_seed(seed)
     seeds = [
         int(c.generate_state(1, np.uint64)[0]) >> 1 for c in root.spawn(len(combos))

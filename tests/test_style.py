@@ -22,6 +22,7 @@ LAYERS = [
     "_sampler",
     "_forecast",
     "_threshold",
+    "_stats",
     "_sweep",
     "_fanplot",
     "_report",

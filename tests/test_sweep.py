@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import effcast
-from effcast._sweep import parse_grid, parse_stat, split_values
+from effcast._stats import parse_stat
+from effcast._sweep import parse_grid, split_values
 
 GPT3 = "priors/gpt3_today.toml"
 GRID = {"moe.median": [1.5, 4], "period.end": [2024, 2025.5]}

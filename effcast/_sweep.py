@@ -256,13 +256,29 @@ def _dask_client(scheduler: str, workers: int | None, timeout: float):
         )
         return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout=timeout), None
-    except (OSError, TimeoutError, ValueError) as exc:
+        client = Client(scheduler, timeout=timeout)
+    except ValueError as exc:
+        raise EffcastError(
+            f"{scheduler!r} is not a Dask scheduler address ({exc}); give one "
+            "such as tcp://host:8786, or 'local' or 'processes'",
+            field="scheduler",
+        ) from None
+    except (OSError, TimeoutError) as exc:
         raise EffcastError(
             f"could not reach the Dask scheduler at {scheduler!r} within "
             f"{timeout:g} s ({type(exc).__name__}: {exc})",
             field="scheduler",
         ) from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (OSError, TimeoutError):
+        client.close()
+        raise EffcastError(
+            f"the Dask scheduler at {scheduler!r} has no workers (waited "
+            f"{timeout:g} s); start some with dask worker {scheduler}",
+            field="scheduler",
+        ) from None
+    return client, None
 
 
 def _run_dask(tasks, scheduler: str, workers: int | None, timeout: float):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -119,3 +121,39 @@ def test_unreachable_scheduler_fails_after_a_bounded_wait():
         effcast.sweep(
             GPT3, ["moe.median=2"], n=1000, scheduler="tcp://127.0.0.1:9", timeout=1
         )
+
+
+def test_dask_scheduler_address_equals_serial(serial):
+    """The address path (distributed.Client over TCP) against a real scheduler."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        assert run(cluster.scheduler_address) == serial
+
+
+def test_scheduler_without_workers_fails_after_a_bounded_wait():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=0, processes=False, dashboard_address=None
+    ) as cluster:
+        with pytest.raises(effcast.EffcastError, match="has no workers"):
+            effcast.sweep(
+                GPT3,
+                ["moe.median=2"],
+                n=1000,
+                scheduler=cluster.scheduler_address,
+                timeout=1,
+            )
+
+
+def test_malformed_address():
+    pytest.importorskip("distributed")
+    with pytest.raises(effcast.EffcastError, match="not a Dask scheduler address"):
+        effcast.sweep(GPT3, ["moe.median=2"], n=1000, scheduler="nohost", timeout=1)
+
+
+def test_dask_missing_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(effcast.EffcastError, match=r"effcast\[dask\]"):
+        effcast.sweep(GPT3, ["moe.median=2"], n=1000, scheduler="local")

@@ -108,6 +108,23 @@ def _log_ticks(ax) -> None:
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
 
 
+def _forward_label(fc: Forecast) -> str:
+    """How the forecast continues past the period, in a few words."""
+    rate = fc.settings["rate"]
+    if rate == "historical":
+        text = "each sample's historical rate"
+    elif isinstance(rate, dict):
+        text = f"forward rate median {rate.get('median', '?')} OOM/yr"
+    else:
+        text = f"forward rate {rate:g} OOM/yr"
+    parts = [text]
+    if fc.acceleration != 1.0:
+        parts.append(f"rate x{fc.acceleration:g}/yr")
+    if fc.cap is not None:
+        parts.append(f"soft cap {fc.cap:g} OOM")
+    return ", ".join(parts)
+
+
 def fan_chart(
     fc: Forecast,
     path: str | Path | None = None,
@@ -200,19 +217,7 @@ def fan_chart(
         ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
     axes[0].set_ylabel(f"reduction since {fc.start:g} (times less needed)")
     axes[0].set_ylim(bottom=1.0)
-    rate = fc.settings["rate"]
-    rate_text = (
-        "each sample's historical rate"
-        if rate == "historical"
-        else f"forward rate {rate if isinstance(rate, float) else rate.get('median')}"
-        " OOM/yr"
-    )
-    extra = []
-    if fc.acceleration != 1.0:
-        extra.append(f"rate x{fc.acceleration:g}/yr")
-    if fc.cap is not None:
-        extra.append(f"soft cap {fc.cap:g} OOM")
-    sub = ", ".join([rate_text, *extra])
+    sub = _forward_label(fc)
     head = title or (fc.results.title or fc.results.source)
     fig.suptitle(
         f"{head}: projected reduction in requirements\n"
@@ -254,8 +259,13 @@ def crossing_chart(
         # Medians are labelled below their marker, alternately lower, so
         # that neighbouring labels do not collide.
         probs = cr.prob_crossed_by(i, ts)
-        kind = "compute" if row["kind"] == "compute" else "hardware"
-        ax.plot(ts, probs, color=colour, linewidth=2, label=f"{kind} {row['label']}")
+        label = f"{row['kind']} {row['label']}"
+        never = float(np.mean(np.isinf(row["samples"])))
+        if never == 1.0:
+            label += ": never, under these assumptions"
+        elif never > 0:
+            label += f" (never: {never:.0%})"
+        ax.plot(ts, probs, color=colour, linewidth=2, label=label)
         median = float(cr.year_quantile(i, 0.5))
         if math.isfinite(median) and median <= fc.to:
             ax.plot([median], [0.5], "o", color=colour, markersize=6)
@@ -272,16 +282,17 @@ def crossing_chart(
     if lo < fc.end:
         ax.axvspan(lo, fc.end, color="0.9", zorder=0, label="within the prior's period")
     ax.set_xlim(lo, fc.to)
-    ax.set_ylim(0, 1.02)
+    ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("year (decimal; 2026 = 1 January 2026)")
     ax.set_ylabel("P(crossed by year)")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
+    ax.legend(loc="best", fontsize=9, framealpha=0.9)
     ref = cr.reference
     head = title or (f"When can a {ref.name}-level model be trained under the limit?")
     fig.suptitle(
-        f"{head}\n(reference {sci(ref.flop)} FLOP in {cr.since:g}; "
-        f"{fc.results.title or fc.results.source}; {fc.n:,} samples)",
+        f"{head}\nreference {sci(ref.flop)} FLOP in {cr.since:g}; prior: "
+        f"{fc.results.title or fc.results.source}\n({_forward_label(fc)}; "
+        f"{fc.n:,} samples, seed {fc.results.seed})",
         fontsize=11,
     )
     if path is not None:

@@ -41,6 +41,12 @@ def _year(y: float | None) -> str:
     return "never" if y is None else f"{y:.1f}"
 
 
+def _band(lo: float | None, hi: float | None) -> str:
+    if lo is None:
+        return "never"
+    return f"{_year(lo)}-{_year(hi)}"
+
+
 def _forward_text(forward: dict[str, Any]) -> str:
     rate = forward["rate"]
     if rate == "historical":
@@ -115,7 +121,7 @@ def render_crossing(doc: dict) -> Group:
             q["label"],
             f"{q['oom']:.2f}",
             _year(yq["0.5"]),
-            f"{_year(yq['0.1'])}-{_year(yq['0.9'])}",
+            _band(yq["0.1"], yq["0.9"]),
             _pct(q["prob_by_period_end"]),
             _pct(q["prob_never"]),
         )

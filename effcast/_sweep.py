@@ -393,8 +393,11 @@ def sweep(
             model = Model(parse_prior(data, source=name, overrides=base + combo), name)
         except EffcastError as exc:
             where = f"scenario {i + 1} of {len(combos)} ({_describe(combo)})"
+            message = str(exc)
+            for path, _ in combo:  # the value came from the grid, not --set
+                message = message.replace(f"(set by --set {path}=", f"(--grid {path}=")
             raise EffcastError(
-                f"{where}: {exc}", factor=exc.factor, field=exc.field
+                f"{where}: {message}", factor=exc.factor, field=exc.field
             ) from None
         first_model = first_model or model
     for s in parsed:

@@ -95,7 +95,7 @@ def test_parsing():
 @pytest.mark.parametrize(
     "kwargs, words",
     [
-        ({"grid": ["moe.median=abc"]}, "scenario 1 of 1.*must be a number"),
+        ({"grid": ["moe.median=abc"]}, r"scenario 1 of 1.*must be a number.*--grid"),
         ({"grid": ["moe.median=2,9"]}, "scenario 2 of 2.*outside its interval"),
         ({"grid": ["moe.median"]}, "expected NAME.KEY=V1,V2"),
         ({"grid": ["moe.median=1.5,,2"]}, "empty value"),

@@ -123,7 +123,11 @@ def _positive(value: Any, name: str, field: str) -> float:
         raise EffcastError(
             f"{name} must be a number, got {value!r}", field=field
         ) from None
-    if not math.isfinite(x) or x <= 0:
+    if not math.isfinite(x):
+        raise EffcastError(
+            f"{name} must be a finite number, got {value!r}", field=field
+        )
+    if x <= 0:
         raise EffcastError(f"{name} must be positive, got {value!r}", field=field)
     return x
 

@@ -299,6 +299,8 @@ def test_bad_forecast_input(kwargs, words):
     [
         ((0,), {}, "threshold must be positive"),
         ((-1e25,), {}, "threshold must be positive"),
+        ((float("inf"),), {}, "threshold must be a finite number"),
+        ((1e25,), {"reference_year": float("nan")}, "reference year must be finite"),
         ((1e25,), {"reference": 0}, "FLOP must be positive"),
         ((1e25,), {"reference": -3e23}, "FLOP must be positive"),
         ((1e25,), {"reference": "gpt5"}, "reference must be one of"),

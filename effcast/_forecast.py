@@ -55,6 +55,17 @@ def _finite(value: Any, name: str) -> float:
     return value
 
 
+def _nonnegative(value: Any, name: str) -> float:
+    value = _finite(value, name)
+    if value < 0:
+        raise EffcastError(
+            f"{name} must be zero or more (orders of magnitude gained per year), "
+            f"got {value:g}",
+            field=name,
+        )
+    return value
+
+
 def _positive(value: Any, name: str) -> float:
     value = _finite(value, name)
     if value <= 0:
@@ -191,7 +202,7 @@ class Forecast:
                 self.seed = entropy
                 self.rate_spec = dict(rate)
             else:
-                rho_c = np.full(n, _finite(rate, "rate"))
+                rho_c = np.full(n, _nonnegative(rate, "rate"))
                 self.seed = None
                 self.rate_spec = float(rate)
         extra = self._hist["hardware"] - self._hist["compute"]
@@ -302,7 +313,8 @@ class Forecast:
         if oom <= 0:
             out[:] = since
             return out
-        inside = (target <= total) & (hist > 0)
+        # Reached within the period (only possible if it starts there).
+        inside = (target <= total) & (hist > 0) & (since < self.end)
         with np.errstate(divide="ignore", invalid="ignore"):
             out[inside] = self.start + target[inside] / hist[inside]
             need = np.where(inside, np.nan, target - total)
@@ -450,7 +462,7 @@ def forecast(
     if isinstance(rate, Mapping):
         rate_marginal(rate)
     elif rate is not None:
-        _finite(rate, "rate")
+        _nonnegative(rate, "rate")
     if results is None:
         results = model.sample(n, seed=seed, factors=False, threads=threads)
         seed = results.seed

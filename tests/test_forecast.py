@@ -287,6 +287,8 @@ def test_more_budget_crosses_sooner():
         ({"to": float("nan")}, "to must be a finite number"),
         ({"to": 2030, "rate": {"median": 0.9, "ci": [0.2, 0.8]}}, "outside"),
         ({"to": 2030, "rate": {"median": 0.5, "name": "x"}}, "does not apply"),
+        ({"to": 2030, "rate": -0.1}, "rate must be zero or more"),
+        ({"to": 2030, "rate": "fast"}, "rate must be a number"),
     ],
 )
 def test_bad_forecast_input(kwargs, words):

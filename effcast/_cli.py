@@ -196,9 +196,8 @@ def forward_options(fn):
                 ("--step",),
                 dict(
                     type=float,
-                    default=1.0,
-                    show_default=True,
-                    help="Years between table rows.",
+                    default=None,
+                    help="Years between table rows [default: 1].",
                 ),
             ),
             (
@@ -209,8 +208,8 @@ def forward_options(fn):
                     metavar="OOM_PER_YEAR",
                     help="Forward rate of the compute reduction, in orders of "
                     "magnitude per year: a fixed value, or with --rate-ci the "
-                    "median of a lognormal [default: each sample's own "
-                    "historical rate].",
+                    "median of a lognormal [default: the prior's [forecast] "
+                    "rate, else each sample's own historical rate].",
                 ),
             ),
             (
@@ -226,19 +225,17 @@ def forward_options(fn):
                 ("--rate-level",),
                 dict(
                     type=float,
-                    default=0.8,
-                    show_default=True,
-                    help="Probability that --rate-ci holds.",
+                    default=None,
+                    help="Probability that --rate-ci holds [default: 0.8].",
                 ),
             ),
             (
                 ("--acceleration",),
                 dict(
                     type=float,
-                    default=1.0,
-                    show_default=True,
+                    default=None,
                     help="Multiply the forward rate by this every year (above "
-                    "1: accelerating; below 1: slowing down).",
+                    "1: accelerating; below 1: slowing down) [default: 1].",
                 ),
             ),
             (
@@ -248,7 +245,8 @@ def forward_options(fn):
                     default=None,
                     metavar="OOM",
                     help="Soft cap on the further gain after the period end, in "
-                    "orders of magnitude: v becomes cap*(1-exp(-v/cap)).",
+                    "orders of magnitude: v becomes cap*(1-exp(-v/cap)) "
+                    "[default: none].",
                 ),
             ),
         ]
@@ -258,7 +256,13 @@ def forward_options(fn):
 
 
 def _rate(rate, rate_ci, rate_level):
-    """The ``rate=`` argument of :func:`effcast.forecast` from the options."""
+    """The ``rate=`` argument of :func:`effcast.forecast` from the options.
+
+    Options not given fall back, in :func:`effcast.forecast`, to the prior's
+    ``[forecast]`` table.
+    """
+    if rate_level is not None and rate_ci is None:
+        raise EffcastError("--rate-level goes with --rate-ci", field="rate_level")
     if rate_ci is None:
         return rate
     if rate is None:
@@ -271,7 +275,8 @@ def _rate(rate, rate_ci, rate_level):
             f"--rate-ci: expected two numbers LO,HI such as 0.2,0.8, got {rate_ci!r}",
             field="rate_ci",
         ) from None
-    return {"median": rate, "ci": [lo, hi], "level": rate_level}
+    level = 0.8 if rate_level is None else rate_level
+    return {"median": rate, "ci": [lo, hi], "level": level}
 
 
 def _figure_path(plot):
@@ -308,7 +313,7 @@ def _print_doc(doc, as_json, render, seed, extra=None):
     default=None,
     metavar="YEAR",
     help="Last year of the forecast (decimal year; 2030 is 1 January 2030) "
-    "[default: 10 years after the period end].",
+    "[default: the prior's [forecast] to, else 10 years after the period end].",
 )
 @forward_options
 @sampling_options
@@ -333,13 +338,10 @@ def forecast(
     """
     try:
         from ._forecast import forecast as run_forecast
-        from ._forecast import period_start
         from ._sampler import load
 
         path = _figure_path(plot)
         model = load(prior, overrides=overrides or None)
-        if to is None:
-            to = math.ceil(period_start(model) + model.years) + 10
         fc = run_forecast(
             model,
             to,
@@ -427,8 +429,8 @@ def forecast(
     type=float,
     default=None,
     metavar="YEAR",
-    help="Last year of the table [default: 10 years after the later of the "
-    "period end and the reference year].",
+    help="Last year of the table [default: the prior's [forecast] to, else 10 "
+    "years after the later of the period end and the reference year].",
 )
 @forward_options
 @sampling_options
@@ -464,7 +466,7 @@ def threshold(
         run = reference_run(reference, year=reference_year)
         since = start if run.year is None else run.year
         if to is None:
-            to = math.ceil(max(end, since)) + 10
+            to = model.prior.forecast.to or math.ceil(max(end, since)) + 10
         question = dict(
             reference=reference,
             reference_year=reference_year,

@@ -38,7 +38,14 @@ from ._errors import EffcastError
 from ._results import QUANTILES, Results, quantile_dict
 from ._sampler import Model, SeedLike, resolve_seed
 
-__all__ = ["Forecast", "forecast", "forecast_years", "period_start", "rate_marginal"]
+__all__ = [
+    "Forecast",
+    "forecast",
+    "forecast_years",
+    "period_start",
+    "prior_rate",
+    "rate_marginal",
+]
 
 TOTALS = ("hardware", "compute")
 
@@ -369,6 +376,16 @@ class Forecast:
         )
 
 
+def prior_rate(settings) -> float | dict[str, Any] | None:
+    """The forward rate a prior's ``[forecast]`` table states, if any."""
+    if settings.rate is None:
+        return None
+    if settings.rate_ci is None:
+        return settings.rate
+    level = 0.8 if settings.rate_level is None else settings.rate_level
+    return {"median": settings.rate, "ci": list(settings.rate_ci), "level": level}
+
+
 def period_start(model: Model) -> float:
     """The model's period start as a decimal year."""
     from ._schema import _decimal_year
@@ -378,13 +395,13 @@ def period_start(model: Model) -> float:
 
 def forecast(
     model: Model,
-    to: float,
+    to: float | None = None,
     *,
     n: int = 1_000_000,
     seed: SeedLike = None,
-    step: float = 1.0,
-    rate: float | Mapping[str, Any] | None = None,
-    acceleration: float = 1.0,
+    step: float | None = None,
+    rate: float | str | Mapping[str, Any] | None = None,
+    acceleration: float | None = None,
     cap: float | None = None,
     threads: int | None = None,
     results: Results | None = None,
@@ -395,26 +412,31 @@ def forecast(
     ----------
     model : Model
         The prior to sample.
-    to : float
+    to : float, optional
         The last year (decimal, as in ``[period]``) of the default table; must
-        come after the prior's period end.
+        come after the prior's period end. Default: ``[forecast] to``, else
+        ten years after the period end, rounded up.
     n : int
         Samples to draw.
     seed : int, numpy.random.Generator or None
         Seed for the samples and for the forward rate prior.
-    step : float
-        Years between rows of the default table.
-    rate : float or mapping, optional
+    step : float, optional
+        Years between rows of the default table (default: ``[forecast]``'s,
+        else 1).
+    rate : float, mapping or "historical", optional
         The forward rate of the compute reduction, in OOM per year: a number
         (the same for every sample) or a distribution written like a factor
         (``{"median": 0.45, "ci": [0.2, 0.8], "level": 0.8}``, lognormal by
-        default). By default each sample keeps its own historical rate.
-    acceleration : float
+        default). ``"historical"``: each sample keeps its own historical
+        rate. Default: the prior's ``[forecast]`` rate, else historical.
+    acceleration : float, optional
         The forward rate is multiplied by this every year (1: constant, 1.2:
-        20% faster each year, 0.8: slowing down).
+        20% faster each year, 0.8: slowing down). Default: ``[forecast]``'s,
+        else 1.
     cap : float, optional
         A soft cap on the further gain after the period end, in OOM: the gain
-        ``v`` becomes ``cap * (1 - exp(-v / cap))``.
+        ``v`` becomes ``cap * (1 - exp(-v / cap))``. Default: ``[forecast]``'s,
+        else none.
     threads : int, optional
         Threads for sampling.
     results : Results, optional
@@ -449,16 +471,31 @@ def forecast(
         )
     start = period_start(model)
     end = round(start + model.years, 9)
+    settings = model.prior.forecast
+    if to is None:
+        to = settings.to if settings.to is not None else math.ceil(end) + 10
     if _finite(to, "to") <= end:
         raise EffcastError(
             f"the target year must come after the prior's period end "
             f"({end:g}), got {float(to):g}",
             field="to",
         )
+    if step is None:
+        step = 1.0 if settings.step is None else settings.step
+    step = _positive(step, "step")
+    if acceleration is None:
+        acceleration = settings.acceleration or 1.0
     _positive(acceleration, "acceleration")
-    _positive(step, "step")
-    if cap is not None:
-        _positive(cap, "cap")
+    cap = settings.cap if cap is None else _positive(cap, "cap")
+    if rate is None:
+        rate = prior_rate(settings)
+    elif isinstance(rate, str):
+        if rate != "historical":
+            raise EffcastError(
+                f"rate must be a number, a distribution or 'historical', got {rate!r}",
+                field="rate",
+            )
+        rate = None
     if isinstance(rate, Mapping):
         rate_marginal(rate)
     elif rate is not None:

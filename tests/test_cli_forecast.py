@@ -52,6 +52,17 @@ def test_forecast_options_reach_the_model(runner):
     }
 
 
+def test_prior_forecast_table_via_set(runner):
+    args = ["forecast", GPT3, "--json", *FAST, "--set", "forecast.cap=2"]
+    result = runner.invoke(main, [*args, "--set", "forecast.to=2031"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["forward"]["cap_oom"] == 2.0 and doc["years"][-1] == 2031.0
+    # An option given on the command line wins over the table.
+    result = runner.invoke(main, [*args, "--cap", "4"])
+    assert json.loads(result.stdout)["forward"]["cap_oom"] == 4.0
+
+
 def test_forecast_plot(runner, tmp_path):
     out = tmp_path / "fan.png"
     result = runner.invoke(main, ["forecast", GPT3, *FAST, "--plot", str(out)])
@@ -108,6 +119,8 @@ BAD = [
     (["forecast", GPT3, "--to", "2030", "--acceleration", "0"], "positive"),
     (["forecast", GPT3, "--to", "2030", "--cap", "-2"], "cap must be positive"),
     (["forecast", GPT3, "--rate-ci", "0.2,0.8"], "needs --rate"),
+    (["forecast", GPT3, "--rate", "0.4", "--rate-level", "0.9"], "goes with --rate-ci"),
+    (["forecast", GPT3, "--set", "forecast.cap=-1"], "must be positive"),
     (["forecast", GPT3, "--rate", "0.5", "--rate-ci", "0.2"], "two numbers"),
     (["forecast", GPT3, "--rate", "0.9", "--rate-ci", "0.2,0.8"], "outside"),
     (["forecast", GPT3, "--plot", "fan.gif"], "figure format"),

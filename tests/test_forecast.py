@@ -288,7 +288,7 @@ def test_more_budget_crosses_sooner():
         ({"to": 2030, "rate": {"median": 0.9, "ci": [0.2, 0.8]}}, "outside"),
         ({"to": 2030, "rate": {"median": 0.5, "name": "x"}}, "does not apply"),
         ({"to": 2030, "rate": -0.1}, "rate must be zero or more"),
-        ({"to": 2030, "rate": "fast"}, "rate must be a number"),
+        ({"to": 2030, "rate": [0.5]}, "rate must be a number"),
     ],
 )
 def test_bad_forecast_input(kwargs, words):
@@ -317,3 +317,47 @@ def test_bad_forecast_input(kwargs, words):
 def test_bad_crossing_input(fc, args, kwargs, words):
     with pytest.raises(effcast.EffcastError, match=words):
         effcast.crossing(fc, *args, **kwargs)
+
+
+def test_prior_forecast_table_sets_defaults_and_arguments_win():
+    model = one_factor().with_overrides(
+        {
+            "forecast.to": 2031.0,
+            "forecast.acceleration": 0.9,
+            "forecast.cap": 2.5,
+            "forecast.rate": 0.4,
+            "forecast.rate_ci": [0.2, 0.8],
+        }
+    )
+    fc = effcast.forecast(model, n=1000, seed=1)
+    assert fc.to == 2031.0 and fc.acceleration == 0.9 and fc.cap == 2.5
+    assert fc.settings["rate"] == {"median": 0.4, "ci": [0.2, 0.8], "level": 0.8}
+    mine = effcast.forecast(
+        model, 2040, n=1000, seed=1, rate="historical", acceleration=1.1, cap=5
+    )
+    assert mine.to == 2040 and mine.acceleration == 1.1 and mine.cap == 5
+    assert mine.settings["rate"] == "historical"
+    plain = effcast.forecast(one_factor(), n=1000, seed=1)
+    assert plain.to == 2034 and plain.acceleration == 1.0 and plain.cap is None
+
+
+@pytest.mark.parametrize(
+    "overrides, words",
+    [
+        ({"forecast.rate_ci": [0.2, 0.8]}, "rate_ci needs rate"),
+        ({"forecast.rate": 0.9, "forecast.rate_ci": [0.2, 0.8]}, "strictly inside"),
+        ({"forecast.rate": -1.0}, "zero or more"),
+        ({"forecast.acceleration": 0.0}, "must be positive"),
+        ({"forecast.rate_level": 0.8}, "goes with rate_ci"),
+        ({"forecast.speed": 1.0}, "unknown key"),
+    ],
+)
+def test_bad_forecast_table(overrides, words):
+    with pytest.raises(effcast.EffcastError, match=words) as info:
+        one_factor().with_overrides(overrides)
+    assert "forecast" in info.value.field
+
+
+def test_bad_rate_word():
+    with pytest.raises(effcast.EffcastError, match="'historical'"):
+        effcast.forecast(one_factor(), 2030, n=1000, rate="fast")

@@ -255,6 +255,66 @@ def forward_options(fn):
     return fn
 
 
+def question_options(fn):
+    """The reference run, thresholds and budget (threshold and sweep)."""
+    options = [
+        click.option(
+            "--threshold",
+            "thresholds",
+            multiple=True,
+            type=float,
+            metavar="FLOP",
+            help="Compute threshold in FLOP, e.g. 1e25 (EU AI Act) or 1e26 (US 2023 "
+            "executive order, California SB 53); repeatable.",
+        ),
+        click.option(
+            "--reference",
+            default="gpt3",
+            show_default=True,
+            metavar="gpt3|gpt4|FLOP",
+            help="The run whose capability is asked about: gpt3 (3.14e23 FLOP, "
+            "2020.0), gpt4 (2e25 FLOP, 2022.6) or its FLOP.",
+        ),
+        click.option(
+            "--reference-year",
+            type=float,
+            default=None,
+            metavar="YEAR",
+            help="When the reference run was trained, if not the preset's year "
+            "[default for a FLOP figure: the period start].",
+        ),
+        click.option(
+            "--budget",
+            type=float,
+            default=None,
+            metavar="GPU_HOURS",
+            help="Also ask when this many GPU-hours on --gpu suffice.",
+        ),
+        click.option(
+            "--gpu",
+            default="H100",
+            show_default=True,
+            help="The budget's GPU: V100, A100, H100, H200, B200, TPUv4 or TPUv5p.",
+        ),
+        click.option(
+            "--reference-gpu-hours",
+            type=float,
+            default=None,
+            metavar="HOURS",
+            help="The reference run's GPU-hours, if not the preset's.",
+        ),
+        click.option(
+            "--reference-gpu",
+            default=None,
+            metavar="GPU",
+            help="The GPU of --reference-gpu-hours [default: the preset's, else V100].",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def _rate(rate, rate_ci, rate_level):
     """The ``rate=`` argument of :func:`effcast.forecast` from the options.
 
@@ -372,57 +432,7 @@ def forecast(
 @main.command()
 @click.argument("prior", metavar="PRIOR")
 @set_option
-@click.option(
-    "--threshold",
-    "thresholds",
-    multiple=True,
-    type=float,
-    metavar="FLOP",
-    help="Compute threshold in FLOP, e.g. 1e25 (EU AI Act) or 1e26 (US 2023 "
-    "executive order, California SB 53); repeatable.",
-)
-@click.option(
-    "--reference",
-    default="gpt3",
-    show_default=True,
-    metavar="gpt3|gpt4|FLOP",
-    help="The run whose capability is asked about: gpt3 (3.14e23 FLOP, "
-    "2020.0), gpt4 (2e25 FLOP, 2022.6) or its FLOP.",
-)
-@click.option(
-    "--reference-year",
-    type=float,
-    default=None,
-    metavar="YEAR",
-    help="When the reference run was trained, if not the preset's year "
-    "[default for a FLOP figure: the period start].",
-)
-@click.option(
-    "--budget",
-    type=float,
-    default=None,
-    metavar="GPU_HOURS",
-    help="Also ask when this many GPU-hours on --gpu suffice.",
-)
-@click.option(
-    "--gpu",
-    default="H100",
-    show_default=True,
-    help="The budget's GPU: V100, A100, H100, H200, B200, TPUv4 or TPUv5p.",
-)
-@click.option(
-    "--reference-gpu-hours",
-    type=float,
-    default=None,
-    metavar="HOURS",
-    help="The reference run's GPU-hours, if not the preset's.",
-)
-@click.option(
-    "--reference-gpu",
-    default=None,
-    metavar="GPU",
-    help="The GPU of --reference-gpu-hours [default: the preset's, else V100].",
-)
+@question_options
 @click.option(
     "--to",
     "to",
@@ -523,9 +533,12 @@ def threshold(
     multiple=True,
     metavar="STAT",
     help="A statistic per scenario, e.g. hardware.0.5, compute.0.9, "
-    "hardware.oom.0.5, hardware.p1000, moe.0.5; repeatable [default: "
-    "hardware.0.5 compute.0.5 hardware.oom.0.5 compute.oom.0.5].",
+    "hardware.oom.0.5, hardware.p1000, moe.0.5, compute.at2030.0.5, "
+    "crossing.1e25.0.5, crossing.1e25.by2026, crossing.budget.0.5; "
+    "repeatable [default: hardware.0.5 compute.0.5 hardware.oom.0.5 "
+    "compute.oom.0.5].",
 )
+@question_options
 @click.option(
     "-n",
     "--samples",
@@ -572,13 +585,17 @@ def threshold(
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def sweep(
-    prior, overrides, grids, stats, samples, seed, scheduler, workers,
-    connect_timeout, as_json, out, force,
+    prior, overrides, grids, stats, thresholds, reference, reference_year,
+    budget, gpu, reference_gpu_hours, reference_gpu, samples, seed, scheduler,
+    workers, connect_timeout, as_json, out, force,
 ) -> None:  # fmt: skip
     """Sample PRIOR under every combination of --grid values and tabulate.
 
     Every scenario is validated before any runs; each gets its own seed from
     the sweep's, so the figures are the same whichever scheduler runs them.
+    Statistics past the period (compute.at2030.0.5, crossing.1e25.0.5) use
+    each scenario's [forecast] table, which --grid forecast.KEY=... varies,
+    and the threshold options.
     """
     try:
         from ._sweep import DEFAULT_STATS, check_out_path, write_table
@@ -590,6 +607,15 @@ def sweep(
             list(grids),
             overrides=list(overrides),
             stats=list(stats) or DEFAULT_STATS,
+            question=dict(
+                thresholds=list(thresholds),
+                reference=reference,
+                reference_year=reference_year,
+                budget=budget,
+                gpu=gpu,
+                reference_gpu_hours=reference_gpu_hours,
+                reference_gpu=reference_gpu,
+            ),
             n=samples,
             seed=seed,
             scheduler=scheduler,

@@ -393,6 +393,69 @@ def period_start(model: Model) -> float:
     return float(_decimal_year(model.prior.period.start))
 
 
+def resolve_settings(
+    model: Model,
+    *,
+    to: float | None = None,
+    step: float | None = None,
+    rate: float | str | Mapping[str, Any] | None = None,
+    acceleration: float | None = None,
+    cap: float | None = None,
+) -> dict[str, Any]:
+    """The forward settings in force: arguments, else ``[forecast]``, else defaults.
+
+    Validates them without sampling (so a sweep can check every scenario
+    first); :func:`forecast` calls it.
+
+    Raises
+    ------
+    EffcastError
+        As :func:`forecast`.
+    """
+    if not isinstance(model, Model):
+        raise EffcastError(
+            f"forecast needs an effcast Model, got {type(model).__name__}"
+        )
+    start = period_start(model)
+    end = round(start + model.years, 9)
+    settings = model.prior.forecast
+    if to is None:
+        to = settings.to if settings.to is not None else math.ceil(end) + 10
+    if _finite(to, "to") <= end:
+        raise EffcastError(
+            f"the target year must come after the prior's period end "
+            f"({end:g}), got {float(to):g}",
+            field="to",
+        )
+    if step is None:
+        step = 1.0 if settings.step is None else settings.step
+    step = _positive(step, "step")
+    if acceleration is None:
+        acceleration = settings.acceleration or 1.0
+    _positive(acceleration, "acceleration")
+    cap = settings.cap if cap is None else _positive(cap, "cap")
+    if rate is None:
+        rate = prior_rate(settings)
+    elif isinstance(rate, str):
+        if rate != "historical":
+            raise EffcastError(
+                f"rate must be a number, a distribution or 'historical', got {rate!r}",
+                field="rate",
+            )
+        rate = None
+    if isinstance(rate, Mapping):
+        rate_marginal(rate)
+    elif rate is not None:
+        _nonnegative(rate, "rate")
+    return {
+        "to": float(to),
+        "step": step,
+        "rate": rate,
+        "acceleration": float(acceleration),
+        "cap": cap,
+    }
+
+
 def forecast(
     model: Model,
     to: float | None = None,
@@ -465,53 +528,12 @@ def forecast(
     >>> bool(fc.quantiles("compute", 2030, 0.5) > fc.quantiles("compute", 2026, 0.5))
     True
     """
-    if not isinstance(model, Model):
-        raise EffcastError(
-            f"forecast needs an effcast Model, got {type(model).__name__}"
-        )
-    start = period_start(model)
-    end = round(start + model.years, 9)
-    settings = model.prior.forecast
-    if to is None:
-        to = settings.to if settings.to is not None else math.ceil(end) + 10
-    if _finite(to, "to") <= end:
-        raise EffcastError(
-            f"the target year must come after the prior's period end "
-            f"({end:g}), got {float(to):g}",
-            field="to",
-        )
-    if step is None:
-        step = 1.0 if settings.step is None else settings.step
-    step = _positive(step, "step")
-    if acceleration is None:
-        acceleration = settings.acceleration or 1.0
-    _positive(acceleration, "acceleration")
-    cap = settings.cap if cap is None else _positive(cap, "cap")
-    if rate is None:
-        rate = prior_rate(settings)
-    elif isinstance(rate, str):
-        if rate != "historical":
-            raise EffcastError(
-                f"rate must be a number, a distribution or 'historical', got {rate!r}",
-                field="rate",
-            )
-        rate = None
-    if isinstance(rate, Mapping):
-        rate_marginal(rate)
-    elif rate is not None:
-        _nonnegative(rate, "rate")
+    settings = resolve_settings(
+        model, to=to, step=step, rate=rate, acceleration=acceleration, cap=cap
+    )
     if results is None:
         results = model.sample(n, seed=seed, factors=False, threads=threads)
         seed = results.seed
     elif results.years != model.years or results.source != model.source:
         raise EffcastError("these results were not drawn from this model")
-    return Forecast(
-        results,
-        start,
-        to=to,
-        step=step,
-        rate=rate,
-        acceleration=acceleration,
-        cap=cap,
-        seed=seed,
-    )
+    return Forecast(results, period_start(model), seed=seed, **settings)

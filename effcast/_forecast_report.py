@@ -141,7 +141,11 @@ def _value(v: Any) -> str:
     return str(v)
 
 
-def _stat_cell(name: str, v: float) -> str:
+def _stat_cell(name: str, v: float | None) -> str:
+    if name.startswith("crossing."):
+        if ".by" in name:
+            return _pct(v)
+        return _year(v)
     kind = name.split(".")[1] if "." in name else ""
     if kind == "oom" or name.endswith("mean_log10"):
         return f"{v:.3f}"
@@ -160,7 +164,7 @@ def render_sweep(doc: dict) -> Group:
     )
     table = Table(show_edge=False)
     for p in doc["paths"]:
-        table.add_column(p, justify="right", style="cyan")
+        table.add_column(p.replace(".", "\n", 1), justify="right", style="cyan")
     for s in doc["stats"]:
         # "hardware\noom.0.5": two short header lines rather than one cut off.
         table.add_column(s.replace(".", "\n", 1), justify="right")
@@ -171,8 +175,9 @@ def render_sweep(doc: dict) -> Group:
         )
     note = Text(
         "Statistics: SERIES.Q is a quantile of the reduction, SERIES.oom.Q of "
-        "the OOM per year, SERIES.pX the chance of exceeding X times. Each "
-        "scenario's seed is in --json.",
+        "the OOM per year, SERIES.pX the chance of exceeding X times, "
+        "SERIES.atYEAR.Q of the reduction at YEAR, crossing.LIMIT.Q of the "
+        "crossing year. Each scenario's seed is in --json.",
         style="dim",
     )
     return Group(head, Text(""), table, Text(""), note)

@@ -23,10 +23,12 @@ from typing import Any
 import numpy as np
 
 from ._errors import EffcastError
+from ._forecast import period_start, resolve_settings
 from ._loading import parse_prior, read_toml
 from ._overrides import normalise_overrides, parse_value
 from ._sampler import Model, SeedLike, resolve_seed
 from ._stats import check_stat, compute_stat, parse_stat
+from ._threshold import check_question
 
 __all__ = [
     "DEFAULT_STATS",
@@ -113,16 +115,30 @@ def run_scenario(
     seed: int,
     stats: Sequence[str],
     threads: int | None = None,
-) -> dict[str, float]:
+    question: dict[str, Any] | None = None,
+) -> dict[str, float | None]:
     """Sample one scenario and compute its statistics (runs on a worker).
 
-    Takes only plain data so that it pickles for any executor.
+    Takes only plain data so that it pickles for any executor. Statistics
+    that look past the period use the scenario's own ``[forecast]`` settings
+    and, for crossings, ``question`` (the keyword arguments of
+    :func:`effcast.crossing`); the forward-rate draws use the scenario's seed.
     """
     model = Model(parse_prior(data, source=source, overrides=overrides), source)
     parsed = [parse_stat(s) for s in stats]
-    need_factors = any(s.series not in ("hardware", "compute") for s in parsed)
+    need_factors = any(
+        s.series not in ("hardware", "compute", "crossing") for s in parsed
+    )
     res = model.sample(n, seed=seed, factors=need_factors, threads=threads)
-    return {s.text: compute_stat(res, s) for s in parsed}
+    fc = cr = None
+    if any(s.needs_forecast for s in parsed):
+        from ._forecast import forecast
+        from ._threshold import crossing
+
+        fc = forecast(model, results=res, seed=seed)
+        if any(s.series == "crossing" for s in parsed):
+            cr = crossing(fc, **(question or {}))
+    return {s.text: compute_stat(res, s, fc, cr) for s in parsed}
 
 
 class Sweep:
@@ -236,7 +252,7 @@ def _run_processes(tasks, workers: int | None) -> list[dict[str, float]]:
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(run_scenario, *t[:-1], threads) for t in tasks]
+        futures = [pool.submit(run_scenario, *t[:6], threads, *t[7:]) for t in tasks]
         return [f.result() for f in futures]
 
 
@@ -302,6 +318,7 @@ def sweep(
     scenarios: Sequence[Mapping[str, Any]] | None = None,
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
     stats: Sequence[str] = DEFAULT_STATS,
+    question: Mapping[str, Any] | None = None,
     n: int = 200_000,
     seed: SeedLike = None,
     scheduler: str | None = "processes",
@@ -325,7 +342,14 @@ def sweep(
     overrides : optional
         Overrides applied to every scenario before its own (``--set``).
     stats : sequence of str
-        Statistics to report; see :func:`parse_stat`.
+        Statistics to report; see :func:`effcast._stats.parse_stat`.
+        ``hardware.atYEAR.Q`` and ``crossing.*`` look past the period with
+        each scenario's ``[forecast]`` settings (so ``--grid
+        forecast.acceleration=...`` varies them).
+    question : mapping, optional
+        For ``crossing.*`` statistics: the keyword arguments of
+        :func:`effcast.crossing` (``{"thresholds": [1e25], "reference":
+        "gpt4", "budget": 1e5, "gpu": "H100"}``).
     n : int
         Samples per scenario.
     seed : int, numpy.random.Generator or None
@@ -387,27 +411,38 @@ def sweep(
     if not stats:
         raise EffcastError("ask for at least one statistic", field="stat")
     parsed = [parse_stat(s) for s in stats]
+    question = _question(question)
+    looks_ahead = any(s.needs_forecast for s in parsed)
+    crosses = any(s.series == "crossing" for s in parsed)
     first_model = None
     for i, combo in enumerate(combos):
+        where = f"scenario {i + 1} of {len(combos)} ({_describe(combo)})"
         try:
             model = Model(parse_prior(data, source=name, overrides=base + combo), name)
         except EffcastError as exc:
-            where = f"scenario {i + 1} of {len(combos)} ({_describe(combo)})"
             message = str(exc)
             for path, _ in combo:  # the value came from the grid, not --set
                 message = message.replace(f"(set by --set {path}=", f"(--grid {path}=")
             raise EffcastError(
                 f"{where}: {message}", factor=exc.factor, field=exc.field
             ) from None
-        first_model = first_model or model
-    for s in parsed:
-        check_stat(s, first_model)
+        if first_model is None:
+            first_model = model
+            for s in parsed:
+                check_stat(s, model, question)
+        if looks_ahead:
+            try:
+                to = resolve_settings(model)["to"]
+                if crosses:
+                    check_question(period_start(model), to, **question)
+            except EffcastError as exc:
+                raise EffcastError(f"{where}: {exc}", field=exc.field) from None
     root, entropy = resolve_seed(seed)
     seeds = [
         int(c.generate_state(1, np.uint64)[0]) >> 1 for c in root.spawn(len(combos))
     ]
     tasks = [
-        (data, name, base + combo, int(n), s, stats, None)
+        (data, name, base + combo, int(n), s, stats, None, question)
         for combo, s in zip(combos, seeds, strict=True)
     ]
     if kind == "serial":
@@ -496,3 +531,29 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_QUESTION_KEYS = (
+    "thresholds",
+    "reference",
+    "reference_year",
+    "budget",
+    "gpu",
+    "reference_gpu_hours",
+    "reference_gpu",
+)
+
+
+def _question(question: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The crossing question as plain data, with thresholds as a list."""
+    out = dict(question or {})
+    unknown = sorted(set(out) - set(_QUESTION_KEYS))
+    if unknown:
+        raise EffcastError(
+            f"unknown crossing question keys {unknown}; expected some of "
+            + ", ".join(_QUESTION_KEYS),
+            field="question",
+        )
+    thresholds = out.get("thresholds", [])
+    out["thresholds"] = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)
+    return out

@@ -100,7 +100,7 @@ def test_sweep_table_json_and_out(runner, tmp_path):
     args += ["--stat", "hardware.0.5", "--stat", "compute.p100", *FAST]
     result = runner.invoke(main, [*args, "--scheduler", "serial", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "moe.median" in result.output and "p100" in result.output
+    assert "median" in result.output and "p100" in result.output
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 6 and set(rows[0]) >= {"moe.median", "seed", "compute.p100"}
     # An existing file is not overwritten without --force.
@@ -111,6 +111,20 @@ def test_sweep_table_json_and_out(runner, tmp_path):
     assert len(doc["scenarios"]) == 6
     assert doc["scenarios"][0]["stats"]["hardware.0.5"] == float(
         rows[0]["hardware.0.5"]
+    )
+
+
+def test_sweep_with_crossing_statistics(runner):
+    args = ["sweep", GPT3, "--grid", "forecast.acceleration=0.8,1.2", *FAST]
+    args += ["--reference", "gpt4", "--threshold", "1e24", "--budget", "1e5"]
+    args += ["--stat", "crossing.1e24.0.5", "--stat", "crossing.budget.by2027"]
+    result = runner.invoke(main, [*args, "--scheduler", "serial", "--json"])
+    assert result.exit_code == 0, result.output
+    slow, fast = json.loads(result.stdout)["scenarios"]
+    assert slow["stats"]["crossing.1e24.0.5"] > fast["stats"]["crossing.1e24.0.5"]
+    assert (
+        slow["stats"]["crossing.budget.by2027"]
+        < fast["stats"]["crossing.budget.by2027"]
     )
 
 
@@ -144,6 +158,11 @@ BAD = [
     (["sweep", GPT3, "--grid", "moe.median"], "expected NAME.KEY"),
     (["sweep", GPT3, "--grid", "moe.median=2", "--stat", "hardware.x"], "SERIES"),
     (["sweep", GPT3, "--grid", "moe.median=2", "--out", "t.xlsx"], ".csv or .json"),
+    (["sweep", GPT3, "--stat", "crossing.1e25.0.5"], "give the threshold"),
+    (
+        ["sweep", GPT3, "--threshold", "0", "--stat", "crossing.0.0.5"],
+        "threshold must be positive",
+    ),
     (["forecast", GPT3, "--set", "moe.median=9"], "outside its interval"),
 ]
 

@@ -13,12 +13,29 @@ from effcast._sweep import parse_grid, split_values
 
 GPT3 = "priors/gpt3_today.toml"
 GRID = {"moe.median": [1.5, 4], "period.end": [2024, 2025.5]}
-STATS = ["hardware.0.5", "compute.oom.0.9", "hardware.p1000", "algorithmic.0.5"]
+STATS = [
+    "hardware.0.5",
+    "compute.oom.0.9",
+    "hardware.p1000",
+    "algorithmic.0.5",
+    "compute.at2030.0.5",
+    "crossing.1e24.0.5",
+    "crossing.1e24.by2026",
+    "crossing.budget.0.9",
+]
+QUESTION = {"thresholds": [1e24], "reference": "gpt4", "budget": 1e5}
 
 
 def run(scheduler, **kw):
     return effcast.sweep(
-        GPT3, GRID, stats=STATS, n=20_000, seed=42, scheduler=scheduler, **kw
+        GPT3,
+        GRID,
+        stats=STATS,
+        question=QUESTION,
+        n=20_000,
+        seed=42,
+        scheduler=scheduler,
+        **kw,
     ).summary()
 
 
@@ -48,6 +65,29 @@ def test_scenario_equals_sample_with_its_seed(serial):
     assert sc["stats"]["hardware.p1000"] == res.prob_exceeds("hardware", 1000)
     oom = np.quantile(np.log10(res.compute) / res.years, 0.9)
     assert sc["stats"]["compute.oom.0.9"] == float(oom)
+    fc = effcast.forecast(model, results=res, seed=sc["seed"])
+    at = np.quantile(fc.reduction("compute", 2030), 0.5)
+    assert sc["stats"]["compute.at2030.0.5"] == float(at)
+    cr = effcast.crossing(fc, **QUESTION)
+    assert sc["stats"]["crossing.1e24.0.5"] == float(cr.year_quantile(0, 0.5))
+    assert sc["stats"]["crossing.1e24.by2026"] == cr.prob_crossed_by(0, 2026)
+    assert sc["stats"]["crossing.budget.0.9"] == float(cr.year_quantile(1, 0.9))
+
+
+def test_grid_over_the_forecast_table():
+    """Faster forward progress crosses sooner and gains more by 2030."""
+    sw = effcast.sweep(
+        GPT3,
+        {"forecast.acceleration": [0.8, 1.0, 1.25]},
+        stats=["crossing.1e23.0.5", "compute.at2030.0.5"],
+        question={"thresholds": 1e23, "reference": "gpt4"},
+        n=20_000,
+        seed=3,
+        scheduler="serial",
+    )
+    years = [r["stats"]["crossing.1e23.0.5"] for r in sw.rows]
+    gains = [r["stats"]["compute.at2030.0.5"] for r in sw.rows]
+    assert years == sorted(years, reverse=True) and gains == sorted(gains)
 
 
 def test_stats_move_the_right_way(serial):
@@ -106,6 +146,23 @@ def test_parsing():
         ({"stats": ["nosuch.0.5"]}, "not hardware, compute"),
         ({"stats": ["moe.p10"]}, "quantiles only"),
         ({"n": 0}, "positive integer"),
+        ({"stats": ["crossing.1e25.0.5"]}, "give the threshold with --threshold"),
+        (
+            {"stats": ["crossing.1e25.0.5"], "question": {"thresholds": [1e26]}},
+            "not one of the thresholds",
+        ),
+        ({"stats": ["crossing.budget.0.5"]}, "no hardware budget"),
+        ({"stats": ["crossing.1e25"]}, "crossing.LIMIT.Q"),
+        ({"stats": ["moe.at2030.0.5"]}, "hardware.atYEAR.Q"),
+        (
+            {"stats": ["compute.at2030.0.5"], "grid": ["forecast.to=2030,2023"]},
+            "scenario 2 of 2.*after the prior's period end",
+        ),
+        (
+            {"stats": ["crossing.-1.0.5"], "question": {"thresholds": [-1]}},
+            "threshold must be positive",
+        ),
+        ({"question": {"threshold": [1e25]}}, "unknown crossing question keys"),
     ],
 )
 def test_bad_sweep_input(kwargs, words):

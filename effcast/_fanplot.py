@@ -9,14 +9,12 @@ then renamed, so a failure never leaves half a figure behind.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ._errors import EffcastError
+from ._atomic import check_output_path, write_atomic
 from ._forecast import Forecast
 from ._threshold import Crossing, sci
 
@@ -44,23 +42,7 @@ def check_figure_path(path: str | Path) -> Path:
     >>> check_figure_path("fan.png").suffix
     '.png'
     """
-    path = Path(path)
-    ext = path.suffix.lower().lstrip(".")
-    if ext not in FORMATS:
-        raise EffcastError(
-            f"{path}: cannot tell the figure format from the extension "
-            f"{path.suffix or '(none)'!r}; use one of "
-            + ", ".join("." + f for f in FORMATS),
-            field="plot",
-        )
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise EffcastError(f"{path}: the directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise EffcastError(f"{path}: the directory {parent} is not writable")
-    if path.is_dir():
-        raise EffcastError(f"{path}: is a directory")
-    return path
+    return check_output_path(path, FORMATS, what="figure", field="plot")
 
 
 def _figure(width: float, height: float):
@@ -71,18 +53,7 @@ def _figure(width: float, height: float):
 
 def _save(fig, path: Path) -> Path:
     ext = path.suffix.lower().lstrip(".")
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent or "."
-    )
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=ext, dpi=150)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150))
 
 
 def _subsample(fc: Forecast) -> np.ndarray | None:
@@ -298,10 +269,3 @@ def crossing_chart(
     if path is not None:
         _save(fig, path)
     return fig
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it and putting it back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ._atomic import check_output_path, write_atomic
 from ._errors import EffcastError
 from ._forecast import period_start, resolve_settings
 from ._loading import parse_prior, read_toml
@@ -464,49 +465,24 @@ TABLE_FORMATS = ("csv", "json")
 def check_out_path(path: str | Path, force: bool = False) -> Path:
     """Refuse an output path with an unknown extension, an existing file
     (unless ``force``) or a missing directory, before anything runs."""
-    path = Path(path)
-    ext = path.suffix.lower().lstrip(".")
-    if ext not in TABLE_FORMATS:
-        raise EffcastError(
-            f"{path}: cannot tell the format from the extension "
-            f"{path.suffix or '(none)'!r}; use .csv or .json",
-            field="out",
-        )
-    if path.is_dir():
-        raise EffcastError(f"{path}: is a directory", field="out")
-    if path.exists() and not force:
-        raise EffcastError(
-            f"{path}: already exists; add --force to overwrite it", field="out"
-        )
-    parent = path.parent
-    if not parent.is_dir():
-        raise EffcastError(f"{path}: the directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise EffcastError(f"{path}: the directory {parent} is not writable")
-    return path
+    return check_output_path(path, TABLE_FORMATS, what="table", overwrite=force)
 
 
 def write_table(sw: Sweep, path: str | Path) -> Path:
-    """Write a sweep as CSV (one row per scenario) or JSON, atomically.
-
-    The file appears complete or not at all: it is written to a temporary
-    file in the same directory, then renamed.
-    """
+    """Write a sweep as CSV (one row per scenario) or JSON, atomically."""
     import csv
     import io
     import json
-    import tempfile
 
     path = Path(path)
     if path.suffix.lower() == ".json":
         text = json.dumps(sw.summary(), indent=2) + "\n"
     else:
         buf = io.StringIO()
-        rows = sw.table()
         fields = [*sw.paths, "seed", *sw.stats]
         writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        for row in rows:
+        for row in sw.table():
             writer.writerow(
                 {
                     k: (json.dumps(v) if isinstance(v, list | dict) else v)
@@ -514,23 +490,7 @@ def write_table(sw: Sweep, path: str | Path) -> Path:
                 }
             )
         text = buf.getvalue()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it and putting it back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return write_atomic(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
 
 
 _QUESTION_KEYS = (

@@ -13,6 +13,7 @@ from conftest import ROOT
 LAYERS = [
     "_version",
     "_errors",
+    "_atomic",
     "_schema",
     "_overrides",
     "_loading",

@@ -419,12 +419,15 @@ def resolve_settings(
     start = period_start(model)
     end = round(start + model.years, 9)
     settings = model.prior.forecast
-    if to is None:
-        to = settings.to if settings.to is not None else math.ceil(end) + 10
+    origin = ""
+    if to is None and settings.to is not None:
+        to, origin = settings.to, " (from the prior's [forecast] to)"
+    elif to is None:
+        to = math.ceil(end) + 10
     if _finite(to, "to") <= end:
         raise EffcastError(
             f"the target year must come after the prior's period end "
-            f"({end:g}), got {float(to):g}",
+            f"({end:g}), got {float(to):g}{origin}",
             field="to",
         )
     if step is None:

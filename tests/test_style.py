@@ -28,6 +28,7 @@ LAYERS = [
     "_fanplot",
     "_report",
     "_forecast_report",
+    "_cli_options",
     "_cli",
     "__main__",
 ]

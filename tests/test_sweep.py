@@ -6,12 +6,13 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import PRIORS
 
 import effcast
 from effcast._stats import parse_stat
 from effcast._sweep import parse_grid, split_values
 
-GPT3 = "priors/gpt3_today.toml"
+GPT3 = str(PRIORS / "gpt3_today.toml")
 GRID = {"moe.median": [1.5, 4], "period.end": [2024, 2025.5]}
 STATS = [
     "hardware.0.5",

@@ -129,9 +129,9 @@ def fan_chart(
     >>> import effcast, tempfile, os
     >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
     ...                       to=2030, n=20_000, seed=1)
-    >>> out = os.path.join(tempfile.mkdtemp(), "fan.png")
-    >>> fig = effcast.fan_chart(fc, out)
-    >>> os.path.getsize(out) > 10_000
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     fig = effcast.fan_chart(fc, os.path.join(tmp, "fan.png"))
+    ...     os.path.getsize(os.path.join(tmp, "fan.png")) > 10_000
     True
     """
     if path is not None:

@@ -34,24 +34,37 @@ from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._export import write_samples
+    from ._fanplot import crossing_chart, fan_chart
+    from ._forecast import Forecast, forecast
     from ._plots import compare_figure, figure, plot, plot_compare
     from ._results import Results
     from ._sampler import Model, load
     from ._sensitivity import sensitivity
     from ._streamed import StreamedResults
+    from ._sweep import Sweep, sweep
+    from ._threshold import Crossing, ReferenceRun, crossing
 
 __all__ = [
+    "Crossing",
     "EffcastError",
+    "Forecast",
     "Model",
+    "ReferenceRun",
     "Results",
     "StreamedResults",
+    "Sweep",
     "__version__",
     "compare_figure",
+    "crossing",
+    "crossing_chart",
+    "fan_chart",
     "figure",
+    "forecast",
     "load",
     "plot",
     "plot_compare",
     "sensitivity",
+    "sweep",
     "write_samples",
 ]
 
@@ -66,6 +79,15 @@ _LAZY = {
     "plot_compare": "._plots",
     "compare_figure": "._plots",
     "StreamedResults": "._streamed",
+    "Forecast": "._forecast",
+    "forecast": "._forecast",
+    "Crossing": "._threshold",
+    "ReferenceRun": "._threshold",
+    "crossing": "._threshold",
+    "Sweep": "._sweep",
+    "sweep": "._sweep",
+    "fan_chart": "._fanplot",
+    "crossing_chart": "._fanplot",
 }
 
 

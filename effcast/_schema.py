@@ -48,6 +48,7 @@ __all__ = [
     "Reference",
     "Target",
     "FactorSpec",
+    "ForecastSettings",
     "LognormalSpec",
     "MixtureSpec",
     "Period",
@@ -198,6 +199,58 @@ class CorrelationSpec(StrictModel):
         return v
 
 
+class ForecastSettings(StrictModel):
+    """``[forecast]``: how gains continue after the period (all optional).
+
+    The same settings as the options of ``effcast forecast`` (``--to``,
+    ``--rate``, ...), which override them. Read by :func:`effcast.forecast`;
+    sampling ignores them.
+    """
+
+    to: StrictFloat | None = None
+    step: StrictFloat | None = None
+    rate: StrictFloat | None = None
+    rate_ci: tuple[StrictFloat, StrictFloat] | None = None
+    rate_level: StrictFloat | None = None
+    acceleration: StrictFloat | None = None
+    cap: StrictFloat | None = None
+
+    @field_validator("step", "acceleration", "cap")
+    @classmethod
+    def _positive(cls, v: float | None) -> float | None:
+        if v is not None and v <= 0:
+            raise ValueError(f"must be positive, got {v:g}")
+        return v
+
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, v: float | None) -> float | None:
+        if v is not None and v < 0:
+            raise ValueError(f"must be zero or more (OOM per year), got {v:g}")
+        return v
+
+    @field_validator("rate_level")
+    @classmethod
+    def _level(cls, v: float | None) -> float | None:
+        return check_level(v)
+
+    @model_validator(mode="after")
+    def _check(self) -> ForecastSettings:
+        if self.rate_ci is not None:
+            lo, hi = self.rate_ci
+            if self.rate is None:
+                raise FieldError("rate", "missing: rate_ci needs rate (the median)")
+            if not 0 < lo < self.rate < hi:
+                raise FieldError(
+                    "rate_ci",
+                    f"must be positive and hold rate {self.rate:g} strictly "
+                    f"inside it, got [{lo:g}, {hi:g}]",
+                )
+        elif self.rate_level is not None:
+            raise FieldError("rate_level", "rate_level goes with rate_ci")
+        return self
+
+
 class Prior(StrictModel):
     """A whole prior file.
 
@@ -217,6 +270,7 @@ class Prior(StrictModel):
     description: StrictStr | None = None
     period: Period
     defaults: Defaults = Defaults()
+    forecast: ForecastSettings = ForecastSettings()
     factor: Annotated[list[FactorSpec], Field(min_length=1)]
     baseline: Baseline | None = None
     target: Target | None = None

@@ -13,6 +13,7 @@ from conftest import ROOT
 LAYERS = [
     "_version",
     "_errors",
+    "_atomic",
     "_hardware",
     "_beliefs",
     "_fits",
@@ -36,7 +37,14 @@ LAYERS = [
     "_export",
     "_progress",
     "_plots",
+    "_forecast",
+    "_threshold",
+    "_stats",
+    "_sweep",
+    "_fanplot",
     "_report",
+    "_forecast_report",
+    "_cli_options",
     "_cli",
     "__main__",
 ]

@@ -44,7 +44,9 @@ LAYERS = [
     "_fanplot",
     "_report",
     "_forecast_report",
+    "_cli_common",
     "_cli_options",
+    "_cli_policy",
     "_cli",
     "__main__",
 ]

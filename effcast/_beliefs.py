@@ -73,6 +73,11 @@ def check_floor(v: Any) -> Any:
 def check_level(v: float | None) -> float | None:
     if v is not None and not 0.0 < v < 1.0:
         raise ValueError(f"must lie strictly between 0 and 1, got {v:g}")
+    if v is not None and not 1e-9 <= v <= 1 - 1e-9:
+        raise ValueError(
+            f"{v:g} is too close to {0 if v < 0.5 else 1} for an interval to say "
+            "anything; use a level between 1e-9 and 1 - 1e-9"
+        )
     return v
 
 

@@ -32,6 +32,7 @@ from ._layout import (
     KIND_CHINCHILLA,
     LOG_D0,
     LOG_N0,
+    MIN_EXPONENT,
     N_FPARAM_COLS,
     N_ROW_COLS,
 )
@@ -176,14 +177,14 @@ class ChinchillaMarginal:
 def _positive_normal(
     rng: np.random.Generator, mean: float, sd: float, n: int
 ) -> np.ndarray:
-    """``n`` draws of N(mean, sd**2) redrawn until positive."""
+    """``n`` draws of N(mean, sd**2), each redrawn until at least MIN_EXPONENT."""
     out = np.full(n, mean, dtype=float)
     if sd == 0:
         return out
     todo = np.ones(n, dtype=bool)
     while todo.any():
         out[todo] = mean + sd * rng.standard_normal(todo.sum())
-        todo = out <= 0
+        todo = out < MIN_EXPONENT
     return out
 
 

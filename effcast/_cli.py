@@ -6,7 +6,6 @@ Heavy modules (pydantic, numba, rich) are imported inside commands so that
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -16,6 +15,7 @@ from ._cli_common import (
     force_option,
     sampling_options,
     set_option,
+    to_json,
 )
 from ._cli_policy import POLICY_COMMANDS
 from ._errors import EffcastError
@@ -169,7 +169,7 @@ def sample(
         fail(exc)
         return
     if as_json:
-        click.echo(json.dumps(doc, indent=2))
+        click.echo(to_json(doc))
         return
     from rich.console import Console
 
@@ -284,7 +284,7 @@ def sensitivity(
         fail(exc)
         return
     if as_json:
-        click.echo(json.dumps(doc, indent=2))
+        click.echo(to_json(doc))
         return
     from rich.console import Console
 
@@ -352,7 +352,7 @@ def compare(
         return
     doc = {"samples": samples, "seed": used, "runs": docs}
     if as_json:
-        click.echo(json.dumps(doc, indent=2))
+        click.echo(to_json(doc))
         return
     from rich.console import Console
 

@@ -7,7 +7,6 @@ heavy is imported here.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
@@ -15,6 +14,7 @@ import sys
 import click
 
 from ._errors import EffcastError
+from ._jsondoc import to_json
 
 __all__ = [
     "SampleCount",
@@ -24,6 +24,7 @@ __all__ = [
     "print_doc",
     "sampling_options",
     "set_option",
+    "to_json",
 ]
 
 _COUNT = re.compile(r"^\d[\d_]*$|^\d+(\.\d+)?[eE]\+?\d+$")
@@ -126,7 +127,7 @@ def force_option(fn):
 def print_doc(doc, as_json, render, seed, extra=None):
     """Print a command's document as JSON, or rendered with a reproduce hint."""
     if as_json:
-        click.echo(json.dumps(doc, indent=2))
+        click.echo(to_json(doc))
         return
     from rich.console import Console
 

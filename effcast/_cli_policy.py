@@ -94,9 +94,7 @@ def forecast(
     print_doc(doc, as_json, render_forecast, seed, extra)
 
 
-@click.command(
-    short_help="When a reference run fits under a FLOP threshold or GPU-hour budget."
-)
+@click.command(short_help="When a reference run fits under a FLOP limit or GPU budget.")
 @click.argument("prior", metavar="PRIOR")
 @set_option
 @question_options
@@ -183,9 +181,7 @@ def threshold(
     print_doc(doc, as_json, render_crossing, seed, extra)
 
 
-@click.command(
-    short_help="Sample under every combination of --grid overrides (processes or Dask)."
-)
+@click.command(short_help="Run a grid of --grid overrides, in processes or on Dask.")
 @click.argument("prior", metavar="PRIOR")
 @set_option
 @click.option(

@@ -175,6 +175,16 @@ def build_copula(
     for idx, c in enumerate(correlations):
         i, j = (names.index(n) for n in c.between)
         p_i, p_j = marginals[i].floor_mass, marginals[j].floor_mass
+        for k, p in ((i, p_i), (j, p_j)):
+            if p >= 1.0 - 1e-12:
+                raise EffcastError(
+                    f"{source}, correlation #{idx + 1} ({c.between[0]}, "
+                    f"{c.between[1]}), field 'between': factor {names[k]!r} is "
+                    f"constant (its floor, {marginals[k].floor:g}, lies above its "
+                    "whole range), so it cannot be correlated",
+                    source=source,
+                    field="between",
+                )
         try:
             r = latent_correlation(c.rho, p_i, p_j)
         except ValueError as exc:

@@ -118,7 +118,7 @@ class ChinchillaSpec(Identity):
     ``fit`` names one shipped fit, or ``fits`` lists several (shipped or
     explicit) with weights: each sample draws one fit with probability
     proportional to its weight. ``alpha_sd`` and ``beta_sd`` add normal
-    uncertainty to the exponents (redrawn, per sample, until positive).
+    uncertainty to the exponents (redrawn, per sample, until at least 0.05).
     ``n_params`` and ``tokens`` describe the baseline run (GPT-3 by default).
     """
 

@@ -15,6 +15,11 @@ same result whichever thread saw which block.
 Memory: 262,144 bins per series, as 32-bit counts below ``2**31`` samples
 (1 MB a series, 17 MB for the GPT-3 prior's 17 series) and 64-bit above.
 
+Values outside the bins' range fall into two overflow counts: a quantile
+whose rank lands there is reported as the exact minimum or maximum, which is
+outside the error bound; :meth:`Histograms.outside` says how many samples
+did so, and a streamed summary reports them.
+
 Error bound: a quantile read from the histogram lies in the same bin as the
 true sample quantile (or equals the exact minimum when the rank falls inside
 the lump at the minimum), so its relative error is below ``2**-11`` (0.049%)
@@ -29,7 +34,14 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["MANTISSA_BITS", "N_BINS", "RELATIVE_BIN_WIDTH", "Histograms", "accumulate"]
+__all__ = [
+    "MANTISSA_BITS",
+    "N_BINS",
+    "RELATIVE_BIN_WIDTH",
+    "ExactSum",
+    "Histograms",
+    "accumulate",
+]
 
 MANTISSA_BITS = 11
 RELATIVE_BIN_WIDTH = 2.0**-MANTISSA_BITS
@@ -65,7 +77,7 @@ def accumulate(
     rows are hardware, compute, each factor, each group, and each running
     product (factors 1..k multiplied). ``exceed[t, k]`` counts totals above
     ``thresholds[k]``; ``log_sums`` receives the block's sums of log10 of
-    the two totals.
+    the two totals (see :class:`ExactSum` for how they are combined).
     """
     n_factors = factors.shape[0]
     m = totals.shape[1]
@@ -125,6 +137,59 @@ def accumulate(
         log_sums[t] = total
 
 
+class ExactSum:
+    """A running sum held exactly, as Shewchuk's partials (what ``math.fsum`` uses).
+
+    The blocks of a streamed run reach the threads in no fixed order; because
+    this sum is exact until the final rounding, the total does not depend on
+    that order, and memory stays a handful of floats however many blocks
+    there are.
+
+    Examples
+    --------
+    >>> a, b = ExactSum(), ExactSum()
+    >>> for x in (1e16, 1.0, -1e16):
+    ...     a.add(x)
+    >>> for x in (-1e16, 1e16, 1.0):
+    ...     b.add(x)
+    >>> a.value == b.value == 1.0
+    True
+    """
+
+    def __init__(self) -> None:
+        self.partials: list[float] = []
+
+    def add(self, x: float) -> None:
+        """Add ``x`` exactly."""
+        x = float(x)
+        if not math.isfinite(x):
+            self.partials = [math.fsum(self.partials) + x]
+            return
+        kept = []
+        for y in self.partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo:
+                kept.append(lo)
+            x = hi
+        kept.append(x)
+        self.partials = kept
+
+    def merge(self, other: ExactSum) -> None:
+        """Add another exact sum."""
+        for p in other.partials:
+            self.add(p)
+
+    @property
+    def value(self) -> float:
+        """The sum, correctly rounded."""
+        if any(not math.isfinite(p) for p in self.partials):
+            return sum(self.partials)
+        return math.fsum(self.partials)
+
+
 def _edge(index: np.ndarray) -> np.ndarray:
     """The lower edge of bins ``index`` (may be ``N_BINS``: the top edge)."""
     keys = (np.asarray(index, dtype=np.int64) + _KEY_LO) << _SHIFT
@@ -155,6 +220,7 @@ class Histograms:
         self.min_count = np.zeros(n_series, dtype=np.int64)
         self.maxs = np.full(n_series, -np.inf)
         self.exceed = np.zeros((2, n_thresholds), dtype=np.int64)
+        self.log_sum = (ExactSum(), ExactSum())
 
     def merge(self, other: Histograms) -> None:
         """Add ``other``'s counts to these (exact: integers only)."""
@@ -162,12 +228,19 @@ class Histograms:
         self.low += other.low
         self.high += other.high
         self.exceed += other.exceed
+        for mine, theirs in zip(self.log_sum, other.log_sum, strict=True):
+            mine.merge(theirs)
         for s in range(len(self.mins)):
             if other.mins[s] < self.mins[s]:
                 self.mins[s], self.min_count[s] = other.mins[s], other.min_count[s]
             elif other.mins[s] == self.mins[s]:
                 self.min_count[s] += other.min_count[s]
         np.maximum(self.maxs, other.maxs, out=self.maxs)
+
+    def add_log_sums(self, sums: np.ndarray) -> None:
+        """Add one block's sums of log10 of the two totals."""
+        for total, x in zip(self.log_sum, sums, strict=True):
+            total.add(x)
 
     def count(self, s: int) -> int:
         """Samples seen in series ``s``."""
@@ -211,7 +284,11 @@ class Histograms:
         return a + (pos - lo) * (b - a)
 
     def prob_exceeds(self, s: int, x: float) -> float:
-        """P(value > x) from the histogram (exact at bin edges, else interpolated)."""
+        """P(value > x) from the histogram (exact at bin edges, else interpolated).
+
+        The lump at the exact minimum (a floor) never counts as above an
+        ``x`` at or above it.
+        """
         n = self.count(s)
         if x < self.mins[s]:
             return 1.0
@@ -221,5 +298,14 @@ class Histograms:
         b = min(max(key - _KEY_LO, 0), N_BINS - 1)
         above = self.hist[s, b + 1 :].sum(dtype=np.int64) + self.high[s]
         lo, hi = float(_edge(b)), float(_edge(b + 1))
-        share = min(max((hi - x) / (hi - lo), 0.0), 1.0)
-        return float((above + share * int(self.hist[s, b])) / n)
+        in_bin = int(self.hist[s, b])
+        if lo <= self.mins[s] < hi:
+            # The lump sits in this bin at or below x; the rest lie above it.
+            in_bin -= int(self.min_count[s])
+            lo = float(self.mins[s])
+        share = min(max((hi - x) / (hi - lo), 0.0), 1.0) if hi > lo else 0.0
+        return float((above + share * in_bin) / n)
+
+    def outside(self, s: int) -> int:
+        """Samples of series ``s`` outside the bins' range (or not positive)."""
+        return int(self.low[s] + self.high[s])

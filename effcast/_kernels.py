@@ -55,6 +55,7 @@ from ._layout import (
     METHOD,
     METHOD_INV_UPPER,
     METHOD_NONE,
+    MIN_EXPONENT,
     NROWS,
     PL_A,
     PL_B,
@@ -143,6 +144,10 @@ def split_cdf(rows, rowflags, r, x):
     d = y - rows[r, LOC]
     z = d / (rows[r, S_LO] if d < 0.0 else rows[r, S_HI])
     z = min(max(z, rows[r, Z_LO]), rows[r, Z_HI])
+    if rows[r, Z_LO] > 0.0:
+        # The region lies in the upper tail: Phi there rounds to 1, so work
+        # with Phi(-z) instead.
+        return (rows[r, PU_A] - ndtr(-z)) / (rows[r, PU_A] - rows[r, PU_B])
     return (ndtr(z) - rows[r, PL_A]) / (rows[r, PL_B] - rows[r, PL_A])
 
 
@@ -204,13 +209,13 @@ def draw_chinchilla(gen, rows, r0, nrows, fparams, j):
     if fparams[j, ALPHA_SD] > 0.0:
         while True:
             a = rows[r, FIT_ALPHA] + fparams[j, ALPHA_SD] * gen.standard_normal()
-            if a > 0.0:
+            if a >= MIN_EXPONENT:
                 alpha = a
                 break
     if fparams[j, BETA_SD] > 0.0:
         while True:
             b = rows[r, FIT_BETA] + fparams[j, BETA_SD] * gen.standard_normal()
-            if b > 0.0:
+            if b >= MIN_EXPONENT:
                 beta = b
                 break
     return chinchilla_ratio(

@@ -32,6 +32,10 @@ N_FACTOR_COLS = 5
 FLOOR, X_LO, X_HI, LOG_N0, LOG_D0, ALPHA_SD, BETA_SD = range(7)
 N_FPARAM_COLS = 7
 
+# A scaling-law exponent drawn with noise is redrawn until at least this:
+# near zero the law stops describing anything and the factor explodes.
+MIN_EXPONENT = 0.05
+
 # Factor kinds.
 KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA = 0, 1, 2
 # How a truncated standard normal is drawn.

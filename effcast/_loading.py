@@ -127,9 +127,13 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "union_tag_not_found":
         return "missing: say which family, one of " + ", ".join(FAMILY_NAMES)
     if kind == "union_tag_invalid":
-        return f"unknown family {ctx.get('tag')!r}; expected one of " + ", ".join(
-            FAMILY_NAMES
+        expected = ctx.get("expected_tags")
+        names = (
+            expected.replace("'", "")
+            if isinstance(expected, str)
+            else ", ".join(FAMILY_NAMES)
         )
+        return f"unknown family {ctx.get('tag')!r}; expected one of {names}"
     if kind == "finite_number":
         return "must be a finite number (no inf or nan)"
     if kind == "value_error":
@@ -144,6 +148,8 @@ def _message(err: dict[str, Any]) -> str:
             "starting with a letter or _)"
         )
     if kind == "too_short" and isinstance(err.get("input"), list):
+        if err["loc"] and err["loc"][-1] == "components":
+            return "at least one component is needed"
         return "at least one [[factor]] is needed"
     return err["msg"][0].lower() + err["msg"][1:]
 

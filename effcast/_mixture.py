@@ -62,6 +62,11 @@ class MixtureMarginal:
         """Values between which every quantile the kernel needs lies."""
         lo = min(float(c.ppf(_TAIL, floored=False)) for c in self.components)
         hi = max(float(c.ppf(1 - _TAIL, floored=False)) for c in self.components)
+        # Keep the bracket finite, and positive when every component is a
+        # lognormal, so the kernel can bisect on the log scale.
+        hi = min(hi, 1e300)
+        if all(c.log for c in self.components):
+            lo = max(lo, 1e-300)
         return lo, hi
 
     def cdf(self, x, *, floored: bool = True) -> np.ndarray:
@@ -144,7 +149,9 @@ class MixtureFamily:
         floor = floor_of(spec, defaults)
         parts = []
         for c in spec.components:
-            parts.append(belief_marginal(c, defaults, spec, -math.inf))
+            # The factor's floor applies to the mixture as a whole; passing it
+            # lets a truncated-normal component rely on it for positivity.
+            parts.append(belief_marginal(c, defaults, spec, floor))
         total = sum(c.weight for c in spec.components)
         return MixtureMarginal(
             name=spec.name,

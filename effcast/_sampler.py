@@ -467,7 +467,6 @@ class Model:
             if which in ("hardware", "compute")
         )
         thresholds = np.array(counted, dtype=np.float64)
-        log_sums = np.zeros((n_blocks, 2))
         workers = min(threads, n_blocks)
         states = [Histograms(n_series, len(thresholds), n) for _ in range(workers)]
 
@@ -477,6 +476,7 @@ class Model:
             totals = np.empty((2, BLOCK_SIZE))
             series = np.empty((n_series, BLOCK_SIZE))
             bits = series.view(np.int64)
+            block_sums = np.zeros(2)
             for b in range(w, n_blocks, workers):
                 m = min(BLOCK_SIZE, n - b * BLOCK_SIZE)
                 f, t = factors[:, :m], totals[:, :m]
@@ -496,8 +496,9 @@ class Model:
                     st.maxs,
                     thresholds,
                     st.exceed,
-                    log_sums[b],
+                    block_sums,
                 )
+                st.add_log_sums(block_sums)
                 if progress is not None:
                     progress(m)
 
@@ -512,7 +513,6 @@ class Model:
             merged.merge(other)
         return StreamedResults(
             merged,
-            log_sums,
             counted,
             names=self.factor_names,
             groups=self.groups,

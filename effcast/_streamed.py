@@ -11,6 +11,7 @@ same document as :meth:`Results.summary`, with ``"streamed": true``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -64,7 +65,6 @@ class StreamedResults:
     def __init__(
         self,
         hist: Histograms,
-        log_sums: np.ndarray,
         thresholds: Sequence[float],
         *,
         names: Sequence[str],
@@ -78,7 +78,6 @@ class StreamedResults:
     ) -> None:
         self._hist = hist
         self.prior = prior
-        self._log_sums = log_sums
         self.thresholds = tuple(float(t) for t in thresholds)
         self.names = tuple(names)
         self.group_members = {g: tuple(v) for g, v in groups.items()}
@@ -129,10 +128,22 @@ class StreamedResults:
                 out.append(self._hist.prob_exceeds(row, float(v)))
         return float(out[0]) if np.ndim(x) == 0 else np.array(out)
 
-    def mean_log10(self, which: str) -> float:
-        """The mean of log10 of a total, summed block by block in order."""
+    def mean_log10(self, which: str) -> float | None:
+        """The mean of log10 of a total (summed exactly, so thread-independent).
+
+        ``None`` when a total was zero or not finite, as in the in-memory
+        summary.
+        """
         row = TOTALS.index(which)
-        return float(np.sum(self._log_sums[:, row]) / self.n)
+        value = self._hist.log_sum[row].value / self.n
+        return value if math.isfinite(value) else None
+
+    def _series_keys(self) -> list[tuple[str, str]]:
+        """(label, key) of every series the summary reports."""
+        out = [(t, t) for t in TOTALS]
+        out += [(f"factor:{n}", f"factor:{n}") for n in self.names]
+        out += [(f"group:{g}", f"group:{g}") for g in self.group_members]
+        return out
 
     def _qdict(self, which: str) -> dict[str, float]:
         values = self._hist.quantile(self._row(which), QUANTILES)
@@ -172,6 +183,15 @@ class StreamedResults:
             for group, members in self.group_members.items()
         }
         self._add_reporting(doc)
+        outside = {
+            name: self._hist.outside(self._row(key))
+            for name, key in self._series_keys()
+            if self._hist.outside(self._row(key))
+        }
+        if outside:
+            # Samples below 2**-64 or above 2**64 (or not positive): their
+            # quantiles are clamped to the exact extremes, beyond the bound.
+            doc["samples_outside_histogram_range"] = outside
         return doc
 
     def _add_reporting(self, doc: dict) -> None:

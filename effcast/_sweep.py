@@ -25,6 +25,7 @@ import numpy as np
 from ._atomic import check_output_path, write_atomic
 from ._errors import EffcastError
 from ._forecast import period_start, resolve_settings
+from ._jsondoc import to_json
 from ._loading import parse_prior, read_toml
 from ._overrides import normalise_overrides, parse_value
 from ._sampler import Model, SeedLike, resolve_seed
@@ -476,7 +477,7 @@ def write_table(sw: Sweep, path: str | Path) -> Path:
 
     path = Path(path)
     if path.suffix.lower() == ".json":
-        text = json.dumps(sw.summary(), indent=2) + "\n"
+        text = to_json(sw.summary()) + "\n"
     else:
         buf = io.StringIO()
         fields = [*sw.paths, "seed", *sw.stats]

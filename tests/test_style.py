@@ -14,6 +14,7 @@ LAYERS = [
     "_version",
     "_errors",
     "_atomic",
+    "_jsondoc",
     "_hardware",
     "_beliefs",
     "_fits",

@@ -166,9 +166,10 @@ def rate_option(rate, rate_ci, rate_level):
     return {"median": rate, "ci": [lo, hi], "level": level}
 
 
-def figure_path(plot):
+def figure_path(plot, force: bool = False):
+    """Check a ``--plot`` path before any work (refused if it exists, unless forced)."""
     if plot is None:
         return None
     from ._fanplot import check_figure_path
 
-    return check_figure_path(plot)
+    return check_figure_path(plot, force)

@@ -16,6 +16,7 @@ from ._cli_common import (
     SampleCount,
     Seed,
     fail,
+    force_option,
     print_doc,
     sampling_options,
     set_option,
@@ -49,9 +50,10 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
     metavar="FILE",
     help="Also draw a fan chart to FILE (.png, .svg or .pdf).",
 )
+@force_option
 def forecast(
     prior, overrides, to, step, rate, rate_ci, rate_level, acceleration, cap,
-    samples, seed, threads, as_json, plot,
+    samples, seed, threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """Project PRIOR's efficiency gains forward, year by year.
 
@@ -65,7 +67,7 @@ def forecast(
         from ._forecast import forecast as run_forecast
         from ._sampler import load
 
-        path = figure_path(plot)
+        path = figure_path(plot, force)
         model = load(prior, overrides=overrides or None)
         fc = run_forecast(
             model,
@@ -116,10 +118,11 @@ def forecast(
     metavar="FILE",
     help="Also draw P(crossed by year) to FILE (.png, .svg or .pdf).",
 )
+@force_option
 def threshold(
     prior, overrides, thresholds, reference, reference_year, budget, gpu,
     reference_gpu_hours, reference_gpu, to, step, rate, rate_ci, rate_level,
-    acceleration, cap, samples, seed, threads, as_json, plot,
+    acceleration, cap, samples, seed, threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """When can a model of a reference run's capability be trained under a limit?
 
@@ -134,7 +137,7 @@ def threshold(
         from ._sampler import load
         from ._threshold import check_question, reference_run
 
-        path = figure_path(plot)
+        path = figure_path(plot, force)
         model = load(prior, overrides=overrides or None)
         start = period_start(model)
         end = round(start + model.years, 9)

@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import check_output_path, write_atomic
+from ._atomic import atomic_write, check_output
 from ._forecast import Forecast
 from ._threshold import Crossing, sci
 
 __all__ = ["FORMATS", "check_figure_path", "crossing_chart", "fan_chart"]
 
-FORMATS = ("png", "svg", "pdf")
+FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF"}
 """Figure formats, chosen by the file's extension."""
 
 BANDS = ((0.90, 0.18), (0.80, 0.30), (0.50, 0.48))
@@ -32,7 +32,7 @@ MAX_PLOT_SAMPLES = 200_000
 COLOURS = {"hardware": "#1f5fa8", "compute": "#c0392b"}
 
 
-def check_figure_path(path: str | Path) -> Path:
+def check_figure_path(path: str | Path, force: bool = False) -> Path:
     """Refuse a figure path with an unknown extension or a missing directory.
 
     Call it before any long computation, so bad input fails at once.
@@ -42,7 +42,7 @@ def check_figure_path(path: str | Path) -> Path:
     >>> check_figure_path("fan.png").suffix
     '.png'
     """
-    return check_output_path(path, FORMATS, what="figure", field="plot")
+    return check_output(path, FORMATS, force=force, field="plot")
 
 
 def _figure(width: float, height: float):
@@ -53,7 +53,8 @@ def _figure(width: float, height: float):
 
 def _save(fig, path: Path) -> Path:
     ext = path.suffix.lower().lstrip(".")
-    return write_atomic(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150))
+    return path
 
 
 def _subsample(fc: Forecast) -> np.ndarray | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import check_output_path, write_atomic
+from ._atomic import atomic_write, check_output
 from ._errors import EffcastError
 from ._forecast import period_start, resolve_settings
 from ._jsondoc import to_json
@@ -460,13 +460,13 @@ def sweep(
     return Sweep(name, int(n), entropy, paths, stats, rows, kind)
 
 
-TABLE_FORMATS = ("csv", "json")
+TABLE_FORMATS = {".csv": "CSV", ".json": "JSON"}
 
 
 def check_out_path(path: str | Path, force: bool = False) -> Path:
     """Refuse an output path with an unknown extension, an existing file
     (unless ``force``) or a missing directory, before anything runs."""
-    return check_output_path(path, TABLE_FORMATS, what="table", overwrite=force)
+    return check_output(path, TABLE_FORMATS, force=force, field="out")
 
 
 def write_table(sw: Sweep, path: str | Path) -> Path:
@@ -491,7 +491,8 @@ def write_table(sw: Sweep, path: str | Path) -> Path:
                 }
             )
         text = buf.getvalue()
-    return write_atomic(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
+    return path
 
 
 _QUESTION_KEYS = (

@@ -30,9 +30,9 @@ import numpy as np
 
 from ._errors import EffcastError
 from ._forecast import Forecast
+from ._hardware import lookup, peak
 
 __all__ = [
-    "GPU_PEAK_TFLOPS",
     "REFERENCE_RUNS",
     "Crossing",
     "ReferenceRun",
@@ -42,29 +42,10 @@ __all__ = [
     "sci",
 ]
 
-# Dense 16-bit (BF16/FP16) peak throughput in TFLOP/s, without sparsity. A
-# minimal table for converting GPU-hours; the reporting layer keeps a fuller
-# hardware catalogue.
-GPU_PEAK_TFLOPS: dict[str, float] = {
-    "V100": 125.0,
-    "A100": 312.0,
-    "H100": 989.0,
-    "H200": 989.0,
-    "B200": 2250.0,
-    "TPUv4": 275.0,
-    "TPUv5p": 459.0,
-}
-
 
 def _gpu(name: str) -> str:
-    """The catalogue key for ``name`` (case, spaces and dashes ignored)."""
-    key = str(name).replace(" ", "").replace("-", "").replace("_", "").lower()
-    for known in GPU_PEAK_TFLOPS:
-        if known.lower() == key:
-            return known
-    raise EffcastError(
-        f"unknown GPU {name!r}; known: " + ", ".join(GPU_PEAK_TFLOPS), field="gpu"
-    )
+    """The hardware catalogue's spelling of ``name`` (case, spaces, dashes ignored)."""
+    return lookup(str(name))[0]
 
 
 @dataclass(frozen=True)
@@ -100,7 +81,7 @@ class ReferenceRun:
                 "(--reference-gpu-hours) to ask about a hardware budget",
                 field="reference_gpu_hours",
             )
-        ratio = GPU_PEAK_TFLOPS[_gpu(self.gpu)] / GPU_PEAK_TFLOPS[_gpu(gpu)]
+        ratio = peak(self.gpu) / peak(gpu)
         return self.gpu_hours * ratio
 
 

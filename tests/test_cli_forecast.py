@@ -137,7 +137,7 @@ BAD = [
     (["forecast", GPT3, "--set", "forecast.cap=-1"], "must be positive"),
     (["forecast", GPT3, "--rate", "0.5", "--rate-ci", "0.2"], "two numbers"),
     (["forecast", GPT3, "--rate", "0.9", "--rate-ci", "0.2,0.8"], "outside"),
-    (["forecast", GPT3, "--plot", "fan.gif"], "figure format"),
+    (["forecast", GPT3, "--plot", "fan.gif"], "unknown file type '.gif'"),
     (["forecast", GPT3, "--plot", "/no/such/dir/fan.png"], "does not exist"),
     (["threshold", GPT3, "--threshold", "0"], "threshold must be positive"),
     (["threshold", GPT3, "--threshold", "-1e25"], "threshold must be positive"),
@@ -157,7 +157,10 @@ BAD = [
     (["sweep", GPT3, "--grid", "moe.median=[1,2]"], "must be a number"),
     (["sweep", GPT3, "--grid", "moe.median"], "expected NAME.KEY"),
     (["sweep", GPT3, "--grid", "moe.median=2", "--stat", "hardware.x"], "SERIES"),
-    (["sweep", GPT3, "--grid", "moe.median=2", "--out", "t.xlsx"], ".csv or .json"),
+    (
+        ["sweep", GPT3, "--grid", "moe.median=2", "--out", "t.xlsx"],
+        "unknown file type '.xlsx'",
+    ),
     (["sweep", GPT3, "--stat", "crossing.1e25.0.5"], "give the threshold"),
     (
         ["sweep", GPT3, "--threshold", "0", "--stat", "crossing.0.0.5"],

@@ -212,7 +212,9 @@ def test_sample_force_replaces(tmp_path):
 
 def test_unwritable_directory(tmp_path, res, monkeypatch):
     """Root may write anywhere, so the permission check is simulated."""
-    monkeypatch.setattr(export.os, "access", lambda path, mode: False)
+    import effcast._atomic as atomic
+
+    monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)
     with pytest.raises(effcast.EffcastError, match="cannot write to directory"):
         write_samples(res, tmp_path / "s.csv")
     assert list(tmp_path.iterdir()) == []

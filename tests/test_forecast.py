@@ -25,7 +25,8 @@ from scipy import stats
 
 import effcast
 from effcast._forecast import forecast_years, rate_marginal
-from effcast._threshold import GPU_PEAK_TFLOPS, reference_run
+from effcast._hardware import peak
+from effcast._threshold import reference_run
 
 N = 200_000
 START, END = 2020.0, 2024.0
@@ -247,7 +248,7 @@ def test_reference_runs_and_gpu_conversion():
     ratio = gpt4.gpu_hours_on("V100") / gpt3.gpu_hours_on("V100")
     assert ratio == pytest.approx(40, rel=0.02)
     assert reference_run(1e24).year is None
-    assert GPU_PEAK_TFLOPS["TPUv4"] == 275.0
+    assert peak("TPU v4") == 275.0
     assert reference_run("gpt3", gpu="h-100", gpu_hours=5).gpu == "H100"
 
 

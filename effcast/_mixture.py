@@ -60,11 +60,12 @@ class MixtureMarginal:
     @property
     def bracket(self) -> tuple[float, float]:
         """Values between which every quantile the kernel needs lies."""
-        lo = min(float(c.ppf(_TAIL, floored=False)) for c in self.components)
-        hi = max(float(c.ppf(1 - _TAIL, floored=False)) for c in self.components)
+        with np.errstate(over="ignore"):
+            lo = min(float(c.ppf(_TAIL, floored=False)) for c in self.components)
+            hi = max(float(c.ppf(1 - _TAIL, floored=False)) for c in self.components)
         # Keep the bracket finite, and positive when every component is a
         # lognormal, so the kernel can bisect on the log scale.
-        hi = min(hi, 1e300)
+        hi = min(hi, 1e300)  # a component so wide its tail overflows
         if all(c.log for c in self.components):
             lo = max(lo, 1e-300)
         return lo, hi

@@ -10,7 +10,6 @@ GIL, so sampling uses every core the machine offers.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,94 +18,26 @@ from typing import Any
 import numpy as np
 
 from . import _chinchilla, _mixture  # noqa: F401  (register their families)
+from ._blocks import (
+    BLOCK_SIZE,
+    SeedLike,
+    available_memory,
+    block_generator,
+    check_count,
+    check_threads,
+    resolve_seed,
+)
 from ._copula import build_copula
 from ._distributions import FactorDistribution, marginal_from_spec
 from ._errors import EffcastError
 from ._loading import load_prior, parse_prior
 from ._overrides import Overrides
-from ._resources import reference_thresholds
-from ._results import PROB_THRESHOLDS, Results
+from ._results import Results
 from ._schema import Prior
 from ._streamed import StreamedResults
+from ._streaming import stream
 
 __all__ = ["BLOCK_SIZE", "Model", "load", "resolve_seed"]
-
-BLOCK_SIZE = 1 << 16
-"""Samples per block: the unit of work, and of random-stream assignment."""
-
-SeedLike = int | np.integer | np.random.Generator | np.random.SeedSequence | None
-
-
-def resolve_seed(seed: SeedLike) -> tuple[np.random.SeedSequence, int]:
-    """A root ``SeedSequence`` and the integer that reproduces it.
-
-    ``None`` draws fresh entropy from the operating system; a ``Generator``
-    gives up one 63-bit integer of its stream (and so advances); an integer
-    is used as it is. The returned integer, passed back as ``seed``, gives the
-    same samples again.
-    """
-    if isinstance(seed, bool):
-        raise EffcastError(
-            f"seed must be a non-negative integer, got {seed!r}", field="seed"
-        )
-    if seed is None:
-        entropy = int(np.random.SeedSequence().entropy)
-    elif isinstance(seed, np.random.Generator):
-        entropy = int(seed.integers(0, 2**63))
-    elif isinstance(seed, np.random.SeedSequence):
-        if seed.spawn_key or not isinstance(seed.entropy, int | np.integer):
-            raise EffcastError(
-                "a SeedSequence seed must be a root sequence with "
-                "integer entropy; pass an int instead",
-                field="seed",
-            )
-        entropy = int(seed.entropy)
-    elif isinstance(seed, int | np.integer):
-        entropy = int(seed)
-        if entropy < 0:
-            raise EffcastError(
-                f"seed must be a non-negative integer, got {entropy}", field="seed"
-            )
-    else:
-        raise EffcastError(
-            f"seed must be an integer, a numpy Generator or None, got "
-            f"{type(seed).__name__}",
-            field="seed",
-        )
-    return np.random.SeedSequence(entropy), entropy
-
-
-def _check_count(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise EffcastError(
-            f"the number of samples must be a positive integer, got {n!r}",
-            field="samples",
-        )
-    if n < 1:
-        raise EffcastError(
-            f"the number of samples must be at least 1, got {n}", field="samples"
-        )
-    return int(n)
-
-
-def _available_memory() -> int | None:
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def _default_threads() -> int:
-    import numba
-
-    return int(numba.config.NUMBA_NUM_THREADS)
 
 
 class Model:
@@ -271,12 +202,6 @@ class Model:
         )
 
     # -- sampling -------------------------------------------------------
-    def _block_generator(self, root: np.random.SeedSequence, b: int):
-        ss = np.random.SeedSequence(
-            entropy=root.entropy, spawn_key=tuple(root.spawn_key) + (b,)
-        )
-        return np.random.Generator(np.random.PCG64(ss))
-
     def _fill(
         self, root, factors: np.ndarray, totals: np.ndarray, b: int, offset: int
     ) -> None:
@@ -285,7 +210,7 @@ class Model:
         start = b * BLOCK_SIZE - offset
         stop = start + BLOCK_SIZE
         fill_block(
-            self._block_generator(root, b),
+            block_generator(root, b),
             *self._arrays,
             factors[:, start:stop],
             totals[:, start:stop],
@@ -333,11 +258,11 @@ class Model:
             If ``n`` or ``seed`` is invalid, or the samples would not fit in
             memory.
         """
-        n = _check_count(n)
+        n = check_count(n)
         root, entropy = resolve_seed(seed)
         rows = 2 + (len(self.marginals) if factors else 0)
         need = 8 * rows * n
-        avail = _available_memory()
+        avail = available_memory()
         if avail is not None and need > 0.8 * avail:
             raise EffcastError(
                 f"{n:,} samples would need {need / 2**30:.1f} GiB of memory but only "
@@ -382,11 +307,7 @@ class Model:
         assert first % BLOCK_SIZE == 0
         b0 = first // BLOCK_SIZE
         blocks = range(b0, b0 + math.ceil(n / BLOCK_SIZE))
-        threads = _default_threads() if threads is None else int(threads)
-        if threads < 1:
-            raise EffcastError(
-                f"threads must be at least 1, got {threads}", field="threads"
-            )
+        threads = check_threads(threads)
         # Compile (or load from cache) once, before threads race to do it.
         self._fill(root, out_factors, totals, blocks[0], first)
         report(1)
@@ -442,87 +363,7 @@ class Model:
             1000x) exact; :meth:`~StreamedResults.summary` is the document
             :meth:`Results.summary` gives.
         """
-        from ._histogram import Histograms, accumulate
-        from ._kernels import fill_block
-
-        n = _check_count(n)
-        root, entropy = resolve_seed(seed)
-        threads = _default_threads() if threads is None else int(threads)
-        if threads < 1:
-            raise EffcastError(
-                f"threads must be at least 1, got {threads}", field="threads"
-            )
-        n_blocks = math.ceil(n / BLOCK_SIZE)
-        n_f = len(self.marginals)
-        groups = list(self.groups)
-        group_of = np.array(
-            [groups.index(m.group) for m in self.marginals], dtype=np.int64
-        )
-        n_series = 2 + n_f + len(groups) + n_f
-        # Exact counts at the summary's thresholds and at those of the
-        # prior's reference rates for the totals.
-        counted = tuple(PROB_THRESHOLDS) + tuple(
-            t
-            for _, which, t in reference_thresholds(self.prior)
-            if which in ("hardware", "compute")
-        )
-        thresholds = np.array(counted, dtype=np.float64)
-        workers = min(threads, n_blocks)
-        states = [Histograms(n_series, len(thresholds), n) for _ in range(workers)]
-
-        def work(w: int) -> None:
-            st = states[w]
-            factors = np.empty((n_f, BLOCK_SIZE))
-            totals = np.empty((2, BLOCK_SIZE))
-            series = np.empty((n_series, BLOCK_SIZE))
-            bits = series.view(np.int64)
-            block_sums = np.zeros(2)
-            for b in range(w, n_blocks, workers):
-                m = min(BLOCK_SIZE, n - b * BLOCK_SIZE)
-                f, t = factors[:, :m], totals[:, :m]
-                fill_block(self._block_generator(root, b), *self._arrays, f, t)
-                accumulate(
-                    f,
-                    t,
-                    group_of,
-                    len(groups),
-                    series[:, :m],
-                    bits[:, :m],
-                    st.hist,
-                    st.low,
-                    st.high,
-                    st.mins,
-                    st.min_count,
-                    st.maxs,
-                    thresholds,
-                    st.exceed,
-                    block_sums,
-                )
-                st.add_log_sums(block_sums)
-                if progress is not None:
-                    progress(m)
-
-        if workers == 1:
-            work(0)
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                for fut in [pool.submit(work, w) for w in range(workers)]:
-                    fut.result()
-        merged = states[0]
-        for other in states[1:]:
-            merged.merge(other)
-        return StreamedResults(
-            merged,
-            counted,
-            names=self.factor_names,
-            groups=self.groups,
-            reduces=tuple(m.reduces for m in self.marginals),
-            years=self.years,
-            seed=entropy,
-            source=self.source,
-            title=self.title,
-            prior=self.prior,
-        )
+        return stream(self, n, seed, threads=threads, progress=progress)
 
     def iter_blocks(
         self,
@@ -540,7 +381,7 @@ class Model:
         ``(n_factors, m)`` or ``None``. Concatenated, they equal what
         :meth:`sample` returns for the same ``n`` and ``seed``.
         """
-        n = _check_count(n)
+        n = check_count(n)
         root, _ = resolve_seed(seed)
         chunk = max(BLOCK_SIZE, chunk // BLOCK_SIZE * BLOCK_SIZE)
         for first in range(0, n, chunk):

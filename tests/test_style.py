@@ -33,6 +33,8 @@ LAYERS = [
     "_resources",
     "_results",
     "_streamed",
+    "_blocks",
+    "_streaming",
     "_sampler",
     "_sensitivity",
     "_export",

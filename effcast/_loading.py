@@ -211,7 +211,9 @@ def _blame_override(
     for path, value in changes:
         parts = path.split(".")
         if parts[0] == exc.factor or (exc.factor is None and parts[0] in data):
-            if exc.field is not None and exc.field in (parts[-1], ".".join(parts)):
+            named = {parts[-1], ".".join(parts), ".".join(parts[1:])}
+            named |= set(parts[1:2])  # moe.ci.0=... is an error in field 'ci'
+            if exc.field is not None and exc.field in named:
                 message = str(exc)
                 if exc.line is not None:
                     message = message.replace(f", line {exc.line}", "", 1)

@@ -191,11 +191,23 @@ def test_exponent_noise_spreads_the_factor_around_the_point():
     )
     x = model.sample(200_000, seed=4).factor("c")
     assert x.std() > 0.1
-    assert np.median(x) == pytest.approx(2.98, rel=0.1)
+    # The median lies among the ratios at the exponents one sd either way.
+    fit = FITS["hoffmann2022"]
+    corners = [
+        compute_ratio(175e9, 300e9, fit, fit.alpha + da, fit.beta + db)
+        for da in (-0.03, 0.03)
+        for db in (-0.03, 0.03)
+    ]
+    assert min(corners) < np.median(x) < max(corners)
     m = model.marginals[0]
-    # The reference quantiles (200,000 fixed draws) agree with the sampler.
+    # The reference quantiles (200,000 other draws) agree with the sampler:
+    # two independent sample quantiles differ by sqrt(2) quantile sds.
     for p in (0.1, 0.5, 0.9):
-        assert np.quantile(x, p) == pytest.approx(float(m.ppf(p)), rel=0.02)
+        xp = float(m.ppf(p))
+        h = 0.02 * xp
+        density = float(m.cdf(xp + h) - m.cdf(xp - h)) / (2 * h)
+        sd = math.sqrt(2) * math.sqrt(p * (1 - p) / x.size) / density
+        assert abs(np.quantile(x, p) - xp) <= 5 * sd, (p, xp)
 
 
 def test_custom_fit_equals_the_shipped_one():

@@ -55,6 +55,7 @@ from ._layout import (
     METHOD,
     METHOD_INV_UPPER,
     METHOD_NONE,
+    METHOD_REJECT,
     MIN_EXPONENT,
     NROWS,
     PL_A,
@@ -299,13 +300,24 @@ def fill_block(gen, rows, rowflags, factors, fparams, chol, out_factors, out_tot
                 if kind == KIND_MIXTURE:
                     r = pick_row(gen.random(), rows, r, factors[j, NROWS])
                 method = rowflags[r, METHOD]
-                if method == METHOD_INV_UPPER:
-                    p_a, p_b = rows[r, PU_A], rows[r, PU_B]
+                # The two common draws are written out (a call that passes
+                # the generator costs more than the draw); the inverse-CDF
+                # ones go through truncated_standard_normal.
+                if method == METHOD_NONE:
+                    z = gen.standard_normal()
+                elif method == METHOD_REJECT:
+                    z_lo, z_hi = rows[r, Z_LO], rows[r, Z_HI]
+                    z = gen.standard_normal()
+                    while z < z_lo or z > z_hi:
+                        z = gen.standard_normal()
                 else:
-                    p_a, p_b = rows[r, PL_A], rows[r, PL_B]
-                z = truncated_standard_normal(
-                    gen, method, rows[r, Z_LO], rows[r, Z_HI], p_a, p_b
-                )
+                    if method == METHOD_INV_UPPER:
+                        p_a, p_b = rows[r, PU_A], rows[r, PU_B]
+                    else:
+                        p_a, p_b = rows[r, PL_A], rows[r, PL_B]
+                    z = truncated_standard_normal(
+                        gen, method, rows[r, Z_LO], rows[r, Z_HI], p_a, p_b
+                    )
                 x = split_value(
                     z, rows[r, LOC], rows[r, S_LO], rows[r, S_HI], rowflags[r, IS_LOG]
                 )

@@ -43,7 +43,9 @@ def resolve_seed(seed: SeedLike) -> tuple[np.random.SeedSequence, int]:
             f"seed must be a non-negative integer, got {seed!r}", field="seed"
         )
     if seed is None:
-        entropy = int(np.random.SeedSequence().entropy)
+        # 63 bits of fresh OS entropy: short enough to retype, and exact in
+        # any JSON reader (the raw 128-bit entropy is neither).
+        entropy = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
     elif isinstance(seed, np.random.Generator):
         entropy = int(seed.integers(0, 2**63))
     elif isinstance(seed, np.random.SeedSequence):

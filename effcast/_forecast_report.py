@@ -13,7 +13,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ._report import fmt_multiplier
+from ._report import fmt_multiplier, fmt_percent
 from ._threshold import sci as _sci
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
@@ -25,16 +25,6 @@ def _mult(x: float) -> str:
         return fmt_multiplier(x)
     mant, _, exp = f"{x:.2g}".partition("e")
     return f"{mant}e{int(exp)}x"
-
-
-def _pct(p: float) -> str:
-    if p == 0 or p == 1:
-        return f"{100 * p:.0f}%"
-    if p < 0.001:
-        return "<0.1%"
-    if p > 0.999:
-        return ">99.9%"
-    return f"{100 * p:.1f}%"
 
 
 def _year(y: float | None) -> str:
@@ -110,7 +100,7 @@ def render_crossing(doc: dict) -> Group:
     for q in questions:
         table.add_column(q["label"], justify="right")
     for key in questions[0]["prob_crossed_by"] if questions else []:
-        table.add_row(key, *[_pct(q["prob_crossed_by"][key]) for q in questions])
+        table.add_row(key, *[fmt_percent(q["prob_crossed_by"][key]) for q in questions])
     summary = Table(title="Crossing year", title_justify="left", show_edge=False)
     for col in ("limit", "OOM needed", "median", "80% interval", "by period end"):
         summary.add_column(col, justify="right" if col != "limit" else "left")
@@ -122,8 +112,8 @@ def render_crossing(doc: dict) -> Group:
             f"{q['oom']:.2f}",
             _year(yq["0.5"]),
             _band(yq["0.1"], yq["0.9"]),
-            _pct(q["prob_by_period_end"]),
-            _pct(q["prob_never"]),
+            fmt_percent(q["prob_by_period_end"]),
+            fmt_percent(q["prob_never"]),
         )
     note = Text(
         "Years are decimal years: 2026 means 1 January 2026. 'never': the "
@@ -144,13 +134,13 @@ def _value(v: Any) -> str:
 def _stat_cell(name: str, v: float | None) -> str:
     if name.startswith("crossing."):
         if ".by" in name:
-            return _pct(v)
+            return fmt_percent(v)
         return _year(v)
     kind = name.split(".")[1] if "." in name else ""
     if kind == "oom" or name.endswith("mean_log10"):
         return f"{v:.3f}"
     if kind.startswith("p") and kind[1:2].isdigit():
-        return _pct(v)
+        return fmt_percent(v)
     return _mult(v)
 
 

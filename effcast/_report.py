@@ -10,7 +10,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["fmt_multiplier", "render_summary"]
+__all__ = ["fmt_multiplier", "fmt_percent", "render_summary"]
 
 
 def fmt_multiplier(x: float | None) -> str:
@@ -24,7 +24,7 @@ def fmt_multiplier(x: float | None) -> str:
     return f"{x:.3g}x"
 
 
-def _pct(p: float) -> str:
+def fmt_percent(p: float) -> str:
     """A probability as a percentage, saying "<0.1%" rather than rounding to 0."""
     if p == 0 or p == 1:
         return f"{100 * p:.0f}%"
@@ -73,7 +73,7 @@ def render_summary(doc: dict) -> Group:
     row("80% interval (10th-90th)", lambda d: _band(d["quantiles"], "0.1", "0.9"))
     row("90% interval (5th-95th)", lambda d: _band(d["quantiles"], "0.05", "0.95"))
     for key in d_keys(hw["prob_exceeds"]):
-        row(f"P(> {float(key):g}x)", lambda d, k=key: _pct(d["prob_exceeds"][k]))
+        row(f"P(> {float(key):g}x)", lambda d, k=key: fmt_percent(d["prob_exceeds"][k]))
     row(
         "per year, median",
         lambda d: fmt_multiplier(d["annual_multiplier"]["quantiles"]["0.5"]),
@@ -264,7 +264,7 @@ def render_references(doc: dict) -> Table:
             ref["applies_to"].partition(":")[2] or ref["applies_to"],
             f"{fmt_multiplier(ref['per_year'])} ({_oom(ref['oom_per_year'])})",
             fmt_multiplier(_effcast_rate(doc, ref["applies_to"])),
-            "n/a" if p is None else _pct(p),
+            "n/a" if p is None else fmt_percent(p),
         )
     table.caption = (
         "rate: per year (OOM per year); effcast: its median rate per year; "
@@ -351,7 +351,7 @@ def render_comparison(doc: dict) -> Group:
         row(
             "  P(> 1000x)",
             lambda r, w=which: (
-                _pct(r[w]["prob_exceeds"]["1000"])
+                fmt_percent(r[w]["prob_exceeds"]["1000"])
                 if "1000" in r[w]["prob_exceeds"]
                 else "n/a"
             ),

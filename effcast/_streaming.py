@@ -37,32 +37,12 @@ def stream(
     threads: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> StreamedResults:
-    """Summarise ``n`` samples of ``model`` block by block (see Model.stream).
+    """Summarise ``n`` samples of ``model`` block by block (see :meth:`Model.stream`).
 
-    Draws exactly the samples :meth:`sample` would for the same ``n`` and
-    ``seed`` (the same blocks and streams), but adds each block to
-    log-scale histograms and exact counts instead of storing it, so
-    memory stays near 30 MB per thread (histograms and one block of
-    scratch) whatever ``n`` is.
-
-    Parameters
-    ----------
-    n : int
-        Number of samples (a billion is fine).
-    seed : int, numpy.random.Generator or None
-        As for :meth:`sample`; the result does not depend on ``threads``.
-    threads : int, optional
-        Worker threads; defaults to ``NUMBA_NUM_THREADS``.
-    progress : callable, optional
-        Called with the number of samples just finished, from worker
-        threads, after each block of 65,536.
-
-    Returns
-    -------
-    StreamedResults
-        Quantiles within a relative error of ``2**-11``; P(> 10, 100,
-        1000x) exact; :meth:`~StreamedResults.summary` is the document
-        :meth:`Results.summary` gives.
+    Each worker thread takes every ``workers``-th block, draws it with the
+    same kernel and stream as the in-memory path, and adds it to its own
+    histograms; the histograms are merged at the end (integers and exact
+    sums only, so the result does not depend on the thread count).
     """
     from ._histogram import Histograms, accumulate
     from ._kernels import fill_block

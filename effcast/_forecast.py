@@ -35,6 +35,16 @@ from typing import Any
 import numpy as np
 
 from ._errors import EffcastError
+from ._forecast_settings import (
+    finite,
+    forecast_years,
+    nonnegative,
+    period_start,
+    positive,
+    prior_rate,
+    rate_marginal,
+    resolve_settings,
+)
 from ._results import QUANTILES, Results, quantile_dict
 from ._sampler import Model, SeedLike, resolve_seed
 
@@ -45,92 +55,13 @@ __all__ = [
     "period_start",
     "prior_rate",
     "rate_marginal",
+    "resolve_settings",
 ]
 
 TOTALS = ("hardware", "compute")
 
 # The forward rate's random stream: a spawn key no sampling block uses.
 _RATE_STREAM = (0x666F7265, 0x63617374)
-
-
-def _finite(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise EffcastError(f"{name} must be a number, got {value!r}", field=name)
-    value = float(value)
-    if not math.isfinite(value):
-        raise EffcastError(f"{name} must be a finite number, got {value}", field=name)
-    return value
-
-
-def _nonnegative(value: Any, name: str) -> float:
-    value = _finite(value, name)
-    if value < 0:
-        raise EffcastError(
-            f"{name} must be zero or more (orders of magnitude gained per year), "
-            f"got {value:g}",
-            field=name,
-        )
-    return value
-
-
-def _positive(value: Any, name: str) -> float:
-    value = _finite(value, name)
-    if value <= 0:
-        raise EffcastError(f"{name} must be positive, got {value:g}", field=name)
-    return value
-
-
-def rate_marginal(rate: Mapping[str, Any]):
-    """The distribution of a forward prior on the compute rate (OOM per year).
-
-    ``rate`` is written like a ``[[factor]]`` entry without ``name`` and
-    ``reduces``: ``{"median": 0.45, "ci": [0.2, 0.8], "level": 0.8}`` gives
-    the (split) lognormal of the prior format; ``dist = "truncnormal"`` and
-    the explicit parameters work too. It is validated by the same rules.
-
-    Examples
-    --------
-    >>> m = rate_marginal({"median": 0.45, "ci": [0.2, 0.8], "level": 0.8})
-    >>> round(float(m.ppf(0.5)), 3)
-    0.45
-    """
-    from ._loading import parse_prior
-    from ._sampler import Model
-
-    if not isinstance(rate, Mapping):
-        raise EffcastError(
-            f"the forward rate must be a number or a table such as "
-            f'{{"median": 0.45, "ci": [0.2, 0.8], "level": 0.8}}, got {rate!r}',
-            field="rate",
-        )
-    for key in ("name", "reduces", "group"):
-        if key in rate:
-            raise EffcastError(
-                f"forward rate: '{key}' does not apply to a rate", field=key
-            )
-    spec = {"name": "rate", "reduces": "compute", "dist": "lognormal", **rate}
-    data = {"period": {"start": 0.0, "end": 1.0}, "factor": [spec]}
-    try:
-        model = Model(parse_prior(data, source="forward rate"), source="forward rate")
-    except EffcastError as exc:
-        message = str(exc).replace("factor 'rate' (#1), ", "")
-        raise EffcastError(message, field=exc.field) from None
-    return model.marginals[0]
-
-
-def forecast_years(start: float, to: float, step: float = 1.0) -> np.ndarray:
-    """``start``, then each whole multiple of ``step`` after it, up to ``to``.
-
-    Examples
-    --------
-    >>> forecast_years(2024.1, 2027).tolist()
-    [2024.1, 2025.0, 2026.0, 2027.0]
-    """
-    step = _positive(step, "step")
-    first = math.floor(start / step + 1e-9) * step + step
-    count = max(0, math.floor((to - first) / step + 1e-9) + 1)
-    grid = first + step * np.arange(count)
-    return np.round(np.concatenate([[start], grid]), 9)
 
 
 class Forecast:
@@ -171,7 +102,7 @@ class Forecast:
         self.results = results
         self.start = float(start)
         self.end = round(self.start + results.years, 9)
-        to = _finite(to, "to")
+        to = finite(to, "to")
         if to <= self.end:
             raise EffcastError(
                 f"the target year must come after the prior's period end "
@@ -179,9 +110,9 @@ class Forecast:
                 field="to",
             )
         self.to = to
-        self.step = _positive(step, "step")
-        self.acceleration = _positive(acceleration, "acceleration")
-        self.cap = None if cap is None else _positive(cap, "cap")
+        self.step = positive(step, "step")
+        self.acceleration = positive(acceleration, "acceleration")
+        self.cap = None if cap is None else positive(cap, "cap")
         years = results.years
         with np.errstate(divide="ignore", invalid="ignore"):
             self._log_h = np.log10(results.hardware)
@@ -209,7 +140,7 @@ class Forecast:
                 self.seed = entropy
                 self.rate_spec = dict(rate)
             else:
-                rho_c = np.full(n, _nonnegative(rate, "rate"))
+                rho_c = np.full(n, nonnegative(rate, "rate"))
                 self.seed = None
                 self.rate_spec = float(rate)
         extra = self._hist["hardware"] - self._hist["compute"]
@@ -255,7 +186,7 @@ class Forecast:
             If ``year`` lies before the period start.
         """
         self._check(which)
-        year = _finite(year, "year")
+        year = finite(year, "year")
         if year < self.start:
             raise EffcastError(
                 f"year {year:g} lies before the prior's period start {self.start:g}",
@@ -304,7 +235,7 @@ class Forecast:
             The year the gain counts from; the period start by default.
         """
         self._check(which)
-        since = self.start if since is None else _finite(since, "since")
+        since = self.start if since is None else finite(since, "since")
         if since < self.start:
             raise EffcastError(
                 f"the reference year {since:g} lies before the prior's period "
@@ -374,89 +305,6 @@ class Forecast:
             f"<Forecast of {self.results.source!r}: {self.n:,} samples, "
             f"{self.end:g} -> {self.to:g}>"
         )
-
-
-def prior_rate(settings) -> float | dict[str, Any] | None:
-    """The forward rate a prior's ``[forecast]`` table states, if any."""
-    if settings.rate is None:
-        return None
-    if settings.rate_ci is None:
-        return settings.rate
-    level = 0.8 if settings.rate_level is None else settings.rate_level
-    return {"median": settings.rate, "ci": list(settings.rate_ci), "level": level}
-
-
-def period_start(model: Model) -> float:
-    """The model's period start as a decimal year."""
-    from ._schema import _decimal_year
-
-    return float(_decimal_year(model.prior.period.start))
-
-
-def resolve_settings(
-    model: Model,
-    *,
-    to: float | None = None,
-    step: float | None = None,
-    rate: float | str | Mapping[str, Any] | None = None,
-    acceleration: float | None = None,
-    cap: float | None = None,
-) -> dict[str, Any]:
-    """The forward settings in force: arguments, else ``[forecast]``, else defaults.
-
-    Validates them without sampling (so a sweep can check every scenario
-    first); :func:`forecast` calls it.
-
-    Raises
-    ------
-    EffcastError
-        As :func:`forecast`.
-    """
-    if not isinstance(model, Model):
-        raise EffcastError(
-            f"forecast needs an effcast Model, got {type(model).__name__}"
-        )
-    start = period_start(model)
-    end = round(start + model.years, 9)
-    settings = model.prior.forecast
-    origin = ""
-    if to is None and settings.to is not None:
-        to, origin = settings.to, " (from the prior's [forecast] to)"
-    elif to is None:
-        to = math.ceil(end) + 10
-    if _finite(to, "to") <= end:
-        raise EffcastError(
-            f"the target year must come after the prior's period end "
-            f"({end:g}), got {float(to):g}{origin}",
-            field="to",
-        )
-    if step is None:
-        step = 1.0 if settings.step is None else settings.step
-    step = _positive(step, "step")
-    if acceleration is None:
-        acceleration = settings.acceleration or 1.0
-    _positive(acceleration, "acceleration")
-    cap = settings.cap if cap is None else _positive(cap, "cap")
-    if rate is None:
-        rate = prior_rate(settings)
-    elif isinstance(rate, str):
-        if rate != "historical":
-            raise EffcastError(
-                f"rate must be a number, a distribution or 'historical', got {rate!r}",
-                field="rate",
-            )
-        rate = None
-    if isinstance(rate, Mapping):
-        rate_marginal(rate)
-    elif rate is not None:
-        _nonnegative(rate, "rate")
-    return {
-        "to": float(to),
-        "step": step,
-        "rate": rate,
-        "acceleration": float(acceleration),
-        "cap": cap,
-    }
 
 
 def forecast(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import numpy as np
 
 from ._atomic import atomic_write, check_output
 from ._errors import EffcastError
+from ._executors import executor_kind, run_dask, run_processes
 from ._forecast import period_start, resolve_settings
 from ._jsondoc import to_json
 from ._loading import parse_prior, read_toml
@@ -236,81 +236,9 @@ def _describe(scenario: list[tuple[str, Any]]) -> str:
     return ", ".join(f"{p}={v!r}" for p, v in scenario) or "no overrides"
 
 
-def _executor_kind(scheduler: str | None) -> str:
-    if scheduler in (None, "processes"):
-        return "processes"
-    if scheduler in ("serial", "local"):
-        return scheduler
-    return "address"
-
-
-def _run_processes(tasks, workers: int | None) -> list[dict[str, float]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = workers or min(len(tasks), os.cpu_count() or 1)
-    if workers <= 1 or len(tasks) == 1:
-        return [run_scenario(*t) for t in tasks]
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(run_scenario, *t[:6], threads, *t[7:]) for t in tasks]
-        return [f.result() for f in futures]
-
-
-def _dask_client(scheduler: str, workers: int | None, timeout: float):
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise EffcastError(
-            "--scheduler needs Dask: pip install 'effcast[dask]'", field="scheduler"
-        ) from None
-    if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=workers or 1,
-            threads_per_worker=1,
-            processes=False,
-            dashboard_address=None,
-        )
-        return Client(cluster), cluster
-    try:
-        client = Client(scheduler, timeout=timeout)
-    except ValueError as exc:
-        raise EffcastError(
-            f"{scheduler!r} is not a Dask scheduler address ({exc}); give one "
-            "such as tcp://host:8786, or 'local' or 'processes'",
-            field="scheduler",
-        ) from None
-    except (OSError, TimeoutError) as exc:
-        raise EffcastError(
-            f"could not reach the Dask scheduler at {scheduler!r} within "
-            f"{timeout:g} s ({type(exc).__name__}: {exc})",
-            field="scheduler",
-        ) from None
-    try:
-        client.wait_for_workers(1, timeout=timeout)
-    except (OSError, TimeoutError):
-        client.close()
-        raise EffcastError(
-            f"the Dask scheduler at {scheduler!r} has no workers (waited "
-            f"{timeout:g} s); start some with dask worker {scheduler}",
-            field="scheduler",
-        ) from None
-    return client, None
-
-
-def _run_dask(tasks, scheduler: str, workers: int | None, timeout: float):
-    client, cluster = _dask_client(scheduler, workers, timeout)
-    try:
-        futures = [
-            client.submit(run_scenario, *t, pure=False, key=f"effcast-scenario-{i}")
-            for i, t in enumerate(tasks)
-        ]
-        return client.gather(futures)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+def _with_threads(task: tuple, threads: int) -> tuple:
+    """A scenario's task with its thread count (position 6) replaced."""
+    return (*task[:6], threads, *task[7:])
 
 
 def sweep(
@@ -403,7 +331,7 @@ def sweep(
             f"the number of samples must be a positive integer, got {n!r}",
             field="samples",
         )
-    kind = _executor_kind(scheduler)
+    kind = executor_kind(scheduler)
     if kind != "serial" and workers is not None and workers < 1:
         raise EffcastError(f"workers must be at least 1, got {workers}")
     timeout = float(timeout)
@@ -450,9 +378,9 @@ def sweep(
     if kind == "serial":
         results = [run_scenario(*t) for t in tasks]
     elif kind == "processes":
-        results = _run_processes(tasks, workers)
+        results = run_processes(run_scenario, tasks, workers, _with_threads)
     else:
-        results = _run_dask(tasks, scheduler, workers, timeout)
+        results = run_dask(run_scenario, tasks, scheduler, workers, timeout)
     rows = [
         {"overrides": dict(combo), "seed": s, "stats": r}
         for combo, s, r in zip(combos, seeds, results, strict=True)

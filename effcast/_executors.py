@@ -10,6 +10,7 @@ address, reached within a bounded wait, with a clear error if it cannot be.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -61,20 +62,35 @@ def dask_client(scheduler: str, workers: int | None, timeout: float):
             dashboard_address=None,
         )
         return Client(cluster), cluster
-    try:
-        client = Client(scheduler, timeout=timeout)
-    except ValueError as exc:
+    # Client's own timeout bounds only the connection: a service that accepts
+    # it and then says nothing (or something else) could hold it forever. So
+    # the handshake runs in a daemon thread and is abandoned after a bound.
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(scheduler, timeout=timeout)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(timeout + 5.0)
+    exc = box.get("error")
+    if isinstance(exc, ValueError) and "client" not in box:
         raise EffcastError(
             f"{scheduler!r} is not a Dask scheduler address ({exc}); give one "
             "such as tcp://host:8786, or 'local' or 'processes'",
             field="scheduler",
         ) from None
-    except (OSError, TimeoutError) as exc:
+    if "client" not in box:
+        why = "no answer" if exc is None else f"{type(exc).__name__}: {exc}"
         raise EffcastError(
-            f"could not reach the Dask scheduler at {scheduler!r} within "
-            f"{timeout:g} s ({type(exc).__name__}: {exc})",
+            f"could not reach a Dask scheduler at {scheduler!r} within "
+            f"{timeout:g} s ({why})",
             field="scheduler",
         ) from None
+    client = box["client"]
     try:
         client.wait_for_workers(1, timeout=timeout)
     except (OSError, TimeoutError):

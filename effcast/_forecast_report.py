@@ -23,6 +23,8 @@ def _mult(x: float) -> str:
     """A multiplier short enough for a table cell: 423x, 6,929x, 2.5e6x."""
     if x < 1e5:
         return fmt_multiplier(x)
+    if not math.isfinite(x):
+        return f"{x:g}x"
     mant, _, exp = f"{x:.2g}".partition("e")
     return f"{mant}e{int(exp)}x"
 

@@ -17,7 +17,15 @@ import numpy as np
 from ._errors import EffcastError
 from ._sampler import Model
 
+MAX_HORIZON = 200
+"""The furthest a forecast may reach past the period end, in years."""
+
+MAX_ROWS = 1000
+"""The most rows (years) a forecast table may have."""
+
 __all__ = [
+    "MAX_HORIZON",
+    "MAX_ROWS",
     "finite",
     "forecast_years",
     "nonnegative",
@@ -168,6 +176,18 @@ def resolve_settings(
     if step is None:
         step = 1.0 if settings.step is None else settings.step
     step = positive(step, "step")
+    if float(to) - end > MAX_HORIZON:
+        raise EffcastError(
+            f"the target year {float(to):g} lies more than {MAX_HORIZON} years "
+            f"after the period end ({end:g}); effcast projects at most that far",
+            field="to",
+        )
+    if (float(to) - end) / step > MAX_ROWS:
+        raise EffcastError(
+            f"--step {step:g} would give more than {MAX_ROWS:,} rows up to "
+            f"{float(to):g}; use a larger step",
+            field="step",
+        )
     if acceleration is None:
         acceleration = settings.acceleration or 1.0
     positive(acceleration, "acceleration")

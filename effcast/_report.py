@@ -6,6 +6,8 @@ document can be rendered the same way.
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -165,6 +167,8 @@ def fmt_flop(x: float | None) -> str:
     """``1.8e21 -> '1.80e21'``."""
     if x is None:
         return "n/a"
+    if not math.isfinite(x) or x == 0:
+        return f"{x:g}"
     mantissa, exponent = f"{x:.2e}".split("e")
     return f"{mantissa}e{int(exponent)}"
 

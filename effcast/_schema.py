@@ -94,6 +94,12 @@ class Period(StrictModel):
                 f"must come after start (start {_decimal_year(self.start):g}, "
                 f"end {_decimal_year(self.end):g})",
             )
+        if not 1 / 366 <= self.years <= 1000:
+            raise FieldError(
+                "end",
+                f"the period lasts {self.years:g} years; annual rates need one "
+                "between a day and 1,000 years",
+            )
         return self
 
 

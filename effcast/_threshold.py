@@ -427,8 +427,10 @@ def crossing(
         reference_gpu=reference_gpu,
     )
     if years is None:
+        # Whole years after the reference run, every ``forecast.step`` years.
+        step = max(1, round(forecast.step))
         first = math.floor(since) + 1
-        grid = np.arange(first, math.floor(forecast.to + 1e-9) + 1, dtype=float)
+        grid = np.arange(first, math.floor(forecast.to + 1e-9) + 1, step, dtype=float)
     else:
         grid = np.asarray(years, dtype=float)
     return Crossing(forecast, run, thresholds, budget, gpu, grid)

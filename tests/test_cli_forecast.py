@@ -188,5 +188,5 @@ def test_unreachable_scheduler(runner):
     args += ["--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1"]
     result = runner.invoke(main, args)
     assert result.exit_code == 2
-    assert "could not reach the Dask scheduler" in result.stderr
+    assert "could not reach a Dask scheduler" in result.stderr
     assert "Traceback" not in result.output

@@ -250,3 +250,82 @@ def test_very_wide_mixture_in_a_copula_stays_finite():
     x = effcast.Model.from_dict(data).sample(20_000, seed=1).factor("m")
     assert np.mean(np.isfinite(x)) > 0.99
     assert 0.3 < np.median(x) < 3.0
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["forecast", "--to", "3000"], "200 years"),
+        (["forecast", "--to", "1e300"], "200 years"),
+        (["forecast", "--to", "2030", "--step", "0.001"], "rows"),
+        (["sample", "--set", "period.end=1e308"], "1,000 years"),
+        (["sample", "--set", "period.end=2020.0000001"], "a day"),
+    ],
+)
+def test_far_horizons_and_degenerate_periods_exit_2(args, needle):
+    cmd = [args[0], str(PRIORS / "gpt3_today.toml"), "-n", "1000", *args[1:]]
+    result = CliRunner().invoke(main, cmd)
+    assert result.exit_code == 2, result.output
+    assert needle in result.output and "Traceback" not in result.output
+
+
+def test_enormous_floor_prints_without_crashing():
+    args = [
+        "sample",
+        str(PRIORS / "gpt3_today.toml"),
+        "-n",
+        "1000",
+        "--set",
+        "defaults.floor=1e300",
+    ]
+    with np.errstate(all="ignore"):
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_threshold_rows_follow_step():
+    args = [
+        "threshold",
+        str(PRIORS / "gpt3_today.toml"),
+        "-n",
+        "1000",
+        "--seed",
+        "1",
+        "--threshold",
+        "1e25",
+        "--reference",
+        "gpt4",
+        "--to",
+        "2030",
+        "--step",
+        "2",
+        "--json",
+    ]
+    doc = strict_json(CliRunner().invoke(main, args).output)
+    years = [float(y) for y in doc["years"]]
+    assert len(years) >= 3
+    assert all(b - a == 2 for a, b in zip(years, years[1:], strict=False))
+
+
+def test_silent_dask_address_fails_within_the_bound():
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    held = []
+    threading.Thread(
+        target=lambda: held.append(server.accept()[0]), daemon=True
+    ).start()
+    port = server.getsockname()[1]
+    pytest.importorskip("distributed")
+    with pytest.raises(effcast.EffcastError, match="could not reach"):
+        effcast.sweep(
+            PRIORS / "gpt3_today.toml",
+            ["moe.median=2"],
+            n=1000,
+            scheduler=f"tcp://127.0.0.1:{port}",
+            timeout=1,
+        )
+    server.close()

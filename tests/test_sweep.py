@@ -175,7 +175,7 @@ def test_bad_sweep_input(kwargs, words):
 def test_unreachable_scheduler_fails_after_a_bounded_wait():
     pytest.importorskip("distributed")
     # The wait is bounded by timeout=1; a hang here would be a bug.
-    with pytest.raises(effcast.EffcastError, match="could not reach the Dask"):
+    with pytest.raises(effcast.EffcastError, match="could not reach a Dask"):
         effcast.sweep(
             GPT3, ["moe.median=2"], n=1000, scheduler="tcp://127.0.0.1:9", timeout=1
         )

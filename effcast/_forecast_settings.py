@@ -105,18 +105,23 @@ def rate_marginal(rate: Mapping[str, Any]):
 
 
 def forecast_years(start: float, to: float, step: float = 1.0) -> np.ndarray:
-    """``start``, then each whole multiple of ``step`` after it, up to ``to``.
+    """``start``, each whole multiple of ``step`` after it up to ``to``, then ``to``.
 
     Examples
     --------
     >>> forecast_years(2024.1, 2027).tolist()
     [2024.1, 2025.0, 2026.0, 2027.0]
+    >>> forecast_years(2024.1, 2026.5).tolist()
+    [2024.1, 2025.0, 2026.0, 2026.5]
     """
     step = positive(step, "step")
     first = math.floor(start / step + 1e-9) * step + step
     count = max(0, math.floor((to - first) / step + 1e-9) + 1)
     grid = first + step * np.arange(count)
-    return np.round(np.concatenate([[start], grid]), 9)
+    years = np.round(np.concatenate([[start], grid]), 9)
+    if years[-1] < to - 1e-9:
+        years = np.append(years, round(float(to), 9))  # --to is always the last row
+    return years
 
 
 def prior_rate(settings) -> float | dict[str, Any] | None:

@@ -20,7 +20,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._distributions import register
+from ._distributions import FactorBase, register
 from ._fits import ChinchillaSpec, Fit
 from ._layout import (
     ALPHA_SD,
@@ -33,7 +33,6 @@ from ._layout import (
     LOG_D0,
     LOG_N0,
     MIN_EXPONENT,
-    N_FPARAM_COLS,
     N_ROW_COLS,
 )
 from ._schema import Defaults, floor_of
@@ -71,7 +70,7 @@ def compute_ratio(
 
 
 @dataclass(frozen=True)
-class ChinchillaMarginal:
+class ChinchillaMarginal(FactorBase):
     """The distribution of a scaling-law factor.
 
     Without exponent noise it is discrete: each fit's ratio with that fit's
@@ -141,11 +140,8 @@ class ChinchillaMarginal:
         return np.maximum(x, self.floor) if floored else x
 
     @property
-    def median(self) -> float:
-        return float(self.ppf(0.5))
-
-    @property
     def floor_mass(self) -> float:
+        """P(below the floor): the lump at the floor itself is not raised."""
         if math.isinf(self.floor):
             return 0.0
         return float(self.cdf(np.nextafter(self.floor, -np.inf), floored=False))
@@ -165,8 +161,7 @@ class ChinchillaMarginal:
         return rows, flags
 
     def kernel_fparams(self) -> list[float]:
-        out = [0.0] * N_FPARAM_COLS
-        out[0] = self.floor
+        out = super().kernel_fparams()
         out[LOG_N0] = math.log(self.n_params)
         out[LOG_D0] = math.log(self.tokens)
         out[ALPHA_SD] = self.alpha_sd

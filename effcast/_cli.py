@@ -13,9 +13,9 @@ import click
 from ._cli_common import (
     fail,
     force_option,
+    print_doc,
     sampling_options,
     set_option,
-    to_json,
 )
 from ._cli_policy import POLICY_COMMANDS
 from ._errors import EffcastError
@@ -68,13 +68,6 @@ def _sample(
             return model.stream(samples, seed=seed, threads=threads, progress=bar)
     with ProgressBar(samples, f"sampling {label}") as bar:
         return model.sample(samples, seed=seed, threads=threads, progress=bar)
-
-
-def _reproduce_hint(console, seed: int | None, used: int) -> None:
-    if seed is None:
-        console.print(
-            f"\n[dim]Re-run with --seed {used} to reproduce these figures.[/dim]"
-        )
 
 
 @main.command(short_help="Report the reductions in hardware and compute needed.")
@@ -144,11 +137,12 @@ def sample(
                 field="stream",
             )
         if out_path is not None:
-            from ._export import SAMPLE_FORMATS, check_output
+            from ._atomic import check_output
+            from ._export import SAMPLE_FORMATS
 
             check_output(out_path, SAMPLE_FORMATS, force=force)
         if plot_path is not None:
-            from ._export import check_output
+            from ._atomic import check_output
             from ._plots import PLOT_FORMATS
 
             check_output(plot_path, PLOT_FORMATS, force=force)
@@ -168,18 +162,10 @@ def sample(
         _undo(written)
         fail(exc)
         return
-    if as_json:
-        click.echo(to_json(doc))
-        return
-    from rich.console import Console
-
     from ._report import render_summary
 
-    console = Console()
-    console.print(render_summary(doc))
-    for path, _ in written:
-        console.print(f"[dim]Wrote {path}[/dim]")
-    _reproduce_hint(console, seed, doc["seed"])
+    wrote = [f"[dim]Wrote {path}[/dim]" for path, _ in written]
+    print_doc(doc, as_json, render_summary, seed, wrote)
 
 
 def _existed(path: str) -> bool:
@@ -234,7 +220,7 @@ def plot(
 ) -> None:
     """Sample PRIOR and draw a figure of the results to FILE."""
     try:
-        from ._export import check_output
+        from ._atomic import check_output
         from ._plots import PLOT_FORMATS
         from ._plots import plot as draw
         from ._sampler import load
@@ -283,16 +269,9 @@ def sensitivity(
     except EffcastError as exc:
         fail(exc)
         return
-    if as_json:
-        click.echo(to_json(doc))
-        return
-    from rich.console import Console
-
     from ._report import render_sensitivity
 
-    console = Console()
-    console.print(render_sensitivity(doc))
-    _reproduce_hint(console, seed, doc["seed"])
+    print_doc(doc, as_json, render_sensitivity, seed)
 
 
 @main.command(short_help="Several priors side by side, with the same seed.")
@@ -333,7 +312,7 @@ def compare(
 
         models = [load(p, overrides=overrides or None) for p in priors]
         if plot_path is not None:
-            from ._export import check_output
+            from ._atomic import check_output
             from ._plots import PLOT_FORMATS
 
             check_output(plot_path, PLOT_FORMATS, force=force)
@@ -351,18 +330,10 @@ def compare(
         fail(exc)
         return
     doc = {"samples": samples, "seed": used, "runs": docs}
-    if as_json:
-        click.echo(to_json(doc))
-        return
-    from rich.console import Console
-
     from ._report import render_comparison
 
-    console = Console()
-    console.print(render_comparison(doc))
-    if plot_path is not None:
-        console.print(f"[dim]Wrote {plot_path}[/dim]")
-    _reproduce_hint(console, seed, used)
+    wrote = [f"[dim]Wrote {plot_path}[/dim]"] if plot_path is not None else []
+    print_doc(doc, as_json, render_comparison, seed, wrote)
 
 
 for _command in POLICY_COMMANDS:

@@ -35,6 +35,7 @@ import numpy as np
 
 from ._errors import EffcastError
 from ._layout import (
+    FLOOR,
     KIND_SPLIT,
     METHOD_INV_LOWER,
     METHOD_INV_UPPER,
@@ -46,6 +47,7 @@ from ._schema import Defaults, LognormalSpec, TruncnormalSpec, floor_of, level_o
 
 __all__ = [
     "FAMILIES",
+    "FactorBase",
     "Family",
     "FactorDistribution",
     "Marginal",
@@ -77,8 +79,32 @@ def _ndtri(p: float) -> float:
 REJECTION_MIN_MASS = 0.3
 
 
+class FactorBase:
+    """What every factor distribution derives the same way from its own
+    ``ppf``/``cdf`` and ``floor``: the median, the floor's lump, and the
+    factor's row of ``fparams`` (families add their own columns to it)."""
+
+    @property
+    def median(self) -> float:
+        """The median after truncation and floor."""
+        return float(self.ppf(0.5))
+
+    @property
+    def floor_mass(self) -> float:
+        """The probability that the floor raises a draw (before the floor)."""
+        if math.isinf(self.floor):
+            return 0.0
+        return float(self.cdf(self.floor, floored=False))
+
+    def kernel_fparams(self) -> list[float]:
+        """The factor's row of ``fparams`` (see _layout)."""
+        out = [0.0] * N_FPARAM_COLS
+        out[FLOOR] = self.floor
+        return out
+
+
 @dataclass(frozen=True)
-class Marginal:
+class Marginal(FactorBase):
     """One factor's distribution, as numbers the kernels understand.
 
     Parameters are those of the module docstring; ``lower``/``upper`` are the
@@ -196,18 +222,6 @@ class Marginal:
             dens = dens / np.where(x > 0, x, np.inf)
         return np.where((z >= a) & (z <= b), dens, 0.0)
 
-    @property
-    def median(self) -> float:
-        """The median after truncation and floor."""
-        return float(self.ppf(0.5))
-
-    @property
-    def floor_mass(self) -> float:
-        """The probability that the floor raises a draw (before the floor)."""
-        if math.isinf(self.floor):
-            return 0.0
-        return float(self.cdf(self.floor, floored=False))
-
     def kernel_row(
         self, cumulative_weight: float = 1.0
     ) -> tuple[list[float], list[int]]:
@@ -231,12 +245,6 @@ class Marginal:
         """The rows the kernels read for this factor (one: a single component)."""
         row, flags = self.kernel_row()
         return [row], [flags]
-
-    def kernel_fparams(self) -> list[float]:
-        """The factor's row of ``fparams`` (see _layout)."""
-        out = [0.0] * N_FPARAM_COLS
-        out[0] = self.floor
-        return out
 
 
 class FactorDistribution(Protocol):
@@ -340,13 +348,8 @@ def _bounded(spec, ident, floor, family, log, loc, s_lo, s_hi) -> Marginal:
         upper=math.inf if spec.upper is None else float(spec.upper),
         floor=floor,
     )
-    if not log and max(m.lower, m.floor) < 0:
-        raise EffcastError(
-            f"factor '{ident.name}', field 'lower': a multiplier must be positive, "
-            "but this one can fall below zero; set lower = 0 (or a positive floor)",
-            factor=ident.name,
-            field="lower",
-        )
+    # A truncated normal that could go negative was refused by the schema
+    # (Prior checks lower and floor together, components included).
     if not m.mass > 1e-280:
         raise EffcastError(
             f"factor '{ident.name}', field 'lower': the bounds [{m.lower:g}, "

@@ -21,7 +21,7 @@ from ._atomic import atomic_write, check_output
 from ._errors import EffcastError
 from ._results import Results
 
-__all__ = ["SAMPLE_FORMATS", "atomic_write", "check_output", "write_samples"]
+__all__ = ["SAMPLE_FORMATS", "write_samples"]
 
 SAMPLE_FORMATS = {".csv": "CSV", ".parquet": "Parquet", ".npz": "numpy .npz"}
 """The extensions ``--out`` accepts, and what each writes."""

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._distributions import Marginal, belief_marginal, register
-from ._layout import KIND_MIXTURE, N_FPARAM_COLS, X_HI, X_LO
+from ._distributions import FactorBase, Marginal, belief_marginal, register
+from ._layout import KIND_MIXTURE, X_HI, X_LO
 from ._schema import Defaults, MixtureSpec, floor_of
 
 __all__ = ["MixtureFamily", "MixtureMarginal"]
@@ -26,7 +26,7 @@ _TAIL = 1e-15
 
 
 @dataclass(frozen=True)
-class MixtureMarginal:
+class MixtureMarginal(FactorBase):
     """A mixture of split-normal components, floored as a whole.
 
     Examples
@@ -111,18 +111,6 @@ class MixtureMarginal:
         x = np.vectorize(one, otypes=[float])(np.asarray(p, dtype=float))
         return np.maximum(x, self.floor) if floored else x
 
-    @property
-    def median(self) -> float:
-        """The median after the floor."""
-        return float(self.ppf(0.5))
-
-    @property
-    def floor_mass(self) -> float:
-        """The probability that the floor raises a draw."""
-        if math.isinf(self.floor):
-            return 0.0
-        return float(self.cdf(self.floor, floored=False))
-
     def kernel_rows(self) -> tuple[list[list[float]], list[list[int]]]:
         """One row per component, with cumulative weights."""
         rows, flags = [], []
@@ -135,8 +123,7 @@ class MixtureMarginal:
         return rows, flags
 
     def kernel_fparams(self) -> list[float]:
-        out = [0.0] * N_FPARAM_COLS
-        out[0] = self.floor
+        out = super().kernel_fparams()
         out[X_LO], out[X_HI] = self.bracket
         return out
 
@@ -150,9 +137,8 @@ class MixtureFamily:
         floor = floor_of(spec, defaults)
         parts = []
         for c in spec.components:
-            # The factor's floor applies to the mixture as a whole; passing it
-            # lets a truncated-normal component rely on it for positivity.
-            parts.append(belief_marginal(c, defaults, spec, floor))
+            # The floor applies to the mixture as a whole, not per component.
+            parts.append(belief_marginal(c, defaults, spec, -math.inf))
         total = sum(c.weight for c in spec.components)
         return MixtureMarginal(
             name=spec.name,

@@ -3,7 +3,7 @@ founding analysis's table, the tornado, and comparisons of several priors.
 
 Figures are drawn on :class:`matplotlib.figure.Figure` objects directly (no
 pyplot, so no global state and no display needed) and saved through
-:func:`effcast._export.atomic_write`; the file's extension chooses the format
+:func:`effcast._atomic.atomic_write`; the file's extension chooses the format
 (``.png``, ``.svg`` or ``.pdf``).
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._atomic import atomic_write, check_output
 from ._errors import EffcastError
-from ._export import atomic_write, check_output
 from ._results import Results
 from ._sensitivity import sensitivity
 

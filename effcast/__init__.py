@@ -29,20 +29,21 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._errors import EffcastError
-from ._version import __version__
+from effcast._errors import EffcastError
+from effcast._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._export import write_samples
-    from ._fanplot import crossing_chart, fan_chart
-    from ._forecast import Forecast, forecast
-    from ._plots import compare_figure, figure, plot, plot_compare
-    from ._results import Results
-    from ._sampler import Model, load
-    from ._sensitivity import sensitivity
-    from ._streamed import StreamedResults
-    from ._sweep import Sweep, sweep
-    from ._threshold import Crossing, ReferenceRun, crossing
+    from effcast.analysis._forecast import Forecast, forecast
+    from effcast.analysis._sensitivity import sensitivity
+    from effcast.analysis._sweep import Sweep, sweep
+    from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
+    from effcast.io._samples import write_samples
+    from effcast.plots._figures import compare_figure, figure, plot, plot_compare
+    from effcast.plots._forecast_figures import crossing_chart, fan_chart
+    from effcast.prior._shipped import shipped_priors
+    from effcast.results._in_memory import Results
+    from effcast.results._model import Model, load
+    from effcast.results._streamed import StreamedResults
 
 __all__ = [
     "Crossing",
@@ -64,30 +65,32 @@ __all__ = [
     "plot",
     "plot_compare",
     "sensitivity",
+    "shipped_priors",
     "sweep",
     "write_samples",
 ]
 
 _LAZY = {
-    "Model": "._sampler",
-    "load": "._sampler",
-    "Results": "._results",
-    "sensitivity": "._sensitivity",
-    "write_samples": "._export",
-    "figure": "._plots",
-    "plot": "._plots",
-    "plot_compare": "._plots",
-    "compare_figure": "._plots",
-    "StreamedResults": "._streamed",
-    "Forecast": "._forecast",
-    "forecast": "._forecast",
-    "Crossing": "._threshold",
-    "ReferenceRun": "._threshold",
-    "crossing": "._threshold",
-    "Sweep": "._sweep",
-    "sweep": "._sweep",
-    "fan_chart": "._fanplot",
-    "crossing_chart": "._fanplot",
+    "Model": "effcast.results._model",
+    "load": "effcast.results._model",
+    "Results": "effcast.results._in_memory",
+    "sensitivity": "effcast.analysis._sensitivity",
+    "shipped_priors": "effcast.prior._shipped",
+    "write_samples": "effcast.io._samples",
+    "figure": "effcast.plots._figures",
+    "plot": "effcast.plots._figures",
+    "plot_compare": "effcast.plots._figures",
+    "compare_figure": "effcast.plots._figures",
+    "StreamedResults": "effcast.results._streamed",
+    "Forecast": "effcast.analysis._forecast",
+    "forecast": "effcast.analysis._forecast",
+    "Crossing": "effcast.analysis._threshold",
+    "ReferenceRun": "effcast.analysis._threshold",
+    "crossing": "effcast.analysis._threshold",
+    "Sweep": "effcast.analysis._sweep",
+    "sweep": "effcast.analysis._sweep",
+    "fan_chart": "effcast.plots._forecast_figures",
+    "crossing_chart": "effcast.plots._forecast_figures",
 }
 
 

@@ -1,5 +1,5 @@
 """``python -m effcast``: the same as the ``effcast`` command."""
 
-from ._cli import run
+from effcast.cli._main import run
 
 run()

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast._cli import main
+from effcast.cli._main import main
 
 GOOD_PATH = PRIORS / "gpt3_today.toml"
 GOOD = GOOD_PATH.read_text(encoding="utf-8")
@@ -459,13 +459,13 @@ def _unreadable(workdir: Path, monkeypatch) -> tuple[Path, tuple[str, ...]]:
 
 def _unreadable_simulated(workdir: Path, monkeypatch) -> tuple[Path, tuple[str, ...]]:
     """The failure chmod 000 gives, also when running as root: open() refuses."""
-    import effcast._loading as schema
+    import effcast.prior._loading as schema
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
     path = write(workdir, GOOD)
-    # Shadows the builtin inside effcast._loading only; undone after the test.
+    # Shadows the builtin inside effcast.prior._loading only; undone after the test.
     monkeypatch.setattr(schema, "open", refuse, raising=False)
     return path, ("cannot read", "Permission denied")
 

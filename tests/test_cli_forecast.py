@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast._cli import main
+from effcast.cli._main import main
 
 GPT3 = str(PRIORS / "gpt3_today.toml")
 FAST = ["-n", "20000", "--seed", "3"]

@@ -18,7 +18,7 @@ from quantile_check import quantiles_agree
 from scipy import stats
 
 import effcast
-from effcast._copula import latent_correlation, spearman_from_latent
+from effcast.engine._copula import latent_correlation, spearman_from_latent
 
 N = 1_000_000
 PS = (0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98)

@@ -14,7 +14,7 @@ import click
 import pytest
 from conftest import ROOT
 
-from effcast._cli import main
+from effcast.cli._main import main
 
 DOC = (ROOT / "docs" / "cli.md").read_text()
 

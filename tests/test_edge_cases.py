@@ -16,8 +16,8 @@ from conftest import PRIORS
 from scipy import stats
 
 import effcast
-from effcast._cli import main
-from effcast._histogram import ExactSum
+from effcast.cli._main import main
+from effcast.engine._histogram import ExactSum
 
 PERIOD = {"start": 2020.0, "end": 2024.0}
 

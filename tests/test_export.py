@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-import effcast._export as export
-from effcast._cli import main
-from effcast._export import write_samples
+import effcast.io._samples as export
+from effcast.cli._main import main
+from effcast.io._samples import write_samples
 
 GPT3 = str(PRIORS / "gpt3_today.toml")
 
@@ -185,7 +185,7 @@ def test_sample_bad_outputs(tmp_path, monkeypatch, args, words):
 
 
 def test_sample_undoes_out_when_plot_fails(tmp_path, monkeypatch):
-    import effcast._plots as plots
+    import effcast.plots._figures as plots
 
     def fail(*args, **kwargs):
         raise effcast.EffcastError("drawing failed")
@@ -212,7 +212,7 @@ def test_sample_force_replaces(tmp_path):
 
 def test_unwritable_directory(tmp_path, res, monkeypatch):
     """Root may write anywhere, so the permission check is simulated."""
-    import effcast._atomic as atomic
+    import effcast.io._atomic as atomic
 
     monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)
     with pytest.raises(effcast.EffcastError, match="cannot write to directory"):

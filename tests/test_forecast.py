@@ -24,9 +24,9 @@ from quantile_check import quantiles_agree
 from scipy import stats
 
 import effcast
-from effcast._forecast import forecast_years, rate_marginal
-from effcast._hardware import peak
-from effcast._threshold import reference_run
+from effcast.analysis._forecast import forecast_years, rate_marginal
+from effcast.analysis._threshold import reference_run
+from effcast.prior._hardware import peak
 
 N = 200_000
 START, END = 2020.0, 2024.0

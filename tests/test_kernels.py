@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from effcast import _kernels as K
-from effcast import _special as S
-from effcast._layout import (
+from effcast.engine import _kernels as K
+from effcast.engine import _special as S
+from effcast.families._layout import (
     METHOD_INV_LOWER,
     METHOD_INV_UPPER,
     METHOD_REJECT,
@@ -144,8 +144,8 @@ def test_fill_block_without_factor_rows_gives_the_same_totals():
 
 
 def test_chinchilla_ratio_kernel_matches_python():
-    from effcast._chinchilla import compute_ratio
-    from effcast._fits import FITS
+    from effcast.families._chinchilla import compute_ratio
+    from effcast.prior._fits import FITS
 
     for fit in FITS.values():
         args = (np.log(175e9), np.log(300e9), fit.A, fit.B, fit.alpha, fit.beta)

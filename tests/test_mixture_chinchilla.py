@@ -12,9 +12,9 @@ from quantile_check import quantiles_agree
 from scipy import stats
 
 import effcast
-from effcast._chinchilla import compute_ratio
-from effcast._cli import main
-from effcast._fits import FITS, Fit
+from effcast.cli._main import main
+from effcast.families._chinchilla import compute_ratio
+from effcast.prior._fits import FITS, Fit
 
 PERIOD = {"start": 2020.0, "end": 2024.0}
 PS = (0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98)

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast._cli import main
-from effcast._overrides import apply_overrides, parse_assignment
+from effcast.cli._main import main
+from effcast.prior._overrides import apply_overrides, parse_assignment
 
 GPT3 = str(PRIORS / "gpt3_today.toml")
 

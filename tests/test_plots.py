@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast._cli import main
-from effcast._plots import KINDS, compare_figure, figure, plot
+from effcast.cli._main import main
+from effcast.plots._figures import KINDS, compare_figure, figure, plot
 
 GPT3 = str(PRIORS / "gpt3_today.toml")
 MAGIC = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}

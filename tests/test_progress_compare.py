@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast._cli import main
-from effcast._progress import ProgressBar, wants_progress
+from effcast.cli._main import main
+from effcast.report._progress import ProgressBar, wants_progress
 
 GPT3 = str(PRIORS / "gpt3_today.toml")
 SCEPTICAL = str(PRIORS / "sceptical.toml")

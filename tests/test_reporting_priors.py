@@ -11,8 +11,8 @@ from conftest import PRIORS
 from rich.console import Console
 
 import effcast
-from effcast._plots import KINDS
-from effcast._report import render_sensitivity, render_summary
+from effcast.plots._figures import KINDS
+from effcast.report._tables import render_sensitivity, render_summary
 
 PRIOR_FILES = sorted(PRIORS.glob("*.toml"))
 

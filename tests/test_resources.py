@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast._cli import main
-from effcast._hardware import catalogue, peak
+from effcast.cli._main import main
+from effcast.prior._hardware import catalogue, peak
 
 GPT3 = PRIORS / "gpt3_today.toml"
 N = 200_001  # odd: the median is one order statistic, no interpolation

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import effcast
-from effcast._sampler import BLOCK_SIZE
+from effcast.engine._blocks import BLOCK_SIZE
 
 N = 3 * BLOCK_SIZE + 123  # several blocks and a ragged last one
 

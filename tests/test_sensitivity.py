@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast._cli import main
-from effcast._sensitivity import sensitivity, variance_shares
+from effcast.analysis._sensitivity import sensitivity, variance_shares
+from effcast.cli._main import main
 
 GPT3 = PRIORS / "gpt3_today.toml"
 N = 400_000

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from conftest import PRIORS
 
 import effcast
-from effcast import _cli
-from effcast._cli import main
-from effcast._histogram import RELATIVE_BIN_WIDTH, Histograms, accumulate
+from effcast.cli import _main as _cli
+from effcast.cli._main import main
+from effcast.engine._histogram import RELATIVE_BIN_WIDTH, Histograms, accumulate
 
 GPT3 = PRIORS / "gpt3_today.toml"
 N = 1_500_000

@@ -2,59 +2,13 @@
 
 from __future__ import annotations
 
-import ast
+import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 from conftest import ROOT
-
-# Lowest layer first; a module may import only from layers at or below its own.
-LAYERS = [
-    "_version",
-    "_errors",
-    "_atomic",
-    "_jsondoc",
-    "_hardware",
-    "_beliefs",
-    "_fits",
-    "_baseline",
-    "_schema",
-    "_overrides",
-    "_loading",
-    "_layout",
-    "_distributions",
-    "_mixture",
-    "_chinchilla",
-    "_copula",
-    "_special",
-    "_kernels",
-    "_histogram",
-    "_resources",
-    "_results",
-    "_streamed",
-    "_blocks",
-    "_streaming",
-    "_sampler",
-    "_sensitivity",
-    "_export",
-    "_progress",
-    "_plots",
-    "_forecast_settings",
-    "_forecast",
-    "_threshold",
-    "_stats",
-    "_executors",
-    "_sweep",
-    "_fanplot",
-    "_report",
-    "_forecast_report",
-    "_cli_common",
-    "_cli_options",
-    "_cli_policy",
-    "_cli",
-    "__main__",
-]
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff not installed")
@@ -76,11 +30,54 @@ def test_ruff_format():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-@pytest.mark.parametrize("module", LAYERS)
-def test_no_upward_imports(module):
-    tree = ast.parse((ROOT / "effcast" / f"{module}.py").read_text())
-    rank = LAYERS.index(module)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-            target = node.module.split(".")[0]
-            assert LAYERS.index(target) <= rank, f"{module} imports {target}"
+def _lint_imports(root):
+    """Run import-linter's contracts (pyproject.toml) on the package at ``root``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command;lint_imports_command()",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--no-cache",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+
+
+importlinter = pytest.importorskip("importlinter")
+
+
+def test_layers_contract_holds():
+    out = _lint_imports(ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 kept, 0 broken" in out.stdout
+
+
+def test_layers_contract_can_fail(tmp_path):
+    """Negative control: a copy of the package with one upward import breaks it."""
+    shutil.copytree(ROOT / "effcast", tmp_path / "effcast")
+    victim = tmp_path / "effcast" / "prior" / "_hardware.py"
+    victim.write_text(
+        victim.read_text() + "\nfrom effcast.analysis._forecast import forecast\n"
+    )
+    out = _lint_imports(tmp_path)
+    assert out.returncode != 0
+    assert "effcast.prior is not allowed to import effcast.analysis" in out.stdout
+
+
+def test_no_module_over_500_lines():
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "effcast").rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 500
+    }
+    assert not long, long
+
+
+def test_top_level_holds_only_the_entry_points():
+    loose = sorted(p.name for p in (ROOT / "effcast").glob("*.py"))
+    assert loose == ["__init__.py", "__main__.py", "_errors.py", "_version.py"]

@@ -9,8 +9,8 @@ import pytest
 from conftest import PRIORS
 
 import effcast
-from effcast._stats import parse_stat
-from effcast._sweep import parse_grid, split_values
+from effcast.analysis._sweep import parse_grid, split_values
+from effcast.analysis._sweep_stats import parse_stat
 
 GPT3 = str(PRIORS / "gpt3_today.toml")
 GRID = {"moe.median": [1.5, 4], "period.end": [2024, 2025.5]}

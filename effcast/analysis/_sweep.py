@@ -1,0 +1,450 @@
+"""Sweeps: the same prior under many overrides, on local processes or Dask.
+
+A sweep is a list of scenarios, each a set of overrides in the ``--set``
+syntax (``moe.median=2.5``); a grid (``{"moe.median": [1.5, 2.5, 4]}``)
+gives their cartesian product. Every scenario is validated before any runs.
+Scenario ``i`` is sampled with the integer seed drawn from child ``i`` of
+``SeedSequence(seed)``, so each scenario's figures depend only on the prior,
+its overrides, the sample count and the sweep's seed: they are bit-identical
+whether the scenarios run one after another, in local processes or on a Dask
+cluster. What travels to a worker is plain data (the prior as a dictionary,
+the overrides, the count and the seed), so any executor can pickle it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from effcast._errors import EffcastError
+from effcast.analysis._executors import executor_kind, run_dask, run_processes
+from effcast.analysis._forecast import period_start, resolve_settings
+from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
+from effcast.analysis._threshold import check_question
+from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.io._atomic import atomic_write, check_output
+from effcast.io._json import to_json
+from effcast.prior._loading import parse_prior, read_toml
+from effcast.prior._overrides import normalise_overrides, parse_value
+from effcast.results._model import Model
+
+__all__ = [
+    "DEFAULT_STATS",
+    "Sweep",
+    "check_out_path",
+    "parse_grid",
+    "run_scenario",
+    "split_values",
+    "sweep",
+    "write_table",
+]
+
+DEFAULT_STATS = ("hardware.0.5", "compute.0.5", "hardware.oom.0.5", "compute.oom.0.5")
+"""The statistics a sweep reports unless told otherwise."""
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``"1.5,2.5,[1, 4]"`` at the commas outside brackets and quotes.
+
+    Examples
+    --------
+    >>> split_values('1.5, 2.5,[1, 4],"a,b"')
+    ['1.5', '2.5', '[1, 4]', '"a,b"']
+    """
+    items, depth, quote, current = [], 0, "", []
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    items.append("".join(current).strip())
+    return items
+
+
+def parse_grid(text: str) -> tuple[str, list[Any]]:
+    """``"moe.median=1.5,2.5,4"`` -> ``("moe.median", [1.5, 2.5, 4])``.
+
+    Each value is read like a ``--set`` value (as TOML, else a bare string).
+
+    Raises
+    ------
+    EffcastError
+        If there is no ``=``, the path is empty, or a value is empty.
+
+    Examples
+    --------
+    >>> parse_grid("period.end=2024,2025")
+    ('period.end', [2024, 2025])
+    >>> parse_grid("moe.ci=[1.25, 5],[1.5, 6]")
+    ('moe.ci', [[1.25, 5], [1.5, 6]])
+    """
+    path, sep, rest = str(text).partition("=")
+    path = path.strip()
+    if not sep or not path or any(not p for p in path.split(".")):
+        raise EffcastError(
+            f"--grid {text!r}: expected NAME.KEY=V1,V2,..., for example "
+            "moe.median=1.5,2.5,4",
+            field="grid",
+        )
+    raw = split_values(rest)
+    if any(not item for item in raw):
+        raise EffcastError(
+            f"--grid {text!r}: empty value (values are separated by commas)",
+            field="grid",
+        )
+    return path, [parse_value(item) for item in raw]
+
+
+def run_scenario(
+    data: dict[str, Any],
+    source: str,
+    overrides: list[tuple[str, Any]],
+    n: int,
+    seed: int,
+    stats: Sequence[str],
+    threads: int | None = None,
+    question: dict[str, Any] | None = None,
+) -> dict[str, float | None]:
+    """Sample one scenario and compute its statistics (runs on a worker).
+
+    Takes only plain data so that it pickles for any executor. Statistics
+    that look past the period use the scenario's own ``[forecast]`` settings
+    and, for crossings, ``question`` (the keyword arguments of
+    :func:`effcast.crossing`); the forward-rate draws use the scenario's seed.
+    """
+    model = Model(parse_prior(data, source=source, overrides=overrides), source)
+    parsed = [parse_stat(s) for s in stats]
+    need_factors = any(
+        s.series not in ("hardware", "compute", "crossing") for s in parsed
+    )
+    res = model.sample(n, seed=seed, factors=need_factors, threads=threads)
+    fc = cr = None
+    if any(s.needs_forecast for s in parsed):
+        from effcast.analysis._forecast import forecast
+        from effcast.analysis._threshold import crossing
+
+        fc = forecast(model, results=res, seed=seed)
+        if any(s.series == "crossing" for s in parsed):
+            cr = crossing(fc, **(question or {}))
+    return {s.text: compute_stat(res, s, fc, cr) for s in parsed}
+
+
+class Sweep:
+    """The statistics of every scenario of a sweep.
+
+    Attributes
+    ----------
+    paths : list of str
+        The overridden paths, in grid order.
+    stats : list of str
+        The statistics, in the order asked.
+    rows : list of dict
+        One per scenario: ``overrides`` (path -> value), ``seed`` (the
+        scenario's own seed: ``effcast sample --seed`` with the same
+        ``--set`` options gives the same samples) and ``stats``.
+    """
+
+    def __init__(self, source, samples, seed, paths, stats, rows, executor) -> None:
+        self.source = source
+        self.samples = samples
+        self.seed = seed
+        self.paths = paths
+        self.stats = stats
+        self.rows = rows
+        self.executor = executor
+
+    def summary(self) -> dict:
+        """The document ``effcast sweep --json`` prints."""
+        return {
+            "prior": self.source,
+            "samples": self.samples,
+            "seed": self.seed,
+            "paths": list(self.paths),
+            "stats": list(self.stats),
+            "scenarios": [
+                {
+                    "overrides": dict(r["overrides"]),
+                    "seed": r["seed"],
+                    "stats": dict(r["stats"]),
+                }
+                for r in self.rows
+            ],
+        }
+
+    def table(self) -> list[dict[str, Any]]:
+        """One flat dictionary per scenario (paths, seed, statistics).
+
+        Ready for ``pandas.DataFrame(sweep.table())`` or a CSV writer.
+        """
+        return [{**r["overrides"], "seed": r["seed"], **r["stats"]} for r in self.rows]
+
+    def __repr__(self) -> str:
+        return (
+            f"<Sweep of {self.source!r}: {len(self.rows)} scenarios x "
+            f"{len(self.stats)} statistics, {self.samples:,} samples each>"
+        )
+
+
+def _scenarios(
+    grid: Mapping[str, Sequence[Any]] | Sequence[str] | None,
+    scenarios: Sequence[Mapping[str, Any]] | None,
+) -> tuple[list[str], list[list[tuple[str, Any]]]]:
+    if grid is not None and scenarios is not None:
+        raise EffcastError("give a grid or a list of scenarios, not both")
+    if scenarios is not None:
+        out = [normalise_overrides(dict(s)) for s in scenarios]
+        paths: list[str] = []
+        for s in out:
+            for p, _ in s:
+                if p not in paths:
+                    paths.append(p)
+        if not out:
+            raise EffcastError("the list of scenarios is empty", field="grid")
+        return paths, out
+    if grid is None:
+        return [], [[]]
+    if isinstance(grid, Mapping):
+        items = [(str(k), list(v)) for k, v in grid.items()]
+    else:
+        items = [parse_grid(g) for g in grid]
+    paths = [p for p, _ in items]
+    if len(set(paths)) != len(paths):
+        dup = next(p for p in paths if paths.count(p) > 1)
+        raise EffcastError(f"--grid {dup} is given twice", field="grid")
+    for p, values in items:
+        if not values:
+            raise EffcastError(f"--grid {p}: no values", field="grid")
+    combos = itertools.product(*[v for _, v in items])
+    return paths, [list(zip(paths, c, strict=True)) for c in combos]
+
+
+def _describe(scenario: list[tuple[str, Any]]) -> str:
+    return ", ".join(f"{p}={v!r}" for p, v in scenario) or "no overrides"
+
+
+def _with_threads(task: tuple, threads: int) -> tuple:
+    """A scenario's task with its thread count (position 6) replaced."""
+    return (*task[:6], threads, *task[7:])
+
+
+def sweep(
+    prior: str | Path | Mapping[str, Any],
+    grid: Mapping[str, Sequence[Any]] | Sequence[str] | None = None,
+    *,
+    scenarios: Sequence[Mapping[str, Any]] | None = None,
+    overrides: Mapping[str, Any] | Sequence[str] | None = None,
+    stats: Sequence[str] = DEFAULT_STATS,
+    question: Mapping[str, Any] | None = None,
+    n: int = 200_000,
+    seed: SeedLike = None,
+    scheduler: str | None = "processes",
+    workers: int | None = None,
+    timeout: float = 10.0,
+    source: str | None = None,
+) -> Sweep:
+    """Sample a prior under every combination of overrides.
+
+    Parameters
+    ----------
+    prior : path or mapping
+        A prior file, or a prior as a dictionary.
+    grid : mapping or sequence of str, optional
+        ``{"moe.median": [1.5, 2.5, 4], "period.end": [2024, 2025]}`` or
+        ``["moe.median=1.5,2.5,4", ...]``: the sweep runs their cartesian
+        product, the first path varying slowest.
+    scenarios : sequence of mappings, optional
+        An explicit list of scenarios instead of a grid, each a mapping of
+        overrides (``{"unpublished.median": 2, "unpublished.ci": [1.2, 6]}``).
+    overrides : optional
+        Overrides applied to every scenario before its own (``--set``).
+    stats : sequence of str
+        Statistics to report; see :func:`effcast.analysis._sweep_stats.parse_stat`.
+        ``hardware.atYEAR.Q`` and ``crossing.*`` look past the period with
+        each scenario's ``[forecast]`` settings (so ``--grid
+        forecast.acceleration=...`` varies them).
+    question : mapping, optional
+        For ``crossing.*`` statistics: the keyword arguments of
+        :func:`effcast.crossing` (``{"thresholds": [1e25], "reference":
+        "gpt4", "budget": 1e5, "gpu": "H100"}``).
+    n : int
+        Samples per scenario.
+    seed : int, numpy.random.Generator or None
+        The sweep's seed; scenario ``i`` uses an integer drawn from child
+        ``i`` of ``SeedSequence(seed)``.
+    scheduler : str or None
+        ``"processes"`` (default: a pool of local processes), ``"serial"``
+        (this process), ``"local"`` (a Dask LocalCluster) or the address of
+        a Dask scheduler (``"tcp://host:8786"``). The results are the same.
+    workers : int, optional
+        Processes (or Dask workers for ``"local"``); default one per core,
+        at most one per scenario.
+    timeout : float
+        Seconds to wait for a Dask scheduler before giving up.
+    source : str, optional
+        The name used in messages for a prior given as a mapping.
+
+    Returns
+    -------
+    Sweep
+
+    Raises
+    ------
+    EffcastError
+        If the prior, a grid path or value, or a statistic is invalid (every
+        scenario is checked before any runs), or the scheduler cannot be
+        reached.
+
+    Examples
+    --------
+    >>> import effcast
+    >>> sw = effcast.sweep("priors/gpt3_today.toml", {"moe.median": [2, 3]},
+    ...                    n=20_000, seed=1, scheduler="serial")
+    >>> [r["overrides"]["moe.median"] for r in sw.rows]
+    [2, 3]
+    >>> a, b = (r["stats"]["compute.0.5"] for r in sw.rows)
+    >>> bool(a < b)
+    True
+    """
+    if isinstance(prior, Mapping):
+        data, name = dict(prior), source or "<dict>"
+    else:
+        data, _ = read_toml(prior)
+        name = source or str(prior)
+    base = normalise_overrides(overrides)
+    paths, combos = _scenarios(grid, scenarios)
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise EffcastError(
+            f"the number of samples must be a positive integer, got {n!r}",
+            field="samples",
+        )
+    kind = executor_kind(scheduler)
+    if kind != "serial" and workers is not None and workers < 1:
+        raise EffcastError(f"workers must be at least 1, got {workers}")
+    timeout = float(timeout)
+    if not timeout > 0 or not math.isfinite(timeout):
+        raise EffcastError(f"timeout must be positive, got {timeout:g}")
+    stats = list(stats)
+    if not stats:
+        raise EffcastError("ask for at least one statistic", field="stat")
+    parsed = [parse_stat(s) for s in stats]
+    question = _question(question)
+    looks_ahead = any(s.needs_forecast for s in parsed)
+    crosses = any(s.series == "crossing" for s in parsed)
+    first_model = None
+    for i, combo in enumerate(combos):
+        where = f"scenario {i + 1} of {len(combos)} ({_describe(combo)})"
+        try:
+            model = Model(parse_prior(data, source=name, overrides=base + combo), name)
+        except EffcastError as exc:
+            message = str(exc)
+            for path, _ in combo:  # the value came from the grid, not --set
+                message = message.replace(f"(set by --set {path}=", f"(--grid {path}=")
+            raise EffcastError(
+                f"{where}: {message}", factor=exc.factor, field=exc.field
+            ) from None
+        if first_model is None:
+            first_model = model
+            for s in parsed:
+                check_stat(s, model, question)
+        if looks_ahead:
+            try:
+                to = resolve_settings(model)["to"]
+                if crosses:
+                    check_question(period_start(model), to, **question)
+            except EffcastError as exc:
+                raise EffcastError(f"{where}: {exc}", field=exc.field) from None
+    root, entropy = resolve_seed(seed)
+    seeds = [
+        int(c.generate_state(1, np.uint64)[0]) >> 1 for c in root.spawn(len(combos))
+    ]
+    tasks = [
+        (data, name, base + combo, int(n), s, stats, None, question)
+        for combo, s in zip(combos, seeds, strict=True)
+    ]
+    if kind == "serial":
+        results = [run_scenario(*t) for t in tasks]
+    elif kind == "processes":
+        results = run_processes(run_scenario, tasks, workers, _with_threads)
+    else:
+        results = run_dask(run_scenario, tasks, scheduler, workers, timeout)
+    rows = [
+        {"overrides": dict(combo), "seed": s, "stats": r}
+        for combo, s, r in zip(combos, seeds, results, strict=True)
+    ]
+    return Sweep(name, int(n), entropy, paths, stats, rows, kind)
+
+
+TABLE_FORMATS = {".csv": "CSV", ".json": "JSON"}
+
+
+def check_out_path(path: str | Path, force: bool = False) -> Path:
+    """Refuse an output path with an unknown extension, an existing file
+    (unless ``force``) or a missing directory, before anything runs."""
+    return check_output(path, TABLE_FORMATS, force=force, field="out")
+
+
+def write_table(sw: Sweep, path: str | Path) -> Path:
+    """Write a sweep as CSV (one row per scenario) or JSON, atomically."""
+    import csv
+    import io
+    import json
+
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        text = to_json(sw.summary()) + "\n"
+    else:
+        buf = io.StringIO()
+        fields = [*sw.paths, "seed", *sw.stats]
+        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in sw.table():
+            writer.writerow(
+                {
+                    k: (json.dumps(v) if isinstance(v, list | dict) else v)
+                    for k, v in row.items()
+                }
+            )
+        text = buf.getvalue()
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
+    return path
+
+
+_QUESTION_KEYS = (
+    "thresholds",
+    "reference",
+    "reference_year",
+    "budget",
+    "gpu",
+    "reference_gpu_hours",
+    "reference_gpu",
+)
+
+
+def _question(question: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The crossing question as plain data, with thresholds as a list."""
+    out = dict(question or {})
+    unknown = sorted(set(out) - set(_QUESTION_KEYS))
+    if unknown:
+        raise EffcastError(
+            f"unknown crossing question keys {unknown}; expected some of "
+            + ", ".join(_QUESTION_KEYS),
+            field="question",
+        )
+    thresholds = out.get("thresholds", [])
+    out["thresholds"] = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)
+    return out

@@ -1,0 +1,141 @@
+"""What every ``effcast`` command shares: argument types, options, error exit.
+
+Kept apart from the commands so that the command modules
+(:mod:`effcast.cli._main` and :mod:`effcast.cli._policy`) read one way; nothing
+heavy is imported here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+
+import click
+
+from effcast._errors import EffcastError
+from effcast.io._json import to_json
+
+__all__ = [
+    "SampleCount",
+    "Seed",
+    "fail",
+    "force_option",
+    "print_doc",
+    "sampling_options",
+    "set_option",
+    "to_json",
+]
+
+_COUNT = re.compile(r"^\d[\d_]*$|^\d+(\.\d+)?[eE]\+?\d+$")
+
+
+class SampleCount(click.ParamType):
+    """A positive sample count: ``1000000``, ``1_000_000`` or ``1e6``."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            n = value
+        else:
+            text = str(value).strip()
+            if not _COUNT.match(text):
+                self.fail(
+                    f"{value!r} is not a whole number of samples "
+                    "(write 1000000, 1_000_000 or 1e6)",
+                    param,
+                    ctx,
+                )
+            number = float(text.replace("_", ""))
+            if math.isinf(number):
+                self.fail(f"{value!r} is too large a number of samples", param, ctx)
+            if number != int(number):
+                self.fail(f"{value!r} is not a whole number", param, ctx)
+            n = int(text.replace("_", "")) if "e" not in text.lower() else int(number)
+        if n < 1:
+            self.fail(f"must be at least 1, got {n}", param, ctx)
+        return n
+
+
+class Seed(click.ParamType):
+    """A non-negative integer seed."""
+
+    name = "SEED"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            n = value
+        else:
+            try:
+                n = int(str(value).strip().replace("_", ""), 10)
+            except ValueError:
+                self.fail(f"{value!r} is not a non-negative integer", param, ctx)
+        if n < 0:
+            self.fail(f"must be a non-negative integer, got {n}", param, ctx)
+        return n
+
+
+def fail(exc: EffcastError) -> None:
+    click.echo(f"effcast: error: {exc}", err=True)
+    sys.exit(2)
+
+
+def set_option(fn):
+    """The ``--set NAME.KEY=VALUE`` option every command that reads a prior takes."""
+    return click.option(
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="NAME.KEY=VALUE",
+        help="Override one key of the prior, e.g. moe.median=3 or period.end=2025 "
+        "(repeatable; validated like the file).",
+    )(fn)
+
+
+def sampling_options(fn):
+    """``-n``, ``--seed`` and ``--threads``, shared by every sampling command."""
+    fn = click.option(
+        "--threads",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker threads [default: NUMBA_NUM_THREADS, i.e. all cores].",
+    )(fn)
+    fn = click.option(
+        "--seed",
+        type=Seed(),
+        default=None,
+        help="Seed for reproducible results [default: fresh, and printed].",
+    )(fn)
+    return click.option(
+        "-n",
+        "--samples",
+        type=SampleCount(),
+        default=1_000_000,
+        show_default=True,
+        help="Number of Monte Carlo samples (1e6 works).",
+    )(fn)
+
+
+def force_option(fn):
+    """``--force``: allow replacing existing output files."""
+    return click.option(
+        "--force", is_flag=True, help="Replace output files that already exist."
+    )(fn)
+
+
+def print_doc(doc, as_json, render, seed, extra=None):
+    """Print a command's document as JSON, or rendered with a reproduce hint."""
+    if as_json:
+        click.echo(to_json(doc))
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.print(render(doc))
+    for line in extra or []:
+        console.print(line)
+    if seed is None:
+        console.print(
+            f"\n[dim]Re-run with --seed {doc['seed']} to reproduce these figures.[/dim]"
+        )

@@ -1,0 +1,372 @@
+"""The ``effcast`` command line: load input, call the library, render.
+
+Heavy modules (pydantic, numba, rich) are imported inside commands so that
+``effcast --help`` and ``effcast --version`` return at once.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from effcast._errors import EffcastError
+from effcast._version import __version__
+from effcast.cli._common import (
+    fail,
+    force_option,
+    print_doc,
+    sampling_options,
+    set_option,
+)
+from effcast.cli._policy import POLICY_COMMANDS
+
+__all__ = ["main"]
+
+STREAM_ABOVE = 20_000_000
+"""Above this many samples, ``effcast sample`` streams unless told not to."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="effcast")
+def main() -> None:
+    """Monte Carlo forecasts of AI training-efficiency gains.
+
+    Describe your beliefs about each efficiency factor in a TOML prior file
+    (see docs/prior-format.md), then sample it:
+
+        effcast sample priors/gpt3_today.toml
+
+    then see which factors matter (sensitivity), draw it (plot), set several
+    priors side by side (compare), project it forward (forecast), ask when a
+    model fits under a compute threshold (threshold), or run a grid of
+    scenarios (sweep).
+    """
+
+
+def _sample(
+    model,
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    label: str,
+    *,
+    stream: bool = False,
+):
+    """Sample (or stream) with a progress bar on standard error.
+
+    The bar appears only on a terminal, and only once the work has taken a
+    second (see :mod:`effcast.report._progress`).
+    """
+    from pathlib import Path
+
+    from effcast.report._progress import ProgressBar
+
+    label = Path(label).stem  # short, so the bar fits in 80 columns
+    if stream:
+        with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
+            return model.stream(samples, seed=seed, threads=threads, progress=bar)
+    with ProgressBar(samples, f"sampling {label}") as bar:
+        return model.sample(samples, seed=seed, threads=threads, progress=bar)
+
+
+@main.command(short_help="Report the reductions in hardware and compute needed.")
+@click.argument("prior", metavar="PRIOR")
+@set_option
+@sampling_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only the summary as JSON (see docs/cli.md).",
+)
+@click.option(
+    "--stream/--no-stream",
+    default=None,
+    help="Summarise block by block without keeping the samples (constant "
+    "memory; quantiles within 0.05%). Default: only above 20,000,000 samples.",
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    metavar="FILE",
+    default=None,
+    help="Also draw the requirement distributions to FILE (.png, .svg, .pdf).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    metavar="FILE",
+    default=None,
+    help="Also write every sample to FILE (.csv, .parquet, .npz).",
+)
+@force_option
+def sample(
+    prior: str,
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    as_json: bool,
+    stream: bool | None,
+    threads: int | None,
+    plot_path: str | None,
+    out_path: str | None,
+    force: bool,
+) -> None:
+    """Sample PRIOR and report the reductions in hardware and compute needed.
+
+    Prints the median, 80% and 90% intervals, the chance of exceeding 10x,
+    100x and 1000x, and the annualised rates (x per year, orders of magnitude
+    per year) for hardware (GPU-hours) and compute (FLOP); what the baseline
+    run would take today (with a [baseline]); published rates beside
+    effcast's (with [[reference]] entries); then each factor with the
+    running product, and each group. With --json, prints only the same
+    figures as one JSON document.
+    """
+    written: list = []
+    try:
+        from effcast.results._model import load
+
+        model = load(prior, overrides=overrides or None)
+        if stream is None:
+            stream = samples > STREAM_ABOVE and not (out_path or plot_path)
+        if stream and (out_path or plot_path):
+            raise EffcastError(
+                "--out and --plot need the samples in memory, which --stream "
+                "does not keep; drop --stream or draw fewer samples",
+                field="stream",
+            )
+        if out_path is not None:
+            from effcast.io._atomic import check_output
+            from effcast.io._samples import SAMPLE_FORMATS
+
+            check_output(out_path, SAMPLE_FORMATS, force=force)
+        if plot_path is not None:
+            from effcast.io._atomic import check_output
+            from effcast.plots._figures import PLOT_FORMATS
+
+            check_output(plot_path, PLOT_FORMATS, force=force)
+        res = _sample(model, samples, seed, threads, prior, stream=stream)
+        doc = res.summary()
+        if out_path is not None:
+            from effcast.io._samples import write_samples
+
+            written.append((out_path, _existed(out_path)))
+            write_samples(res, out_path, force=force)
+        if plot_path is not None:
+            from effcast.plots._figures import plot
+
+            written.append((plot_path, _existed(plot_path)))
+            plot(res, plot_path, "distributions", force=force)
+    except EffcastError as exc:
+        _undo(written)
+        fail(exc)
+        return
+    from effcast.report._tables import render_summary
+
+    wrote = [f"[dim]Wrote {path}[/dim]" for path, _ in written]
+    print_doc(doc, as_json, render_summary, seed, wrote)
+
+
+def _existed(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
+
+
+def _undo(written: list) -> None:
+    """Remove files this run created before a later step failed."""
+    import os
+
+    for path, existed in written[:-1]:
+        if not existed:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+
+
+@main.command(short_help="Draw a figure: distributions, factors, waterfall, tornado.")
+@click.argument("prior", metavar="PRIOR")
+@set_option
+@sampling_options
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    required=True,
+    help="The figure to write; the extension picks the format (.png, .svg, .pdf).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["distributions", "factors", "waterfall", "tornado"]),
+    default="distributions",
+    show_default=True,
+    help="distributions: hardware and compute requirements (density and CDF); "
+    "factors: each factor; waterfall: the running product, factor by factor; "
+    "tornado: each factor held at its 10th and 90th percentile.",
+)
+@force_option
+def plot(
+    prior: str,
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    output: str,
+    kind: str,
+    force: bool,
+) -> None:
+    """Sample PRIOR and draw a figure of the results to FILE."""
+    try:
+        from effcast.io._atomic import check_output
+        from effcast.plots._figures import PLOT_FORMATS
+        from effcast.plots._figures import plot as draw
+        from effcast.results._model import load
+
+        model = load(prior, overrides=overrides or None)
+        check_output(output, PLOT_FORMATS, force=force)
+        res = _sample(model, samples, seed, threads, prior)
+        draw(res, output, kind, force=force)
+    except EffcastError as exc:
+        fail(exc)
+        return
+    click.echo(f"Wrote {output} ({kind}, {res.n:,} samples, seed {res.seed})")
+
+
+@main.command(short_help="Variance shares and a tornado: which factors matter.")
+@click.argument("prior", metavar="PRIOR")
+@set_option
+@sampling_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only the result as JSON (see docs/cli.md).",
+)
+def sensitivity(
+    prior: str,
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    as_json: bool,
+) -> None:
+    """Which factors drive the uncertainty of PRIOR's reductions.
+
+    For hardware and compute: each factor's share of the variance of
+    log10(reduction), and the median reduction with that factor held at its
+    own 10th and 90th percentile while the others vary (a tornado).
+    """
+    try:
+        from effcast.analysis._sensitivity import sensitivity as analyse
+        from effcast.results._model import load
+
+        model = load(prior, overrides=overrides or None)
+        res = _sample(model, samples, seed, threads, prior)
+        doc = analyse(res)
+    except EffcastError as exc:
+        fail(exc)
+        return
+    from effcast.report._tables import render_sensitivity
+
+    print_doc(doc, as_json, render_sensitivity, seed)
+
+
+@main.command(short_help="Several priors side by side, with the same seed.")
+@click.argument("priors", metavar="PRIOR...", nargs=-1, required=True)
+@set_option
+@sampling_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only the summaries as JSON (see docs/cli.md).",
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    metavar="FILE",
+    default=None,
+    help="Also draw the priors' CDFs, overlaid, to FILE (.png, .svg, .pdf).",
+)
+@force_option
+def compare(
+    priors: tuple[str, ...],
+    overrides: tuple[str, ...],
+    samples: int,
+    seed: int | None,
+    threads: int | None,
+    as_json: bool,
+    plot_path: str | None,
+    force: bool,
+) -> None:
+    """Sample several priors with the same seed and set them side by side.
+
+    Every --set applies to every prior. With the same seed, differences
+    between the priors are not blurred by different random draws.
+    """
+    try:
+        from effcast.engine._blocks import resolve_seed
+        from effcast.results._model import load
+
+        models = [load(p, overrides=overrides or None) for p in priors]
+        if plot_path is not None:
+            from effcast.io._atomic import check_output
+            from effcast.plots._figures import PLOT_FORMATS
+
+            check_output(plot_path, PLOT_FORMATS, force=force)
+        _, used = resolve_seed(seed)
+        results = [
+            _sample(m, samples, used, threads, p)
+            for m, p in zip(models, priors, strict=True)
+        ]
+        docs = [r.summary() for r in results]
+        if plot_path is not None:
+            from effcast.plots._figures import plot_compare
+
+            plot_compare(results, plot_path, force=force)
+    except EffcastError as exc:
+        fail(exc)
+        return
+    doc = {"samples": samples, "seed": used, "runs": docs}
+    from effcast.report._tables import render_comparison
+
+    wrote = [f"[dim]Wrote {plot_path}[/dim]"] if plot_path is not None else []
+    print_doc(doc, as_json, render_comparison, seed, wrote)
+
+
+@main.command(short_help="List the priors shipped with effcast, usable by name.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def priors(as_json: bool) -> None:
+    """List the priors shipped with effcast.
+
+    Each can be named instead of a path in every command (effcast sample
+    gpt3_today) and in the API (effcast.load("gpt3_today")). Copy one to
+    edit it: its path is printed beside its name.
+    """
+    import json
+
+    from effcast.prior._shipped import shipped_priors
+
+    found = shipped_priors()
+    if as_json:
+        click.echo(json.dumps({k: str(v) for k, v in found.items()}, indent=2))
+        return
+    width = max(map(len, found), default=0)
+    for name, path in found.items():
+        click.echo(f"{name:<{width}}  {path}")
+
+
+for _command in POLICY_COMMANDS:
+    main.add_command(_command)
+
+
+def run() -> None:  # pragma: no cover - exercised through the console script
+    """Entry point that also turns Ctrl-C into a quiet exit."""
+    try:
+        main(prog_name="effcast")
+    except KeyboardInterrupt:
+        click.echo("effcast: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,497 @@
+"""Figures: the requirement distributions, each factor, the waterfall of the
+founding analysis's table, the tornado, and comparisons of several priors.
+
+Figures are drawn on :class:`matplotlib.figure.Figure` objects directly (no
+pyplot, so no global state and no display needed) and saved through
+:func:`effcast.io._atomic.atomic_write`; the file's extension chooses the format
+(``.png``, ``.svg`` or ``.pdf``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from effcast._errors import EffcastError
+from effcast.analysis._sensitivity import sensitivity
+from effcast.io._atomic import atomic_write, check_output
+from effcast.results._in_memory import Results
+
+__all__ = ["KINDS", "PLOT_FORMATS", "compare_figure", "figure", "plot", "plot_compare"]
+
+PLOT_FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF"}
+"""The extensions a figure may be saved as."""
+
+KINDS = ("distributions", "factors", "waterfall", "tornado")
+"""The figures :func:`plot` draws for one prior."""
+
+TOTAL_STYLE = {
+    "hardware": ("C0", "Hardware (GPU-hours)"),
+    "compute": ("C1", "Compute (FLOP)"),
+}
+_RC = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10}
+
+
+def _fmt(x: float) -> str:
+    """``423.1 -> '423x'``, ``2.5 -> '2.5x'``."""
+    if x >= 1e5:
+        return f"{x:.1e}x"
+    if x >= 100:
+        return f"{x:,.0f}x"
+    return f"{x:.3g}x"
+
+
+def _new_figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+    return fig
+
+
+def _log_axis(ax, lo: float, hi: float) -> None:
+    """A log x axis from ``lo`` to ``hi`` labelled ``10x``, ``2.5x``, ..."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_xscale("log")
+    ax.set_xlim(lo, hi)
+    decades = math.log10(hi / lo)
+    if decades > 2.5:
+        subs: tuple[float, ...] = (1.0,)
+    elif decades > 1.2:
+        subs = (1.0, 2.0, 5.0)
+    else:
+        subs = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v) if v > 0 else ""))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _log_y(ax) -> None:
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v) if v > 0 else ""))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def _wrap(name: str, width: int = 11) -> str:
+    """A factor's name on short lines, for tick labels side by side."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(name.replace("_", " "), width)) or name
+
+
+def _heading(res: Results, fig) -> str:
+    """The run's title and size, wrapped to fit across ``fig``."""
+    import textwrap
+
+    text = f"{res.title or res.source}  ({res.n:,} samples, seed {res.seed})"
+    # About 11 characters of 11-point text per inch of figure width.
+    return "\n".join(textwrap.wrap(text, max(30, int(fig.get_figwidth() * 11))))
+
+
+def _log_hist(ax, data, lo, hi, **style) -> float:
+    """A density histogram of ``data`` in log10 space on a log x axis."""
+    edges = np.logspace(math.log10(lo), math.log10(hi), 81)
+    counts, _ = np.histogram(data, bins=edges)
+    widths = np.diff(np.log10(edges))
+    dens = counts / (len(data) * widths)
+    ax.stairs(dens, edges, **style)
+    return float(dens.max())
+
+
+def _ecdf(ax, data, **style) -> None:
+    ps = np.linspace(0.0005, 0.9995, 1000)
+    ax.plot(np.quantile(data, ps), ps, **style)
+
+
+def _range(*arrays, lo=0.002, hi=0.998) -> tuple[float, float]:
+    qs = [np.quantile(a, [lo, hi]) for a in arrays]
+    low = min(q[0] for q in qs)
+    high = max(q[1] for q in qs)
+    low = max(low, 1e-12)
+    return low / 1.2, high * 1.2
+
+
+def _distributions(res: Results):
+    from matplotlib.lines import Line2D
+
+    fig = _new_figure(8.0, 6.4)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    lo, hi = _range(res.hardware, res.compute)
+    peak = 0.0
+    for which, (color, label) in TOTAL_STYLE.items():
+        data = res.series(which)
+        peak = max(
+            peak, _log_hist(top, data, lo, hi, color=color, alpha=0.25, fill=True)
+        )
+        _log_hist(top, data, lo, hi, color=color, linewidth=1.2)
+        _ecdf(bottom, data, color=color, linewidth=1.6, label=label)
+    handles = []
+    for i, (which, (color, label)) in enumerate(TOTAL_STYLE.items()):
+        q10, q50, q90 = np.quantile(res.series(which), [0.1, 0.5, 0.9])
+        y = peak * (1.1 + 0.16 * i)
+        top.plot([q10, q90], [y, y], color=color, linewidth=2.5)
+        top.plot([q50], [y], "o", color=color, markersize=6)
+        for ax in (top, bottom):
+            ax.axvline(q50, color=color, linestyle="--", linewidth=1)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=color,
+                linewidth=2.5,
+                marker="o",
+                label=f"{label}: median {_fmt(q50)}, "
+                f"80% interval {_fmt(q10)} to {_fmt(q90)}",
+            )
+        )
+    top.set_ylim(0, peak * 1.85)
+    top.legend(handles=handles, loc="upper left", fontsize=9, framealpha=0.95)
+    top.set_ylabel("density per order of magnitude")
+    top.set_title(
+        "Reduction in what it takes to reach the reference capability\n"
+        + _heading(res, fig)
+    )
+    for p in (0.1, 0.5, 0.9):
+        bottom.axhline(p, color="0.8", linewidth=0.8, zorder=0)
+    bottom.set_ylim(0, 1)
+    bottom.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
+    bottom.set_ylabel("P(reduction ≤ x)")
+    bottom.set_xlabel(
+        "reduction: times less needed than at the start of the period (log scale)"
+    )
+    bottom.legend(loc="lower right", fontsize=9)
+    _log_axis(bottom, lo, hi)
+    for ax in (top, bottom):
+        ax.grid(True, which="major", axis="x", color="0.9")
+    return fig
+
+
+def _factors(res: Results):
+    names = res.names
+    ncols = 3 if len(names) > 4 else 2 if len(names) > 1 else 1
+    nrows = math.ceil(len(names) / ncols)
+    fig = _new_figure(3.4 * ncols, 2.6 * nrows + 0.6)
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for ax, name in zip(axes, names, strict=False):
+        data = res.factor(name)
+        lo, hi = _range(data, lo=0.001, hi=0.999)
+        color = "C1" if res.reduces[name] == "compute" else "C0"
+        _log_hist(ax, data, lo, hi, color=color, fill=True, alpha=0.35)
+        q10, q50, q90 = np.quantile(data, [0.1, 0.5, 0.9])
+        ax.axvspan(q10, q90, color=color, alpha=0.08)
+        ax.axvline(q50, color="k", linestyle="--", linewidth=1)
+        atom = float(np.mean(data == data.min()))
+        note = f"median {_fmt(q50)}\n80%: {_fmt(q10)} to {_fmt(q90)}"
+        if atom > 0.01:
+            note += f"\n{100 * atom:.0f}% at the floor {_fmt(float(data.min()))}"
+        ax.text(
+            0.97,
+            0.95,
+            note,
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},
+        )
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.5)  # room for the note above the bars
+        ax.set_title(f"{name} (reduces {res.reduces[name]})", fontsize=10)
+        _log_axis(ax, lo, hi)
+        ax.set_yticks([])
+    for ax in axes[len(names) :]:
+        ax.set_visible(False)
+    fig.suptitle(
+        "Each factor's sampled distribution (after truncation and floor)\n"
+        + _heading(res, fig),
+        fontsize=11,
+    )
+    fig.supxlabel(
+        "multiplier (log scale); shaded: 80% interval, dashed: median", fontsize=9
+    )
+    return fig
+
+
+def _waterfall(res: Results):
+    doc = res.summary()
+    table = doc["table"]
+    rows = table["factors"]
+    groups = [g["name"] for g in table["groups"]]
+    colors = {g: f"C{(i + 2) % 10}" for i, g in enumerate(groups)}
+    fig = _new_figure(max(7.5, 1.15 * (len(rows) + 2) + 1), 5.6)
+    ax = fig.subplots()
+    prev = 1.0
+    for i, row in enumerate(rows):
+        cur = row["running_median"]
+        ax.bar(
+            i,
+            cur - prev,
+            bottom=prev,
+            color=colors[row["group"]],
+            width=0.7,
+            edgecolor="k",
+            linewidth=0.5,
+        )
+        thin = abs(math.log10(cur / prev)) < 0.12  # too short to hold its label
+        ax.text(
+            i,
+            min(cur, prev) / 1.06 if thin else math.sqrt(cur * prev),
+            f"×{row['median']:.3g}",
+            ha="center",
+            va="top" if thin else "center",
+            fontsize=9,
+            fontweight="bold",
+            color="0.15" if thin else "white",
+        )
+        ax.text(
+            i,
+            max(cur, prev) * 1.08,
+            f"= {_fmt(cur)}",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color="0.25",
+        )
+        if i + 1 < len(rows):
+            ax.plot([i + 0.35, i + 0.65], [cur, cur], color="0.5", linewidth=0.8)
+        prev = cur
+    n = len(rows)
+    for j, which in enumerate(("compute", "hardware")):
+        value = table[which]
+        color = TOTAL_STYLE[which][0]
+        ax.bar(
+            n + j + 0.3,
+            value - 1,
+            bottom=1,
+            color=color,
+            width=0.7,
+            alpha=0.8,
+            edgecolor="k",
+            linewidth=0.5,
+        )
+        ax.text(
+            n + j + 0.3,
+            value * 1.08,
+            _fmt(value),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+        )
+    ax.set_yscale("log")
+    ax.set_xticks(
+        [*range(n), n + 0.3, n + 1.3],
+        [_wrap(r["name"]) for r in rows] + ["compute\ntotal", "hardware\ntotal"],
+    )
+    top = max(table["hardware"], rows[-1]["running_median"])
+    ax.set_ylim(0.8, top * 4)
+    ax.set_ylabel("reduction, running product (log scale)")
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=colors[g["name"]], label=f"{g['name']}: ×{g['median']:.3g}")
+        for g in table["groups"]
+    ]
+    ax.legend(
+        handles=handles,
+        title="group (subtotal median)",
+        loc="upper left",
+        fontsize=9,
+        title_fontsize=9,
+    )
+    ax.set_title(
+        "The founding analysis's table: each factor on top of the ones "
+        "before it\n" + _heading(res, fig)
+    )
+    fig.supxlabel(
+        "Inside each bar: the factor's own median. Above it: the median of the "
+        "running product (this factor times those before it),\nwhich bars span; a "
+        "product's median is not the product of the medians.",
+        fontsize=8,
+        color="0.3",
+    )
+    _log_y(ax)
+    return fig
+
+
+def _tornado(res: Results):
+    doc = sensitivity(res)
+    whiches = [w for w in TOTAL_STYLE if doc[w]["factors"]]
+    k = max(len(doc[w]["factors"]) for w in whiches)
+    fig = _new_figure(8.5, 1.2 + 0.55 * k * len(whiches) + 0.6)
+    axes = fig.subplots(len(whiches), 1, squeeze=False).ravel()
+    lo_pct, hi_pct = f"{100 * doc['low']:g}th", f"{100 * doc['high']:g}th"
+    for ax, which in zip(axes, whiches, strict=True):
+        part = doc[which]
+        color, label = TOTAL_STYLE[which]
+        items = sorted(
+            part["factors"].items(),
+            key=lambda kv: kv[1]["median_at_high"] / kv[1]["median_at_low"],
+        )
+        med = part["median"]
+        for y, (_name, f) in enumerate(items):
+            lo, hi = f["median_at_low"], f["median_at_high"]
+            ax.barh(y, med - lo, left=lo, color=color, alpha=0.45, height=0.6)
+            ax.barh(y, hi - med, left=med, color=color, alpha=0.9, height=0.6)
+            ax.text(lo / 1.04, y, _fmt(lo), ha="right", va="center", fontsize=8)
+            ax.text(
+                hi * 1.04,
+                y,
+                f"{_fmt(hi)}   share {100 * f['share']:.0f}%",
+                ha="left",
+                va="center",
+                fontsize=8,
+            )
+        ax.axvline(med, color="k", linewidth=1)
+        ax.set_yticks(range(len(items)), [n.replace("_", " ") for n, _ in items])
+        lows = [f["median_at_low"] for _, f in items]
+        highs = [f["median_at_high"] for _, f in items]
+        _log_axis(ax, min(lows) / 1.6, max(highs) * 4.5)
+        ax.set_title(f"{label}: median {_fmt(med)}", fontsize=10, loc="left")
+        ax.grid(True, axis="x", color="0.9")
+        ax.set_axisbelow(True)
+    axes[-1].set_xlabel(
+        f"median reduction with one factor held at its own {lo_pct} (light) or "
+        f"{hi_pct} (dark) percentile\nwhile the others vary (log scale); black "
+        "line: the median with all factors varying"
+    )
+    fig.suptitle(
+        "What moves the estimate: one factor at a time\n" + _heading(res, fig),
+        fontsize=11,
+    )
+    return fig
+
+
+_DRAW = {
+    "distributions": _distributions,
+    "factors": _factors,
+    "waterfall": _waterfall,
+    "tornado": _tornado,
+}
+
+
+def figure(res: Results, kind: str = "distributions"):
+    """A matplotlib :class:`~matplotlib.figure.Figure` of ``kind``.
+
+    Parameters
+    ----------
+    res : Results
+        Samples with factors kept (all kinds but ``"distributions"`` need them).
+    kind : {"distributions", "factors", "waterfall", "tornado"}
+
+    Raises
+    ------
+    EffcastError
+        For an unknown kind, or a kind that needs factors when none were kept.
+
+    Examples
+    --------
+    >>> import effcast
+    >>> res = effcast.load("priors/gpt3_today.toml").sample(20_000, seed=1)
+    >>> fig = figure(res, "tornado")
+    >>> len(fig.axes)
+    2
+    """
+    if kind not in _DRAW:
+        raise EffcastError(
+            f"unknown plot kind {kind!r}; choose one of {', '.join(KINDS)}",
+            field="kind",
+        )
+    if kind != "distributions" and not res.has_factors:
+        raise EffcastError(
+            f"the {kind} plot needs each factor's samples; sample with factors=True",
+            field="kind",
+        )
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        return _DRAW[kind](res)
+
+
+def _save(fig, path: Path) -> Path:
+    ext = path.suffix.lower().lstrip(".")
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext))
+    return path
+
+
+def plot(
+    res: Results, path: str | Path, kind: str = "distributions", *, force: bool = False
+) -> Path:
+    """Draw ``kind`` (see :func:`figure`) and save it to ``path``.
+
+    The extension (``.png``, ``.svg``, ``.pdf``) chooses the format. An
+    existing file is replaced only with ``force=True``; the file is written
+    atomically.
+
+    Raises
+    ------
+    EffcastError
+        For an unknown extension or kind, or a path that cannot be written.
+    """
+    path = check_output(path, PLOT_FORMATS, force=force)
+    return _save(figure(res, kind), path)
+
+
+def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = None):
+    """Overlaid CDFs of the hardware and compute reductions of several runs."""
+    import matplotlib
+    from matplotlib.lines import Line2D
+
+    labels = list(labels) if labels else [r.title or r.source for r in results]
+    styles = ["-", "--", "-.", ":"]
+    with matplotlib.rc_context(_RC):
+        fig = _new_figure(8.0, 6.4 + 0.25 * len(results))
+        axes = fig.subplots(2, 1, sharex=True)
+        lo, hi = _range(*[r.hardware for r in results], *[r.compute for r in results])
+        for ax, which in zip(axes, TOTAL_STYLE, strict=True):
+            for i, res in enumerate(results):
+                data = res.series(which)
+                med = float(np.median(data))
+                style = {"color": f"C{i % 10}", "linestyle": styles[(i // 10) % 4]}
+                _ecdf(ax, data, linewidth=1.7, **style)
+                ax.plot([med], [0.5], "o", markersize=4, color=style["color"])
+            for p in (0.1, 0.5, 0.9):
+                ax.axhline(p, color="0.85", linewidth=0.8, zorder=0)
+            ax.set_ylim(0, 1)
+            ax.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
+            ax.set_ylabel("P(reduction ≤ x)")
+            ax.set_title(TOTAL_STYLE[which][1], loc="left", fontsize=10)
+            ax.grid(True, axis="x", color="0.9")
+        _log_axis(axes[-1], lo, hi)
+        axes[-1].set_xlabel(
+            "reduction (times less needed than at the start, log scale)"
+        )
+        handles = [
+            Line2D(
+                [],
+                [],
+                color=f"C{i % 10}",
+                linestyle=styles[(i // 10) % 4],
+                linewidth=1.7,
+                label=f"{label}: median {_fmt(float(np.median(res.hardware)))} "
+                f"hardware, {_fmt(float(np.median(res.compute)))} compute",
+            )
+            for i, (res, label) in enumerate(zip(results, labels, strict=True))
+        ]
+        fig.legend(handles=handles, loc="outside lower center", fontsize=8.5)
+        fig.suptitle(
+            "Priors compared: cumulative distributions of the reductions\n"
+            f"({results[0].n:,} samples each; dots: medians)",
+            fontsize=11,
+        )
+    return fig
+
+
+def plot_compare(
+    results: Sequence[Results],
+    path: str | Path,
+    labels: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+) -> Path:
+    """Save :func:`compare_figure` to ``path`` (format from the extension)."""
+    path = check_output(path, PLOT_FORMATS, force=force)
+    return _save(compare_figure(results, labels), path)

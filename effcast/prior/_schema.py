@@ -1,0 +1,316 @@
+"""The prior file's shape: pydantic models and the rules that bind their keys.
+
+This is the lowest layer of effcast. It knows the shape of a prior and which
+combinations of keys make sense; it knows nothing about files or sampling.
+Reading TOML and turning validation failures into one readable
+:class:`~effcast.EffcastError` is the job of :mod:`effcast.prior._loading`.
+The pieces a belief is made of live in :mod:`effcast.prior._beliefs`; the
+scaling-law factor in :mod:`effcast.prior._fits`; the baseline run, target
+hardware and reference rates in :mod:`effcast.prior._baseline`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Annotated, Any
+
+from pydantic import Field, StrictFloat, StrictStr, field_validator, model_validator
+
+from effcast.prior._baseline import (
+    Baseline,
+    GpuPeaks,
+    Reference,
+    Target,
+    check_hardware,
+    check_references,
+    gpu_table,
+)
+from effcast.prior._beliefs import (
+    FieldError,
+    Identity,
+    StrictModel,
+    check_floor,
+    check_level,
+)
+from effcast.prior._fits import ChinchillaSpec
+from effcast.prior._specs import (
+    FAMILY_NAMES,
+    ComponentSpec,
+    FactorSpec,
+    LognormalSpec,
+    MixtureSpec,
+    TruncnormalSpec,
+)
+
+__all__ = [
+    "FAMILY_NAMES",
+    "Baseline",
+    "ChinchillaSpec",
+    "ComponentSpec",
+    "CorrelationSpec",
+    "Defaults",
+    "GpuPeaks",
+    "Reference",
+    "Target",
+    "FactorSpec",
+    "ForecastSettings",
+    "LognormalSpec",
+    "MixtureSpec",
+    "Period",
+    "Prior",
+    "TruncnormalSpec",
+    "floor_of",
+    "level_of",
+]
+
+
+def _decimal_year(value: float | _dt.date) -> float:
+    """A decimal year from a number or a TOML date (1 January = ``.0``)."""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        start = _dt.date(value.year, 1, 1)
+        length = (_dt.date(value.year + 1, 1, 1) - start).days
+        return value.year + (value - start).days / length
+    return float(value)
+
+
+class Period(StrictModel):
+    """The span over which the gains accrued, used for annualised rates.
+
+    ``start`` and ``end`` are decimal years (``2020.0``) or TOML dates
+    (``2020-01-01``); dates are converted to decimal years.
+    """
+
+    start: StrictFloat | _dt.date
+    end: StrictFloat | _dt.date
+
+    @property
+    def years(self) -> float:
+        """The length of the period in years."""
+        # Rounded so that 2024.1 - 2020.0 reads 4.1, not 4.0999999999999091.
+        return round(_decimal_year(self.end) - _decimal_year(self.start), 9)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.years <= 0:
+            raise FieldError(
+                "end",
+                f"must come after start (start {_decimal_year(self.start):g}, "
+                f"end {_decimal_year(self.end):g})",
+            )
+        if not 1 / 366 <= self.years <= 1000:
+            raise FieldError(
+                "end",
+                f"the period lasts {self.years:g} years; annual rates need one "
+                "between a day and 1,000 years",
+            )
+        return self
+
+
+class Defaults(StrictModel):
+    """Values that apply to every factor that does not set its own."""
+
+    floor: StrictFloat | bool | None = None
+    level: StrictFloat | None = None
+
+    @field_validator("floor")
+    @classmethod
+    def _floor(cls, v: Any) -> Any:
+        return check_floor(v)
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, v: float | None) -> float | None:
+        return check_level(v)
+
+
+class CorrelationSpec(StrictModel):
+    """A ``[[correlation]]`` entry: the Spearman rank correlation of two factors."""
+
+    between: tuple[StrictStr, StrictStr]
+    rho: StrictFloat
+
+    @field_validator("rho")
+    @classmethod
+    def _rho(cls, v: float) -> float:
+        if not -1.0 < v < 1.0:
+            raise ValueError(f"must lie strictly between -1 and 1, got {v:g}")
+        return v
+
+
+class ForecastSettings(StrictModel):
+    """``[forecast]``: how gains continue after the period (all optional).
+
+    The same settings as the options of ``effcast forecast`` (``--to``,
+    ``--rate``, ...), which override them. Read by :func:`effcast.forecast`;
+    sampling ignores them.
+    """
+
+    to: StrictFloat | None = None
+    step: StrictFloat | None = None
+    rate: StrictFloat | None = None
+    rate_ci: tuple[StrictFloat, StrictFloat] | None = None
+    rate_level: StrictFloat | None = None
+    acceleration: StrictFloat | None = None
+    cap: StrictFloat | None = None
+
+    @field_validator("step", "acceleration", "cap")
+    @classmethod
+    def _positive(cls, v: float | None) -> float | None:
+        if v is not None and v <= 0:
+            raise ValueError(f"must be positive, got {v:g}")
+        return v
+
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, v: float | None) -> float | None:
+        if v is not None and v < 0:
+            raise ValueError(f"must be zero or more (OOM per year), got {v:g}")
+        return v
+
+    @field_validator("rate_level")
+    @classmethod
+    def _level(cls, v: float | None) -> float | None:
+        return check_level(v)
+
+    @model_validator(mode="after")
+    def _check(self) -> ForecastSettings:
+        if self.rate_ci is not None:
+            lo, hi = self.rate_ci
+            if self.rate is None:
+                raise FieldError("rate", "missing: rate_ci needs rate (the median)")
+            if not 0 < lo < self.rate < hi:
+                raise FieldError(
+                    "rate_ci",
+                    f"must be positive and hold rate {self.rate:g} strictly "
+                    f"inside it, got [{lo:g}, {hi:g}]",
+                )
+        elif self.rate_level is not None:
+            raise FieldError("rate_level", "rate_level goes with rate_ci")
+        return self
+
+
+class Prior(StrictModel):
+    """A whole prior file.
+
+    Examples
+    --------
+    >>> from effcast.prior._loading import parse_prior
+    >>> prior = parse_prior({
+    ...     "period": {"start": 2020.0, "end": 2024.0},
+    ...     "factor": [{"name": "moe", "reduces": "compute", "dist": "lognormal",
+    ...                 "ci": [1.25, 5.0], "level": 0.9}],
+    ... })
+    >>> prior.period.years
+    4.0
+    """
+
+    title: StrictStr = ""
+    description: StrictStr | None = None
+    period: Period
+    defaults: Defaults = Defaults()
+    forecast: ForecastSettings = ForecastSettings()
+    factor: Annotated[list[FactorSpec], Field(min_length=1)]
+    baseline: Baseline | None = None
+    target: Target | None = None
+    gpus: dict[str, GpuPeaks] = {}
+    reference: list[Reference] = []
+    correlation: list[CorrelationSpec] = []
+
+    @model_validator(mode="after")
+    def _check(self) -> Prior:
+        seen: dict[str, int] = {}
+        for i, f in enumerate(self.factor):
+            if f.name in seen:
+                raise FieldError(
+                    "name",
+                    f"duplicate factor name (first used by factor #{seen[f.name] + 1})",
+                    factor_index=i,
+                )
+            seen[f.name] = i
+            beliefs = [f] if f.dist in ("lognormal", "truncnormal") else []
+            if f.dist == "mixture":
+                beliefs = list(f.components)
+            for k, b in enumerate(beliefs):
+                field = "level" if b is f else f"components.{k}.level"
+                if b.ci is not None and b.level is None and self.defaults.level is None:
+                    raise FieldError(
+                        field,
+                        "missing: say what probability ci holds (e.g. level = 0.8), "
+                        "here or in [defaults]",
+                        factor_index=i,
+                    )
+                lower = -math.inf if b.lower is None else b.lower
+                floor = floor_of(f, self.defaults)
+                if b.dist == "truncnormal" and max(lower, floor) < 0:
+                    raise FieldError(
+                        "lower" if b is f else f"components.{k}.lower",
+                        "a multiplier must be positive, but this one can fall "
+                        "below zero; set lower = 0 (or a positive floor)",
+                        factor_index=i,
+                    )
+        self._check_correlations(seen)
+        check_hardware(self.baseline, self.target, self.gpus)
+        check_references(self.reference, self.factor)
+        return self
+
+    def _check_correlations(self, index: dict[str, int]) -> None:
+        pairs: dict[frozenset[str], int] = {}
+        for i, c in enumerate(self.correlation):
+            for name in c.between:
+                if name not in index:
+                    raise FieldError(
+                        "between",
+                        f"no factor named {name!r}; the factors are "
+                        + ", ".join(index),
+                        factor_index=i,
+                        section="correlation",
+                    )
+            a, b = c.between
+            if a == b:
+                raise FieldError(
+                    "between",
+                    f"a factor cannot be correlated with itself ({a!r})",
+                    factor_index=i,
+                    section="correlation",
+                )
+            for name in c.between:
+                if self.factor[index[name]].dist == "chinchilla":
+                    raise FieldError(
+                        "between",
+                        f"{name!r} is derived from a scaling law (dist = "
+                        '"chinchilla") and cannot be correlated',
+                        factor_index=i,
+                        section="correlation",
+                    )
+            key = frozenset(c.between)
+            if key in pairs:
+                raise FieldError(
+                    "between",
+                    f"the pair {a!r}, {b!r} is already correlated by "
+                    f"[[correlation]] #{pairs[key] + 1}",
+                    factor_index=i,
+                    section="correlation",
+                )
+            pairs[key] = i
+
+    def gpu_table(self) -> dict[str, dict[str, float]]:
+        """The prior's ``[gpus]`` entries as ``{name: {precision: peak}}``."""
+        return gpu_table(self.gpus)
+
+
+def level_of(spec: Any, defaults: Defaults) -> float:
+    """The credible level that applies to a belief's interval."""
+    level = spec.level if spec.level is not None else defaults.level
+    assert level is not None  # guaranteed by Prior validation
+    return level
+
+
+def floor_of(spec: Identity, defaults: Defaults) -> float:
+    """The floor that applies to a factor (``-inf`` for none)."""
+    floor = spec.floor if spec.floor is not None else defaults.floor
+    if floor is None or floor is False:
+        return -math.inf
+    return float(floor)

@@ -1,0 +1,192 @@
+"""The public sampler: :class:`Model` draws with the engine and returns results.
+
+The engine's :class:`~effcast.engine._sampler.Sampler` fills arrays and
+histograms; :class:`Model` adds the two methods users call,
+:meth:`Model.sample` (samples kept in memory, a :class:`Results`) and
+:meth:`Model.stream` (summarised block by block, a :class:`StreamedResults`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from effcast.engine._blocks import SeedLike
+from effcast.engine._sampler import Sampler
+from effcast.prior._overrides import Overrides
+from effcast.results._in_memory import PROB_THRESHOLDS, Results
+from effcast.results._resources import reference_thresholds
+from effcast.results._streamed import StreamedResults
+
+__all__ = ["Model", "load"]
+
+
+class Model(Sampler):
+    """A validated prior, ready to sample.
+
+    Build one with :func:`effcast.load` (from a TOML file or a shipped
+    prior's name) or :meth:`Model.from_dict`; both validate the prior and
+    raise :class:`~effcast.EffcastError` if anything is wrong.
+
+    Parameters
+    ----------
+    prior : effcast.Prior
+        A validated prior.
+    source : str
+        Where the prior came from (a path, or ``"<dict>"``), for messages.
+
+    Examples
+    --------
+    >>> import effcast
+    >>> model = effcast.Model.from_dict({
+    ...     "period": {"start": 2020.0, "end": 2024.0},
+    ...     "factor": [
+    ...         {"name": "moe", "reduces": "compute", "dist": "lognormal",
+    ...          "ci": [1.25, 5.0], "level": 0.9},
+    ...         {"name": "mfu", "reduces": "hardware", "dist": "truncnormal",
+    ...          "ci": [1.7, 3.3], "level": 0.8, "lower": 0.0, "upper": 4.7},
+    ...     ],
+    ... })
+    >>> res = model.sample(100_000, seed=1)
+    >>> round(float(res.quantile("compute", 0.5)), 1)
+    2.5
+    """
+
+    def _meta(self, entropy: int) -> dict:
+        return {
+            "names": self.factor_names,
+            "groups": self.groups,
+            "reduces": tuple(m.reduces for m in self.marginals),
+            "years": self.years,
+            "seed": entropy,
+            "source": self.source,
+            "title": self.title,
+            "prior": self.prior,
+        }
+
+    def sample(
+        self,
+        n: int,
+        seed: SeedLike = None,
+        *,
+        factors: bool = True,
+        threads: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Results:
+        """Draw ``n`` samples of every factor and of both reductions.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples.
+        seed : int, numpy.random.Generator or None
+            Seed for the random streams. The same seed gives bit-identical
+            results whatever the number of threads; ``None`` draws fresh
+            entropy (recorded in ``Results.seed``).
+        factors : bool
+            Keep each factor's samples (needed for :meth:`Results.factor`,
+            :meth:`Results.group` and the per-factor summary). ``False``
+            keeps only the two totals, using less memory and time.
+        threads : int, optional
+            Worker threads; defaults to ``NUMBA_NUM_THREADS`` (the number of
+            cores unless that variable says otherwise).
+        progress : callable, optional
+            Called with the number of samples just finished, from the calling
+            thread, as blocks of 65,536 finish (the convention of
+            :meth:`stream`); for progress bars. It does not change the
+            samples.
+
+        Returns
+        -------
+        Results
+
+        Raises
+        ------
+        EffcastError
+            If ``n`` or ``seed`` is invalid, or the samples would not fit in
+            memory.
+        """
+        d = self.draw(n, seed, factors=factors, threads=threads, progress=progress)
+        return Results(d.totals, d.factors, **self._meta(d.entropy))
+
+    def stream(
+        self,
+        n: int,
+        seed: SeedLike = None,
+        *,
+        threads: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> StreamedResults:
+        """Summarise ``n`` samples block by block, without keeping them.
+
+        Draws exactly the samples :meth:`sample` would for the same ``n`` and
+        ``seed`` (the same blocks and streams), but adds each block to
+        log-scale histograms and exact counts instead of storing it, so
+        memory stays near 30 MB per thread (histograms and one block of
+        scratch) whatever ``n`` is.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples (a billion is fine).
+        seed : int, numpy.random.Generator or None
+            As for :meth:`sample`; the result does not depend on ``threads``.
+        threads : int, optional
+            Worker threads; defaults to ``NUMBA_NUM_THREADS``.
+        progress : callable, optional
+            Called with the number of samples just finished, from worker
+            threads, after each block of 65,536.
+
+        Returns
+        -------
+        StreamedResults
+            Quantiles within a relative error of ``2**-11``; P(> 10, 100,
+            1000x) exact; :meth:`~StreamedResults.summary` is the document
+            :meth:`Results.summary` gives.
+        """
+        # Exact counts at the summary's thresholds and at those of the
+        # prior's reference rates for the totals.
+        counted = tuple(PROB_THRESHOLDS) + tuple(
+            t
+            for _, which, t in reference_thresholds(self.prior)
+            if which in ("hardware", "compute")
+        )
+        hist, entropy = self.accumulate(
+            n,
+            seed,
+            np.array(counted, dtype=np.float64),
+            threads=threads,
+            progress=progress,
+        )
+        return StreamedResults(hist, counted, **self._meta(entropy))
+
+
+def load(path: str | Path, overrides: Overrides = None) -> Model:
+    """Read and validate a prior file, returning a :class:`Model`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A TOML prior file (see the prior format in the docs), or the name of
+        a prior shipped with effcast (``"gpt3_today"``; see
+        :func:`effcast.shipped_priors`).
+    overrides : mapping or iterable of str, optional
+        Changes to apply before validation, such as ``{"moe.median": 3}`` or
+        ``["period.end=2025"]`` (see :meth:`Model.with_overrides`).
+
+    Raises
+    ------
+    EffcastError
+        If the file is missing or unreadable, is not valid TOML, or is not
+        a valid prior. The message names the file, factor, field and line.
+
+    Examples
+    --------
+    >>> import effcast
+    >>> model = effcast.load("gpt3_today")
+    >>> model.factor_names[:2]
+    ('transformer_pp', 'moe')
+    """
+    return Model.from_toml(path, overrides=overrides)

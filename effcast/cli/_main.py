@@ -138,14 +138,14 @@ def sample(
             )
         if out_path is not None:
             from effcast.io._atomic import check_output
-            from effcast.io._samples import SAMPLE_FORMATS
+            from effcast.io._formats import SAMPLE_FORMATS
 
             check_output(out_path, SAMPLE_FORMATS, force=force)
         if plot_path is not None:
             from effcast.io._atomic import check_output
-            from effcast.plots._figures import PLOT_FORMATS
+            from effcast.io._formats import FIGURE_FORMATS
 
-            check_output(plot_path, PLOT_FORMATS, force=force)
+            check_output(plot_path, FIGURE_FORMATS, force=force)
         res = _sample(model, samples, seed, threads, prior, stream=stream)
         doc = res.summary()
         if out_path is not None:
@@ -221,12 +221,12 @@ def plot(
     """Sample PRIOR and draw a figure of the results to FILE."""
     try:
         from effcast.io._atomic import check_output
-        from effcast.plots._figures import PLOT_FORMATS
+        from effcast.io._formats import FIGURE_FORMATS
         from effcast.plots._figures import plot as draw
         from effcast.results._model import load
 
         model = load(prior, overrides=overrides or None)
-        check_output(output, PLOT_FORMATS, force=force)
+        check_output(output, FIGURE_FORMATS, force=force)
         res = _sample(model, samples, seed, threads, prior)
         draw(res, output, kind, force=force)
     except EffcastError as exc:
@@ -314,9 +314,9 @@ def compare(
         models = [load(p, overrides=overrides or None) for p in priors]
         if plot_path is not None:
             from effcast.io._atomic import check_output
-            from effcast.plots._figures import PLOT_FORMATS
+            from effcast.io._formats import FIGURE_FORMATS
 
-            check_output(plot_path, PLOT_FORMATS, force=force)
+            check_output(plot_path, FIGURE_FORMATS, force=force)
         _, used = resolve_seed(seed)
         results = [
             _sample(m, samples, used, threads, p)

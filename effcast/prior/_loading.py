@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from effcast._errors import EffcastError
 from effcast.prior._beliefs import FieldError
@@ -27,7 +28,7 @@ __all__ = ["load_prior", "parse_prior", "read_toml"]
 _UNION_MEMBERS = frozenset({"float", "date", "bool"})
 
 
-def _location(err: dict[str, Any]) -> list[Any]:
+def _location(err: ErrorDetails) -> list[Any]:
     """The error's location as keys of the file, without union member names."""
     loc = list(err["loc"])
     if err["type"] in ("union_tag_not_found", "union_tag_invalid"):
@@ -116,7 +117,7 @@ def _where(
     return ", ".join([prefix, *parts]), factor, field, line
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":

@@ -8,7 +8,8 @@ dictionary that ``effcast sample --json`` prints.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -193,7 +194,7 @@ class Results:
         The quantiles of ``oom_per_year`` and ``annual_multiplier`` are the
         monotone transforms of the reduction's quantiles.
         """
-        doc = {
+        doc: dict[str, Any] = {
             "prior": self.source,
             "title": self.title,
             "samples": self.n,
@@ -421,7 +422,7 @@ def rates_summary(
 
 def seed_table(
     names: Sequence[str],
-    groups: dict[str, Sequence[str]],
+    groups: Mapping[str, Sequence[str]],
     reduces: dict[str, str],
     factor_medians: dict[str, float],
     running_medians: dict[str, float],

@@ -315,7 +315,7 @@ def sweep(
     Examples
     --------
     >>> import effcast
-    >>> sw = effcast.sweep("priors/gpt3_today.toml", {"moe.median": [2, 3]},
+    >>> sw = effcast.sweep("gpt3_today", {"moe.median": [2, 3]},
     ...                    n=20_000, seed=1, scheduler="serial")
     >>> [r["overrides"]["moe.median"] for r in sw.rows]
     [2, 3]

@@ -397,7 +397,7 @@ def crossing(
     Examples
     --------
     >>> import effcast
-    >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
+    >>> fc = effcast.forecast(effcast.load("gpt3_today"),
     ...                       to=2030, n=100_000, seed=1)
     >>> cr = effcast.crossing(fc, 1e25, reference="gpt4")
     >>> p = cr.prob_crossed_by(0, [2023, 2024, 2025])

@@ -159,7 +159,7 @@ class Sampler:
         Examples
         --------
         >>> import effcast
-        >>> model = effcast.load("priors/gpt3_today.toml")
+        >>> model = effcast.load("gpt3_today")
         >>> round(model.with_overrides({"moe.median": 3}).marginals[1].median, 6)
         3.0
         """

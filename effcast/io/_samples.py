@@ -105,7 +105,7 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
     Examples
     --------
     >>> import effcast, tempfile, os
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
     >>> with tempfile.TemporaryDirectory() as d:
     ...     path = write_samples(res, os.path.join(d, "s.npz"))
     ...     sorted(np.load(path))[:3]

@@ -360,7 +360,7 @@ def figure(res: Results, kind: str = "distributions"):
     Examples
     --------
     >>> import effcast
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(20_000, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(20_000, seed=1)
     >>> fig = figure(res, "tornado")
     >>> len(fig.axes)
     2

@@ -99,7 +99,7 @@ def fan_chart(
     Examples
     --------
     >>> import effcast, tempfile, os
-    >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
+    >>> fc = effcast.forecast(effcast.load("gpt3_today"),
     ...                       to=2030, n=20_000, seed=1)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     fig = effcast.fan_chart(fc, os.path.join(tmp, "fan.png"))

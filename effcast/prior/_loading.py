@@ -257,10 +257,14 @@ def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
 
 
 def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
-    """Read a TOML file, turning every failure into an :class:`EffcastError`."""
+    """Read a TOML file, turning every failure into an :class:`EffcastError`.
+
+    A bare name that is not a file names a shipped prior (see
+    :func:`effcast.shipped_priors`).
+    """
     source = str(path)
     try:
-        with open(path, "rb") as fh:
+        with open(resolve_prior_path(path), "rb") as fh:
             raw = fh.read()
     except FileNotFoundError:
         names = ", ".join(shipped_priors())
@@ -302,6 +306,5 @@ def load_prior(path: str | Path, overrides: Overrides = None) -> Prior:
     EffcastError
         If the file cannot be read, is not valid TOML, or is not a valid prior.
     """
-    resolved = resolve_prior_path(path)
-    data, text = read_toml(resolved)
-    return parse_prior(data, source=str(resolved), text=text, overrides=overrides)
+    data, text = read_toml(path)
+    return parse_prior(data, source=str(path), text=text, overrides=overrides)

@@ -6,7 +6,7 @@ document can be rendered the same way.
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleRenderable, Group, JustifyMethod
+from rich.console import ConsoleRenderable, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -136,11 +136,6 @@ def render_summary(doc: dict) -> Group:
 def d_keys(d: dict) -> list[str]:
     """Keys of a threshold dictionary, in numeric order."""
     return sorted(d, key=float)
-
-
-def print_summary(doc: dict, console: Console | None = None) -> None:
-    """Print :func:`render_summary` to ``console`` (standard output by default)."""
-    (console or Console()).print(render_summary(doc))
 
 
 def _count(x: float) -> str:

@@ -65,7 +65,7 @@ class Results:
     Examples
     --------
     >>> import effcast
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(200_000, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(200_000, seed=1)
     >>> bool(300 < res.quantile("hardware", 0.5) < 550)
     True
     >>> res.factor("moe").shape
@@ -253,7 +253,7 @@ class Results:
         Examples
         --------
         >>> import effcast
-        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
         >>> bool((res.series("factor:moe") == res.factor("moe")).all())
         True
         """
@@ -353,7 +353,7 @@ class Results:
         Examples
         --------
         >>> import effcast
-        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
         >>> df = res.to_pandas()  # doctest: +SKIP
         >>> list(df.columns[:3])  # doctest: +SKIP
         ['total.hardware', 'total.compute', 'factor.transformer_pp']

@@ -36,5 +36,7 @@ MIN_EXPONENT = 0.05
 
 # Factor kinds.
 KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA = 0, 1, 2
+# The kinds the kernel has a branch for; any other kind is refused.
+KERNEL_KINDS = (KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA)
 # How a truncated standard normal is drawn.
 METHOD_NONE, METHOD_REJECT, METHOD_INV_LOWER, METHOD_INV_UPPER = 0, 1, 2, 3

@@ -20,6 +20,8 @@ from effcast.cli._common import (
     set_option,
 )
 from effcast.cli._policy import POLICY_COMMANDS
+from effcast.io._formats import describe_formats
+from effcast.plots._kinds import KINDS
 
 __all__ = ["main"]
 
@@ -91,14 +93,15 @@ def _sample(
     "plot_path",
     metavar="FILE",
     default=None,
-    help="Also draw the requirement distributions to FILE (.png, .svg, .pdf).",
+    help="Also draw the requirement distributions to FILE "
+    f"({describe_formats('figure')}).",
 )
 @click.option(
     "--out",
     "out_path",
     metavar="FILE",
     default=None,
-    help="Also write every sample to FILE (.csv, .parquet, .npz).",
+    help=f"Also write every sample to FILE ({describe_formats('samples')}).",
 )
 @force_option
 def sample(
@@ -196,11 +199,12 @@ def _undo(written: list) -> None:
     "output",
     metavar="FILE",
     required=True,
-    help="The figure to write; the extension picks the format (.png, .svg, .pdf).",
+    help="The figure to write; the extension picks the format "
+    f"({describe_formats('figure')}).",
 )
 @click.option(
     "--kind",
-    type=click.Choice(["distributions", "factors", "waterfall", "tornado"]),
+    type=click.Choice(KINDS),
     default="distributions",
     show_default=True,
     help="distributions: hardware and compute requirements (density and CDF); "
@@ -289,7 +293,8 @@ def sensitivity(
     "plot_path",
     metavar="FILE",
     default=None,
-    help="Also draw the priors' CDFs, overlaid, to FILE (.png, .svg, .pdf).",
+    help="Also draw the priors' CDFs, overlaid, to FILE "
+    f"({describe_formats('figure')}).",
 )
 @force_option
 def compare(

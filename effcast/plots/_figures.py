@@ -21,6 +21,7 @@ from effcast.analysis._sensitivity import sensitivity
 from effcast.io._atomic import check_output
 from effcast.io._formats import FIGURE_FORMATS, save_figure
 from effcast.io._numbers import fmt_x
+from effcast.plots._kinds import KINDS
 from effcast.plots._style import (
     RC,
     TOTAL_STYLE,
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
     from matplotlib.typing import LineStyleType
 
 __all__ = ["KINDS", "compare_figure", "figure", "plot", "plot_compare"]
-
-KINDS = ("distributions", "factors", "waterfall", "tornado")
-"""The figures :func:`plot` draws for one prior."""
 
 
 def _wrap(name: str, width: int = 11) -> str:
@@ -341,6 +339,8 @@ _DRAW = {
     "waterfall": _waterfall,
     "tornado": _tornado,
 }
+if tuple(_DRAW) != KINDS:  # pragma: no cover - a developer's slip
+    raise ImportError(f"figure kinds {tuple(_DRAW)} and KINDS {KINDS} disagree")
 
 
 def figure(res: Results, kind: str = "distributions"):

@@ -31,6 +31,7 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
 from effcast.prior._hardware import lookup, peak
+from effcast.prior._provenance import provenance_fields
 
 __all__ = [
     "REFERENCE_RUNS",
@@ -270,6 +271,7 @@ class Crossing:
             "title": fc.results.title,
             "samples": fc.n,
             "seed": fc.results.seed,
+            **provenance_fields(fc.results),
             "rate_seed": fc.seed,
             "period": {"start": fc.start, "end": fc.end},
             "forward": fc.settings,

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from effcast.analysis._threshold import sci as _sci
+from effcast.report._header import append_provenance
 from effcast.report._tables import fmt_multiplier, fmt_percent
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
@@ -63,7 +64,7 @@ def _head(doc: dict) -> Text:
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
         f"period {period['start']:g}-{period['end']:g}\n{_forward_text(doc['forward'])}"
     )
-    return head
+    return append_provenance(head, doc)
 
 
 def render_forecast(doc: dict) -> Group:

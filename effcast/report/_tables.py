@@ -12,6 +12,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from effcast.report._header import append_provenance
+
 __all__ = ["fmt_multiplier", "fmt_percent", "render_summary"]
 
 
@@ -57,6 +59,7 @@ def render_summary(doc: dict) -> Group:
         head.append(
             f" | streamed: quantiles within {100 * doc['quantile_relative_error']:.2g}%"
         )
+    append_provenance(head, doc)
 
     totals = Table(
         title="Reduction in what it takes to reach the reference capability",
@@ -285,6 +288,7 @@ def render_sensitivity(doc: dict) -> Group:
     head = Text()
     head.append(doc.get("title") or doc["prior"], style="bold")
     head.append(f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']}")
+    append_provenance(head, doc)
     parts: list = [head]
     lo, hi = f"{100 * doc['low']:g}th", f"{100 * doc['high']:g}th"
     for which, label in (

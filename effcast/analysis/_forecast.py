@@ -45,8 +45,8 @@ from effcast.analysis._forecast_settings import (
     rate_marginal,
     resolve_settings,
 )
-from effcast.engine._blocks import SeedLike
-from effcast.prior._provenance import provenance_fields, resolve_seed
+from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.prior._provenance import provenance_fields
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
 from effcast.results._model import Model
 

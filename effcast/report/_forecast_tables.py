@@ -127,6 +127,8 @@ def render_crossing(doc: dict) -> Group:
 
 
 def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, float):
         if math.isnan(v):
             return "n/a"
@@ -135,6 +137,8 @@ def _value(v: Any) -> str:
 
 
 def _stat_cell(name: str, v: float | None) -> str:
+    if v is None and not name.startswith("crossing."):
+        return "off"  # the factor or group is switched off in this scenario
     if name.startswith("crossing."):
         if ".by" in name:
             return fmt_percent(v)
@@ -155,6 +159,7 @@ def render_sweep(doc: dict) -> Group:
         f"\n{len(doc['scenarios'])} scenarios | {doc['samples']:,} samples each | "
         f"seed {doc['seed']}"
     )
+    append_provenance(head, doc)
     table = Table(show_edge=False)
     for p in doc["paths"]:
         table.add_column(p.replace(".", "\n", 1), justify="right", style="cyan")

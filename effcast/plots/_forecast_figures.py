@@ -16,7 +16,8 @@ import numpy as np
 
 from effcast.analysis._forecast import Forecast
 from effcast.analysis._threshold import Crossing, sci
-from effcast.io._atomic import atomic_write, check_output
+from effcast.io._atomic import check_output
+from effcast.plots._labels import heading, save_figure
 
 __all__ = ["FORMATS", "check_figure_path", "crossing_chart", "fan_chart"]
 
@@ -51,10 +52,14 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(fig, path: Path) -> Path:
-    ext = path.suffix.lower().lstrip(".")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150))
-    return path
+def _save(fig, path: Path, fc: Forecast) -> Path:
+    return save_figure(fig, path, [fc.results], dpi=150)
+
+
+def _what_if(fc: Forecast) -> str:
+    """The run's overrides and switched-off factors, one line each, if any."""
+    lines = heading(fc.results, _figure(8.5, 1)).split("\n")[1:]
+    return "".join("\n" + line for line in lines)
 
 
 def _subsample(fc: Forecast) -> np.ndarray | None:
@@ -193,11 +198,11 @@ def fan_chart(
     head = title or (fc.results.title or fc.results.source)
     fig.suptitle(
         f"{head}: projected reduction in requirements\n"
-        f"({sub}; {fc.n:,} samples, seed {fc.results.seed})",
+        f"({sub}; {fc.n:,} samples, seed {fc.results.seed})" + _what_if(fc),
         fontsize=12,
     )
     if path is not None:
-        _save(fig, path)
+        _save(fig, path, fc)
     return fig
 
 
@@ -255,8 +260,11 @@ def crossing_chart(
         ax.axvspan(lo, fc.end, color="0.9", zorder=0, label="within the prior's period")
     ax.set_xlim(lo, fc.to)
     ax.set_ylim(-0.02, 1.02)
+    from matplotlib.ticker import PercentFormatter
+
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel("year (decimal; 2026 = 1 January 2026)")
-    ax.set_ylabel("P(crossed by year)")
+    ax.set_ylabel("P(crossed by year), %")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize=9, framealpha=0.9)
     ref = cr.reference
@@ -264,9 +272,9 @@ def crossing_chart(
     fig.suptitle(
         f"{head}\nreference {sci(ref.flop)} FLOP in {cr.since:g}; prior: "
         f"{fc.results.title or fc.results.source}\n({_forward_label(fc)}; "
-        f"{fc.n:,} samples, seed {fc.results.seed})",
+        f"{fc.n:,} samples, seed {fc.results.seed})" + _what_if(fc),
         fontsize=11,
     )
     if path is not None:
-        _save(fig, path)
+        _save(fig, path, fc)
     return fig

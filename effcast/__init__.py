@@ -29,7 +29,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from effcast._errors import EffcastError
+from effcast._errors import EffcastError, EffcastWarning
 from effcast._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Crossing",
     "EffcastError",
+    "EffcastWarning",
     "Forecast",
     "Model",
     "ReferenceRun",

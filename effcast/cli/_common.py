@@ -22,6 +22,7 @@ __all__ = [
     "fail",
     "force_option",
     "print_doc",
+    "route_warnings",
     "sampling_options",
     "set_option",
     "to_json",
@@ -74,6 +75,35 @@ class Seed(click.ParamType):
         if n < 0:
             self.fail(f"must be a non-negative integer, got {n}", param, ctx)
         return n
+
+
+def route_warnings(ctx: click.Context) -> None:
+    """Print each :class:`~effcast.EffcastWarning` as ``effcast: warning: ...``.
+
+    On standard error, once per message, for the length of the command;
+    other warnings keep Python's own format.
+    """
+    import warnings
+
+    from effcast._errors import EffcastWarning
+
+    original = warnings.showwarning
+    seen: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, EffcastWarning):
+            text = str(message)
+            if text not in seen:
+                seen.add(text)
+                click.echo(f"effcast: warning: {text}", err=True)
+            return
+        original(message, category, filename, lineno, file, line)
+
+    catcher = warnings.catch_warnings()
+    catcher.__enter__()
+    warnings.simplefilter("always", EffcastWarning)
+    warnings.showwarning = show
+    ctx.call_on_close(lambda: catcher.__exit__(None, None, None))
 
 
 def fail(exc: EffcastError) -> None:

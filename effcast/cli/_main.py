@@ -14,6 +14,7 @@ from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.cli._common import (
     fail,
+    route_warnings,
     force_option,
     print_doc,
     sampling_options,
@@ -29,7 +30,8 @@ STREAM_ABOVE = 20_000_000
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="effcast")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Monte Carlo forecasts of AI training-efficiency gains.
 
     Describe your beliefs about each efficiency factor in a TOML prior file
@@ -40,8 +42,10 @@ def main() -> None:
     then see which factors matter (sensitivity), draw it (plot), set several
     priors side by side (compare), project it forward (forecast), ask when a
     model fits under a compute threshold (threshold), or run a grid of
-    scenarios (sweep).
+    scenarios (sweep). Check what a prior says before sampling it with
+    describe.
     """
+    route_warnings(ctx)
 
 
 def _sample(

@@ -264,7 +264,7 @@ def crossing_chart(
 
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel("year (decimal; 2026 = 1 January 2026)")
-    ax.set_ylabel("P(crossed by year), %")
+    ax.set_ylabel("P(crossed by year)")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize=9, framealpha=0.9)
     ref = cr.reference

@@ -14,9 +14,9 @@ from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.cli._common import (
     fail,
-    route_warnings,
     force_option,
     print_doc,
+    route_warnings,
     sampling_options,
     set_option,
 )

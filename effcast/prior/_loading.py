@@ -18,8 +18,8 @@ from effcast._errors import EffcastError
 from effcast.prior._beliefs import FieldError
 from effcast.prior._overrides import Overrides, apply_overrides, normalise_overrides
 from effcast.prior._schema import FAMILY_NAMES, Prior
-from effcast.prior._whatif import lopsided_warnings
 from effcast.prior._shipped import resolve_prior_path, shipped_priors
+from effcast.prior._whatif import lopsided_warnings
 
 __all__ = ["load_prior", "parse_prior", "read_toml"]
 

@@ -33,6 +33,7 @@ from effcast._errors import EffcastError, EffcastWarning
 from effcast._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from effcast.analysis._describe import describe
     from effcast.analysis._forecast import Forecast, forecast
     from effcast.analysis._sensitivity import sensitivity
     from effcast.analysis._sweep import Sweep, sweep
@@ -59,6 +60,7 @@ __all__ = [
     "compare_figure",
     "crossing",
     "crossing_chart",
+    "describe",
     "fan_chart",
     "figure",
     "forecast",
@@ -76,6 +78,7 @@ _LAZY = {
     "load": "effcast.results._model",
     "Results": "effcast.results._in_memory",
     "sensitivity": "effcast.analysis._sensitivity",
+    "describe": "effcast.analysis._describe",
     "shipped_priors": "effcast.prior._shipped",
     "write_samples": "effcast.io._samples",
     "figure": "effcast.plots._figures",

@@ -159,10 +159,11 @@ def print_doc(doc, as_json, render, seed, extra=None):
     if as_json:
         click.echo(to_json(doc))
         return
-    from rich.console import Console
+    from effcast.report._console import report_console
 
-    console = Console()
-    console.print(render(doc))
+    rendered = render(doc)
+    console = report_console(rendered)
+    console.print(rendered)
     for line in extra or []:
         console.print(line)
     if seed is None:

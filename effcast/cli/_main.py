@@ -20,6 +20,7 @@ from effcast.cli._common import (
     sampling_options,
     set_option,
 )
+from effcast.cli._describe import describe
 from effcast.cli._policy import POLICY_COMMANDS
 
 __all__ = ["main"]
@@ -365,12 +366,62 @@ def priors(as_json: bool) -> None:
 
 for _command in POLICY_COMMANDS:
     main.add_command(_command)
+main.add_command(describe)
+
+
+class _PipeClosed(Exception):
+    """The reader of standard output went away (``| head -1``)."""
+
+
+class _GuardedStdout:
+    """Standard output whose broken pipe is not an OSError (click exits 1 on
+    those), so that :func:`run` can end quietly with status 0."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def run() -> None:  # pragma: no cover - exercised through the console script
-    """Entry point that also turns Ctrl-C into a quiet exit."""
+    """Entry point: Ctrl-C exits 130, and a closed pipe (``| head -1``) exits 0.
+
+    A reader that stops early (``head``, or quitting ``less``) is not an
+    error: the rest of the output is dropped without a word.
+    """
+    import os
+
+    real = sys.stdout
+    sys.stdout = _GuardedStdout(real)
     try:
         main(prog_name="effcast")
     except KeyboardInterrupt:
         click.echo("effcast: interrupted", err=True)
         sys.exit(130)
+    except _PipeClosed:
+        # Point stdout at /dev/null so that Python's final flush is quiet too.
+        sys.stdout = real
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, real.fileno())
+        sys.exit(0)
+    finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            try:
+                sys.stdout.flush()
+            except _PipeClosed:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, real.fileno())
+            sys.stdout = real

@@ -209,7 +209,7 @@ def shift_belief(
             field=SHIFT_KEY,
         )
     try:
-        spec = _FACTOR.validate_python(factor)
+        spec: Any = _FACTOR.validate_python(factor)
     except ValidationError:
         raise EffcastError(
             f"{where}: factor {name!r} must be valid before its belief can be "

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from effcast.analysis._threshold import sci as _sci
 from effcast.report._header import append_provenance
-from effcast.report._tables import fmt_multiplier, fmt_percent
+from effcast.report._tables import fmt_multiplier, fmt_percent, fmt_years
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
 
@@ -62,7 +62,8 @@ def _head(doc: dict) -> Text:
     period = doc["period"]
     head.append(
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
-        f"period {period['start']:g}-{period['end']:g}\n{_forward_text(doc['forward'])}"
+        f"period {fmt_years(period['start'])}-{fmt_years(period['end'])}\n"
+        + _forward_text(doc["forward"])
     )
     return append_provenance(head, doc)
 
@@ -70,7 +71,8 @@ def _head(doc: dict) -> Text:
 def render_forecast(doc: dict) -> Group:
     """The reductions' median and intervals at each year of a forecast."""
     table = Table(
-        title=f"Reduction since {doc['period']['start']:g} (times less needed)",
+        title=f"Reduction since {fmt_years(doc['period']['start'])} "
+        "(times less needed)",
         title_justify="left",
         show_edge=False,
     )
@@ -90,14 +92,14 @@ def render_forecast(doc: dict) -> Group:
 def render_crossing(doc: dict) -> Group:
     """P(crossed by year) for each threshold and budget, and median years."""
     ref = doc["reference"]
-    table = Table(
-        title=(
-            f"P(a {ref['name']}-level model fits under the limit by the start "
-            f"of each year)\nreference: {_sci(ref['flop'])} FLOP in {ref['year']:g}"
-        ),
-        title_justify="left",
-        show_edge=False,
+    # The title goes above the table, not in it: a table's title wraps to the
+    # table's width, a few words per line for a narrow table.
+    title = Text(
+        f"P(a {ref['name']}-level model fits under the limit by the start of "
+        f"each year)\nreference: {_sci(ref['flop'])} FLOP in {ref['year']:g}",
+        style="italic",
     )
+    table = Table(show_edge=False)
     table.add_column("year", justify="right")
     questions = doc["questions"]
     for q in questions:
@@ -123,7 +125,7 @@ def render_crossing(doc: dict) -> Group:
         "forward model does not get there at all (a cap or a slowdown).",
         style="dim",
     )
-    return Group(_head(doc), Text(""), table, Text(""), summary, Text(""), note)
+    return Group(_head(doc), Text(""), title, table, Text(""), summary, Text(""), note)
 
 
 def _value(v: Any) -> str:

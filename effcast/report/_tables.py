@@ -14,7 +14,18 @@ from rich.text import Text
 
 from effcast.report._header import append_provenance
 
-__all__ = ["fmt_multiplier", "fmt_percent", "render_summary"]
+__all__ = ["fmt_multiplier", "fmt_percent", "fmt_years", "render_summary"]
+
+
+def fmt_years(x: float) -> str:
+    """A span or a decimal year, rounded to two decimals: ``3.876712 -> '3.88'``.
+
+    Examples
+    --------
+    >>> fmt_years(3.876712328767), fmt_years(4.1), fmt_years(2023.8767)
+    ('3.88', '4.1', '2023.88')
+    """
+    return f"{round(float(x), 2):g}"
 
 
 def fmt_multiplier(x: float | None) -> str:
@@ -53,7 +64,7 @@ def render_summary(doc: dict) -> Group:
     head.append(doc.get("title") or doc["prior"], style="bold")
     head.append(
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
-        f"period of {doc['years']:g} years"
+        f"period of {fmt_years(doc['years'])} years"
     )
     if doc.get("streamed"):
         head.append(
@@ -191,10 +202,17 @@ def _count(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def _precision(key: str) -> str:
+    """The catalogue's precision key as people write it."""
+    return {"bf16": "16-bit", "fp8": "FP8"}.get(key, key)
+
+
 def render_resources(res: dict) -> Table:
-    """The ``resources`` section: FLOP, GPU-hours and wall-clock time today."""
+    """The ``resources`` section: FLOP, GPU-hours and wall-clock time at the
+    period's end (the year the reductions bring the baseline run to)."""
     base, target = res["baseline"], res.get("target")
-    title = f"What {base.get('name', 'the baseline')} would take today"
+    when = f"in {math.floor(res['year'])}" if res.get("year") is not None else "now"
+    title = f"What {base.get('name', 'the baseline')} would take {when}"
     lines = [f"Baseline: {fmt_flop(base['flop'])} FLOP"]
     if "gpu" in base:
         lines[0] += (
@@ -230,8 +248,10 @@ def render_resources(res: dict) -> Table:
         )
         lines.append(
             f"1 {unit}-hour = {target['peak_ratio']:.3g} {base['gpu']}-hours "
-            f"(ratio of dense {target['precision']} peaks, "
-            f"{target['peak_tflops']:g} vs {base['peak_tflops']:g} TFLOP/s)"
+            f"(ratio of dense peaks: {unit} {_precision(target['precision'])} "
+            f"{target['peak_tflops']:g} vs {base['gpu']} "
+            f"{_precision(base.get('precision', 'bf16'))} "
+            f"{base['peak_tflops']:g} TFLOP/s)"
         )
         if target.get("equal_peak_cluster"):
             lines.append(
@@ -375,7 +395,7 @@ def render_comparison(doc: dict) -> Group:
             lambda r, w=which: _oom(r[w]["oom_per_year"]["quantiles"]["0.5"]),
             end_section=True,
         )
-    row("period (years)", lambda r: f"{r['years']:g}")
+    row("period (years)", lambda r: fmt_years(r["years"]))
     if any("resources" in r for r in runs):
         row(
             "FLOP needed, median",

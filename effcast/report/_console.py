@@ -4,7 +4,7 @@ On a terminal, rich fits tables to the window. Through a pipe or into a
 file there is no window, and rich's default of 80 columns would cut
 table cells short (``hardware_effici…``); there the console is made as wide
 as the widest table needs, so nothing is ever truncated, while paragraphs
-still wrap at a readable width of at least 88 columns.
+still wrap at a readable width of at least 100 columns.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rich.table import Table
 
 __all__ = ["PIPE_MIN_WIDTH", "report_console"]
 
-PIPE_MIN_WIDTH = 88
+PIPE_MIN_WIDTH = 100
 """Paragraphs in piped output wrap at this width, or the widest table's."""
 
 

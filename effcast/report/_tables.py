@@ -207,7 +207,7 @@ def _precision(key: str) -> str:
     return {"bf16": "16-bit", "fp8": "FP8"}.get(key, key)
 
 
-def render_resources(res: dict) -> Table:
+def render_resources(res: dict) -> Group:
     """The ``resources`` section: FLOP, GPU-hours and wall-clock time at the
     period's end (the year the reductions bring the baseline run to)."""
     base, target = res["baseline"], res.get("target")
@@ -258,9 +258,8 @@ def render_resources(res: dict) -> Table:
                 f"{_count(target['gpus'])} {unit} have the peak of the baseline's "
                 f"{_count(base['gpus'])} {base['gpu']}."
             )
-    table.caption = "\n".join(lines)
-    table.caption_justify = "left"
-    return table
+    # Below the table, not as its caption: a caption wraps to the table's width.
+    return Group(table, Text("\n".join(lines)))
 
 
 def _effcast_rate(doc: dict, applies_to: str) -> float | None:

@@ -118,8 +118,10 @@ def set_option(fn):
         "overrides",
         multiple=True,
         metavar="NAME.KEY=VALUE",
-        help="Override one key of the prior, e.g. moe.median=3 or period.end=2025 "
-        "(repeatable; validated like the file).",
+        help="Override one key of the prior, e.g. period.end=2025; "
+        "moe.shift_median=1.5 moves a factor's whole belief, chinchilla.pin=2.98 "
+        "fixes it, chinchilla.enabled=false leaves it out (repeatable; validated "
+        "like the file).",
     )(fn)
 
 

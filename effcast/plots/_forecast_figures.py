@@ -108,6 +108,7 @@ def fan_chart(
     *,
     points: int = 81,
     title: str | None = None,
+    force: bool = False,
 ) -> Any:
     """Draw the forecast as a fan chart: median and 50/80/90% bands, log axis.
 
@@ -125,6 +126,8 @@ def fan_chart(
         Years at which the quantiles are computed.
     title : str, optional
         Overrides the default title.
+    force : bool
+        Replace ``path`` if it already exists.
 
     Returns
     -------
@@ -141,7 +144,7 @@ def fan_chart(
     True
     """
     if path is not None:
-        path = check_figure_path(path)
+        path = check_figure_path(path, force)
     idx = _subsample(fc)
     ts = np.linspace(fc.start, fc.to, points)
     ts = np.unique(np.concatenate([ts, [fc.end]]))
@@ -207,7 +210,11 @@ def fan_chart(
 
 
 def crossing_chart(
-    cr: Crossing, path: str | Path | None = None, *, title: str | None = None
+    cr: Crossing,
+    path: str | Path | None = None,
+    *,
+    title: str | None = None,
+    force: bool = False,
 ) -> Any:
     """Draw P(crossed by year) for each threshold and budget, medians marked.
 
@@ -218,13 +225,15 @@ def crossing_chart(
         Where to save the figure (``.png``, ``.svg`` or ``.pdf``).
     title : str, optional
         Overrides the default title.
+    force : bool
+        Replace ``path`` if it already exists.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     if path is not None:
-        path = check_figure_path(path)
+        path = check_figure_path(path, force)
     fc = cr.forecast
     lo = cr.since
     ts = np.linspace(lo, fc.to, 400)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -93,9 +93,12 @@ class Provenance:
     overrides: tuple[str, ...] = ()
     disabled: tuple[str, ...] = ()
 
-    def with_overrides(self, overrides: Overrides) -> Provenance:
+    def with_overrides(
+        self, overrides: Overrides | Sequence[tuple[str, Any]]
+    ) -> Provenance:
         """The same provenance with more overrides applied after these."""
-        more = tuple(format_override(p, v) for p, v in normalise_overrides(overrides))
+        pairs = normalise_overrides(overrides)  # type: ignore[arg-type]
+        more = tuple(format_override(p, v) for p, v in pairs)
         return replace(self, overrides=self.overrides + more)
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Group
 from rich.table import Table
@@ -49,7 +49,7 @@ def render_describe(doc: dict[str, Any]) -> Group:
         title_justify="left",
         show_edge=False,
     )
-    for col, just in (
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
         ("factor", "left"),
         ("dist", "left"),
         ("reduces", "left"),
@@ -60,7 +60,8 @@ def render_describe(doc: dict[str, Any]) -> Group:
         ("95%", "right"),
         ("at floor", "right"),
         ("median/yr", "right"),
-    ):
+    )
+    for col, just in columns:
         table.add_column(col, justify=just)
     for name, f in doc["factors"].items():
         q = f["quantiles"]

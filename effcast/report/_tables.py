@@ -7,6 +7,7 @@ document can be rendered the same way.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -104,7 +105,7 @@ def render_summary(doc: dict) -> Group:
         lambda d: _band(d["oom_per_year"]["quantiles"], "0.1", "0.9", _oom),
     )
 
-    parts = [head, Text(""), totals]
+    parts: list[Any] = [head, Text(""), totals]
     if doc.get("resources"):
         parts += [Text(""), render_resources(doc["resources"])]
     if doc.get("reference_rates"):
@@ -358,6 +359,11 @@ def render_comparison(doc: dict) -> Group:
     head.append(
         f"\n{doc['samples']:,} samples each | seed {doc['seed']} (the same for all)"
     )
+    if runs:  # the same --set for every prior; each run lists what it left out
+        disabled = sorted({n for r in runs for n in r.get("disabled", [])})
+        append_provenance(
+            head, {"overrides": runs[0].get("overrides"), "disabled": disabled}
+        )
     table = Table(show_edge=False)
     table.add_column("")
     for i in range(1, len(runs) + 1):
@@ -406,5 +412,7 @@ def render_comparison(doc: dict) -> Group:
         )
     legend = Text()
     for i, run in enumerate(runs, start=1):
-        legend.append(f"[{i}] {run['prior']}: {run.get('title') or ''}\n")
+        sha = run.get("prior_sha256")
+        tag = f" (sha256 {sha[:12]})" if sha else ""
+        legend.append(f"[{i}] {run['prior']}{tag}: {run.get('title') or ''}\n")
     return Group(head, Text(""), table, Text(""), legend)

@@ -50,7 +50,7 @@ def test_json_names_the_file_its_hash_and_the_overrides():
     args = ["sample", str(GPT3), "-n", "5000", "--seed", "3", "--json"]
     for o in WHAT_IF:
         args += ["--set", o]
-    what_if = json.loads(runner.invoke(main, args).output)
+    what_if = json.loads(runner.invoke(main, args).stdout)  # stderr: a warning
     assert base["prior_sha256"] == what_if["prior_sha256"] == SHA
     assert base["overrides"] == [] and base["disabled"] == []
     assert what_if["overrides"] == WHAT_IF
@@ -129,5 +129,5 @@ def test_other_commands_carry_provenance(command):
         [command, str(GPT3), "-n", "5000", "--seed", "1", "--json"]
         + ["--set", "moe.median=2"],
     )
-    doc = json.loads(out.output)
+    doc = json.loads(out.stdout)
     assert doc["prior_sha256"] == SHA and doc["overrides"] == ["moe.median=2"]

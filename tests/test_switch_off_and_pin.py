@@ -197,3 +197,27 @@ def test_cli_switch_off_and_pin_exit_cleanly():
     doc = json.loads(ok.output)
     assert doc["disabled"] == ["chinchilla"]
     assert doc["overrides"] == ["chinchilla.enabled=false"]
+
+
+def test_sweep_grid_switches_a_factor_off():
+    sw = effcast.sweep(
+        str(GPT3),
+        {"moe.enabled": [True, False], "chinchilla.pin": [2.0]},
+        stats=["moe.0.5", "hardware.0.5"],
+        n=20_000,
+        seed=1,
+        scheduler="serial",
+    )
+    on, off = sw.rows
+    assert on["stats"]["moe.0.5"] == pytest.approx(2.5, rel=0.05)
+    assert off["stats"]["moe.0.5"] is None  # reported as "off"
+    assert off["stats"]["hardware.0.5"] < on["stats"]["hardware.0.5"]
+    doc = sw.summary()
+    assert doc["prior_sha256"] and doc["overrides"] == []
+    out = CliRunner().invoke(
+        main,
+        ["sweep", str(GPT3), "--grid", "moe.enabled=true,false", "-n", "20000"]
+        + ["--seed", "1", "--scheduler", "serial", "--stat", "moe.0.5"],
+    )
+    assert out.exit_code == 0, out.output
+    assert " off " in out.output and "false" in out.output

@@ -18,7 +18,13 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast.analysis._sensitivity import sensitivity
 from effcast.io._atomic import check_output
-from effcast.plots._labels import factor_label, heading, save_figure, wrap_words
+from effcast.plots._labels import (
+    factor_label,
+    heading,
+    percent_axis,
+    save_figure,
+    wrap_words,
+)
 from effcast.results._in_memory import Results
 
 __all__ = ["KINDS", "PLOT_FORMATS", "compare_figure", "figure", "plot", "plot_compare"]
@@ -75,16 +81,6 @@ def _log_y(ax) -> None:
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v) if v > 0 else ""))
     ax.yaxis.set_minor_formatter(NullFormatter())
-
-
-def _percent_y(ax) -> None:
-    from matplotlib.ticker import PercentFormatter
-
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-
-
-def _heading(res: Results, fig) -> str:
-    return heading(res, fig)
 
 
 def _log_hist(ax, data, lo, hi, **style) -> float:
@@ -148,13 +144,13 @@ def _distributions(res: Results):
     top.set_ylabel("density per order of magnitude")
     top.set_title(
         "Reduction in what it takes to reach the reference capability\n"
-        + _heading(res, fig)
+        + heading(res, fig)
     )
     for p in (0.1, 0.5, 0.9):
         bottom.axhline(p, color="0.8", linewidth=0.8, zorder=0)
     bottom.set_ylim(0, 1)
     bottom.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
-    _percent_y(bottom)
+    percent_axis(bottom)
     bottom.set_ylabel("P(reduction ≤ x)")
     bottom.set_xlabel(
         "reduction: times less needed than at the start of the period (log scale)"
@@ -205,7 +201,7 @@ def _factors(res: Results):
         ax.set_visible(False)
     fig.suptitle(
         "Each factor's sampled distribution (after truncation and floor)\n"
-        + _heading(res, fig),
+        + heading(res, fig),
         fontsize=11,
     )
     fig.supxlabel(
@@ -307,7 +303,7 @@ def _waterfall(res: Results):
     )
     ax.set_title(
         "The running product: each factor on top of the ones before it\n"
-        + _heading(res, fig)
+        + heading(res, fig)
     )
     fig.supxlabel(
         "Inside each bar: the factor's own median. Above it: the median of the "
@@ -364,7 +360,7 @@ def _tornado(res: Results):
         "line: the median with all factors varying"
     )
     fig.suptitle(
-        "What moves the estimate: one factor at a time\n" + _heading(res, fig),
+        "What moves the estimate: one factor at a time\n" + heading(res, fig),
         fontsize=11,
     )
     return fig
@@ -456,7 +452,7 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
                 ax.axhline(p, color="0.85", linewidth=0.8, zorder=0)
             ax.set_ylim(0, 1)
             ax.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
-            _percent_y(ax)
+            percent_axis(ax)
             ax.set_ylabel("P(reduction ≤ x)")
             ax.set_title(TOTAL_STYLE[which][1], loc="left", fontsize=10)
             ax.grid(True, axis="x", color="0.9")

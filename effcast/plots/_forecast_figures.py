@@ -17,7 +17,7 @@ import numpy as np
 from effcast.analysis._forecast import Forecast
 from effcast.analysis._threshold import Crossing, sci
 from effcast.io._atomic import check_output
-from effcast.plots._labels import heading, save_figure
+from effcast.plots._labels import heading, percent_axis, save_figure
 
 __all__ = ["FORMATS", "check_figure_path", "crossing_chart", "fan_chart"]
 
@@ -269,9 +269,7 @@ def crossing_chart(
         ax.axvspan(lo, fc.end, color="0.9", zorder=0, label="within the prior's period")
     ax.set_xlim(lo, fc.to)
     ax.set_ylim(-0.02, 1.02)
-    from matplotlib.ticker import PercentFormatter
-
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    percent_axis(ax)
     ax.set_xlabel("year (decimal; 2026 = 1 January 2026)")
     ax.set_ylabel("P(crossed by year)")
     ax.grid(True, alpha=0.3)

@@ -18,7 +18,14 @@ from typing import Any
 from effcast._version import __version__
 from effcast.io._atomic import atomic_write
 
-__all__ = ["factor_label", "heading", "save_figure", "wrap_words"]
+__all__ = ["factor_label", "heading", "percent_axis", "save_figure", "wrap_words"]
+
+
+def percent_axis(ax: Any) -> None:
+    """Label a probability axis (0 to 1) in percent: ``0.25 -> '25%'``."""
+    from matplotlib.ticker import PercentFormatter
+
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
 
 
 def wrap_words(text: str, width: int) -> str:

@@ -29,7 +29,8 @@ def _forward(forward: dict[str, Any]) -> str:
     if forward.get("cap") is not None:
         text += f", soft cap {forward['cap']:g} OOM"
     to, step = forward["to"], forward["step"]
-    return f"forward view: to {to:g} in steps of {step:g} years; {text}"
+    unit = "year" if step == 1 else "years"
+    return f"forward view: to {to:g} in steps of {step:g} {unit}; {text}"
 
 
 def render_describe(doc: dict[str, Any]) -> Group:

@@ -145,3 +145,27 @@ def test_fp8_line_labels_both_sides():
     base = CliRunner().invoke(main, ["sample", GPT3, "-n", "10000", "--seed", "1"])
     text = " ".join(base.output.split())
     assert "H100 16-bit 989 vs V100 16-bit 125 TFLOP/s" in text
+
+
+def test_figures_use_labels_titles_whole_words_and_percent():
+    from matplotlib.ticker import PercentFormatter
+
+    res = effcast.load(GPT3, overrides=["moe.enabled=false"]).sample(20_000, seed=1)
+    fig = effcast.figure(res, "waterfall")
+    ax = fig.axes[0]
+    title = ax.get_title()
+    assert "founding analysis" not in title and res.title in title
+    assert "switched off: moe" in title
+    words = {w for f in res.prior.factor for w in (f.label or "").split()}
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert any("Transformer++" in t for t in ticks)
+    for t in ticks[:-2]:  # the factors; not the two totals
+        assert all(line in words or " " in line for line in t.split("\n")), t
+        for line in t.split("\n"):
+            assert all(w in words for w in line.split()), line  # no word cut
+    dist = effcast.figure(res, "distributions")
+    assert isinstance(dist.axes[1].yaxis.get_major_formatter(), PercentFormatter)
+    fc = effcast.forecast(effcast.load(GPT3), to=2030, seed=1, n=20_000)
+    cr = effcast.crossing(fc, 1e25, reference="gpt4")
+    chart = effcast.crossing_chart(cr)
+    assert isinstance(chart.axes[0].yaxis.get_major_formatter(), PercentFormatter)

@@ -110,7 +110,7 @@ def test_api_sweep_example_figures():
         for r in sw.table()
     ]
     assert lines == ["# 1.5 264 0.17", "# 2.5 425 0.27", "# 4 678 0.39"]
-    api = (DOCS / "api.md").read_text()
+    api = (DOCS / "python.md").read_text()
     assert "\n".join(lines) in api
     # The reproduction check reads a statistic that sweep computed.
     row = sw.rows[0]

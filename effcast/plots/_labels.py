@@ -16,9 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from effcast._version import __version__
-from effcast.io._atomic import atomic_write
+from effcast.io._formats import save_figure
+from effcast.plots._style import DPI
 
-__all__ = ["factor_label", "heading", "percent_axis", "save_figure", "wrap_words"]
+__all__ = [
+    "factor_label",
+    "heading",
+    "percent_axis",
+    "save_with_provenance",
+    "wrap_words",
+]
 
 
 def percent_axis(ax: Any) -> None:
@@ -101,8 +108,8 @@ def _metadata(ext: str, runs: Sequence[Any], title: str) -> dict[str, str]:
     return {}
 
 
-def save_figure(
-    fig: Any, path: Path, runs: Sequence[Any], *, dpi: float | None = None
+def save_with_provenance(
+    fig: Any, path: Path, runs: Sequence[Any], dpi: float = DPI
 ) -> Path:
     """Save ``fig`` atomically, with the provenance of ``runs`` in its metadata.
 
@@ -113,9 +120,4 @@ def save_figure(
     """
     ext = path.suffix.lower().lstrip(".")
     title = " | ".join(str(getattr(r, "title", "") or r.source) for r in runs)
-    meta = _metadata(ext, runs, title)
-    kwargs: dict[str, Any] = {"format": ext, "metadata": meta}
-    if dpi is not None:
-        kwargs["dpi"] = dpi
-    atomic_write(path, lambda tmp: fig.savefig(tmp, **kwargs))
-    return path
+    return save_figure(fig, path, dpi, metadata=_metadata(ext, runs, title))

@@ -97,7 +97,7 @@ class Provenance:
         self, overrides: Overrides | Sequence[tuple[str, Any]]
     ) -> Provenance:
         """The same provenance with more overrides applied after these."""
-        pairs = normalise_overrides(overrides)  # type: ignore[arg-type]
+        pairs = normalise_overrides(overrides)
         more = tuple(format_override(p, v) for p, v in pairs)
         return replace(self, overrides=self.overrides + more)
 

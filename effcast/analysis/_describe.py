@@ -59,7 +59,7 @@ def describe(model: Model | str, overrides: Any = None) -> dict[str, Any]:
 
     Examples
     --------
-    >>> doc = describe("priors/gpt3_today.toml")
+    >>> doc = describe("gpt3_today")
     >>> doc["factors"]["moe"]["quantiles"]["0.5"]
     2.5
     >>> round(doc["factors"]["moe"]["quantiles"]["0.05"], 6)

@@ -58,7 +58,7 @@ def factor_label(res: Any, name: str) -> str:
     Examples
     --------
     >>> import effcast
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(100, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(100, seed=1)
     >>> factor_label(res, "moe")
     'Mixture of Experts'
     """

@@ -131,3 +131,19 @@ def test_other_commands_carry_provenance(command):
     )
     doc = json.loads(out.stdout)
     assert doc["prior_sha256"] == SHA and doc["overrides"] == ["moe.median=2"]
+
+
+def test_figures_carry_provenance_in_metadata_and_subtitle(tmp_path):
+    from PIL import Image
+
+    res = effcast.load(str(GPT3), overrides=WHAT_IF).sample(5000, seed=2)
+    png = effcast.plot(res, tmp_path / "f.png", "distributions")
+    meta = json.loads(Image.open(png).text["Description"])
+    assert meta["overrides"] == WHAT_IF and meta["prior_sha256"] == SHA
+    assert meta["disabled"] == ["chinchilla"] and meta["seed"] == "2"
+    svg = effcast.plot(res, tmp_path / "f.svg", "waterfall").read_text()
+    assert SHA in svg and "moe.median=1.5" in svg
+    fig = effcast.figure(res, "tornado")
+    assert "WHAT-IF: moe.median=1.5" in fig.get_suptitle()
+    base = effcast.load(str(GPT3)).sample(5000, seed=2)
+    assert "WHAT-IF" not in effcast.figure(base, "tornado").get_suptitle()

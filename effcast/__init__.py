@@ -29,10 +29,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from effcast._errors import EffcastError
+from effcast._errors import EffcastError, EffcastWarning
 from effcast._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from effcast.analysis._describe import describe
     from effcast.analysis._forecast import Forecast, forecast
     from effcast.analysis._sensitivity import sensitivity
     from effcast.analysis._sweep import Sweep, sweep
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Crossing",
     "EffcastError",
+    "EffcastWarning",
     "FactorDistribution",
     "Forecast",
     "Model",
@@ -64,6 +66,7 @@ __all__ = [
     "compare_figure",
     "crossing",
     "crossing_chart",
+    "describe",
     "fan_chart",
     "figure",
     "forecast",
@@ -81,6 +84,7 @@ _LAZY = {
     "load": "effcast.results._model",
     "Results": "effcast.results._in_memory",
     "sensitivity": "effcast.analysis._sensitivity",
+    "describe": "effcast.analysis._describe",
     "shipped_priors": "effcast.prior._shipped",
     "Prior": "effcast.prior._schema",
     "FactorDistribution": "effcast.families._base",

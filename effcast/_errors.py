@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["EffcastError"]
+__all__ = ["EffcastError", "EffcastWarning"]
 
 
 class EffcastError(ValueError):
@@ -47,3 +47,16 @@ class EffcastError(ValueError):
         self.factor = factor
         self.field = field
         self.line = line
+
+
+class EffcastWarning(UserWarning):
+    """A prior that is valid but probably not what was meant.
+
+    For example a split belief whose scales below and above the median are
+    far apart, or an override that moves only a median
+    (``--set moe.median=1.5``) and so builds such a split. The command line
+    prints these on standard error as ``effcast: warning: ...``; in Python
+    they are ordinary :mod:`warnings`, so
+    ``warnings.simplefilter("error", effcast.EffcastWarning)`` turns them
+    into errors.
+    """

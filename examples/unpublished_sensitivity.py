@@ -6,9 +6,12 @@ Run from the repository root:
 
 The seed's most speculative factor is "unpublished algorithmic innovations":
 median 3.5x, 80% interval 1.5x to 13x, a judgement from indirect evidence.
-This script re-runs the whole prior with that factor made smaller, wider or
-removed, using effcast.sweep with an explicit list of scenarios (each a set
-of --set style overrides), and prints the hardware and compute medians, the
+This script re-runs the whole prior with that factor's whole belief moved
+to half its median (``shift_median``), narrowed, widened, pinned at a value
+(``pin``: a ``dist = "constant"`` factor) or switched off
+(``enabled = false``, the same samples as deleting it from the file), using
+effcast.sweep with an explicit list of scenarios (each a set of --set style
+overrides), and prints the hardware and compute medians, the
 chance of a hardware reduction above 1000x and the compute rate in OOM per
 year. Every scenario gets its own seed from the sweep's seed, so the table
 is reproducible and the same whichever executor runs it.
@@ -23,14 +26,13 @@ import effcast
 PRIOR = effcast.shipped_priors()["gpt3_today"]  # the file of a shipped prior
 SCENARIOS = {
     "as published (3.5x, 1.5-13x)": {},
-    "half the median (1.75x)": {"unpublished.median": 1.75},
+    # The whole belief moves: every quantile halves, the shape is kept.
+    "half (1.75x, 0.75-6.5x)": {"unpublished.shift_median": 1.75},
     "narrow (2x, 1.2-4x)": {"unpublished.median": 2.0, "unpublished.ci": [1.2, 4.0]},
     "wide (3.5x, 1.2-40x)": {"unpublished.ci": [1.2, 40.0]},
-    # An interval a millionth wide pins the factor at 1x: as if it were absent.
-    "none (pinned at 1x)": {
-        "unpublished.ci": [1.0, 1.000001],
-        "unpublished.median": 1.0000005,
-    },
+    "pinned at 2x": {"unpublished.pin": 2.0},
+    "pinned at 1x": {"unpublished.pin": 1.0},
+    "switched off": {"unpublished.enabled": False},
 }
 STATS = ["hardware.0.5", "compute.0.5", "hardware.p1000", "compute.oom.0.5"]
 

@@ -27,7 +27,14 @@ def test_unpublished_example_moves_the_estimate(examples):
 
     rows = unpublished_sensitivity.main(n=20_000)
     published = rows["as published (3.5x, 1.5-13x)"]["hardware.0.5"]
-    assert rows["none (pinned at 1x)"]["hardware.0.5"] < published / 2.5
+    assert rows["switched off"]["hardware.0.5"] < published / 2.5
+    # Each scenario has its own seed, so these agree within sampling error
+    # (the median's log-scale standard error is about 1% at 20,000 samples).
+    off = rows["switched off"]["hardware.0.5"]
+    assert rows["pinned at 1x"]["hardware.0.5"] == pytest.approx(off, rel=0.05)
+    assert rows["pinned at 2x"]["hardware.0.5"] == pytest.approx(2 * off, rel=0.05)
+    half = rows["half (1.75x, 0.75-6.5x)"]["hardware.0.5"]
+    assert rows["switched off"]["hardware.0.5"] < half < published
     assert (
         rows["wide (3.5x, 1.2-40x)"]["hardware.p1000"]
         > (rows["as published (3.5x, 1.5-13x)"]["hardware.p1000"])

@@ -3,6 +3,7 @@ output paths are refused before any work with nothing left on disk."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -28,11 +29,16 @@ def res():
 def read_back(path):
     if path.suffix == ".npz":
         with np.load(path) as data:
-            return {k: data[k] for k in data.files}
+            return {k: data[k] for k in data.files if k != "provenance"}
     if path.suffix == ".csv":
         with open(path) as fh:
-            names = fh.readline().strip().split(",")
-        table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+            line = fh.readline()
+            skip = 1
+            while line.startswith("#"):
+                line = fh.readline()
+                skip += 1
+            names = line.strip().split(",")
+        table = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
         return {k: table[:, i] for i, k in enumerate(names)}
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(path)
@@ -69,7 +75,13 @@ def test_parquet_keeps_the_run_in_its_metadata(tmp_path, res):
     pq = pytest.importorskip("pyarrow.parquet")
     path = write_samples(res, tmp_path / "s.parquet")
     meta = json.loads(pq.read_schema(path).metadata[b"effcast"])
-    assert meta == {"prior": GPT3, "seed": "2", "samples": 5000}
+    assert {k: meta[k] for k in ("prior", "seed", "samples")} == {
+        "prior": GPT3,
+        "seed": "2",
+        "samples": 5000,
+    }
+    assert meta["overrides"] == [] and meta["disabled"] == []
+    assert meta["prior_sha256"] == hashlib.sha256(open(GPT3, "rb").read()).hexdigest()
 
 
 def test_csv_without_pyarrow(tmp_path, res, monkeypatch):
@@ -116,7 +128,7 @@ def test_failure_mid_write_leaves_nothing(tmp_path, res, monkeypatch):
     """A writer that dies half way: no destination, no temporary file, and an
     existing destination untouched."""
 
-    def broken(columns, tmp):
+    def broken(columns, tmp, meta):
         tmp.write_bytes(b"half a file")
         raise OSError(28, "No space left on device")
 

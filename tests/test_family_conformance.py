@@ -74,6 +74,7 @@ EXAMPLES: dict[str, list[dict]] = {
             "fits": [{"name": "hoffmann2022", "weight": 1.0}],
         },
     ],
+    "constant": [{"value": 2.98}, {"value": 0.5}],
 }
 
 
@@ -132,6 +133,11 @@ def test_ppf_cdf_round_trip(family, keys):
     m = _model(family, keys).marginals[0]
     if math.isfinite(_reference_draws(m)):
         pytest.skip("an empirical ppf: its round trip is checked by sampling")
+    if family == "constant":  # all one lump: the cdf jumps from 0 to 1 there
+        v = keys["value"]
+        assert np.all(m.ppf(np.linspace(0.01, 0.99, 99)) == v)
+        assert float(m.cdf(v)) == 1.0 and float(m.cdf(np.nextafter(v, 0))) == 0.0
+        return
     ps = np.linspace(0.01, 0.99, 99)
     xs = m.ppf(ps)
     above = xs > m.floor  # the floor's lump maps many p to one x

@@ -105,6 +105,6 @@ def test_cli_set_is_repeatable_and_reaches_the_json():
         + ["--set", "period.end=2025", "--set", "moe.median=3"],
     )
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)  # stderr warns: median only
     assert doc["years"] == pytest.approx(5.0)
     assert doc["factors"]["moe"]["quantiles"]["0.5"] == pytest.approx(3.0, rel=0.03)

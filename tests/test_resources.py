@@ -122,7 +122,7 @@ def test_flop_only_baseline():
     del data["target"]
     data["baseline"] = {"flop": 1e24}
     doc = effcast.Model.from_dict(data).sample(1001, seed=1).summary()
-    assert set(doc["resources"]) == {"baseline", "target", "flop_needed"}
+    assert set(doc["resources"]) == {"baseline", "target", "flop_needed", "year"}
     assert doc["resources"]["target"] is None
 
 
@@ -298,7 +298,7 @@ def test_table_and_resources_in_the_cli(tmp_path):
     )
     assert result.exit_code == 0, result.output
     for text in (
-        "What GPT-3 would take today",
+        "What GPT-3 would take in 2024",
         "FLOP needed",
         "H100-hours",
         "wall clock, 1,264 H100",

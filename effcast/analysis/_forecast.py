@@ -46,6 +46,7 @@ from effcast.analysis._forecast_settings import (
     resolve_settings,
 )
 from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.prior._provenance import provenance_fields
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
 from effcast.results._model import Model
 
@@ -284,6 +285,7 @@ class Forecast:
             "title": self.results.title,
             "samples": self.n,
             "seed": self.results.seed,
+            **provenance_fields(self.results),
             "rate_seed": self.seed,
             "period": {"start": self.start, "end": self.end},
             "relative_to": "period start",

@@ -37,6 +37,7 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.engine._blocks import SeedLike
+from effcast.prior._provenance import provenance_fields
 from effcast.results._in_memory import TOTALS, Results
 from effcast.results._model import Model
 
@@ -131,6 +132,7 @@ def sensitivity(
         "title": res.title,
         "samples": res.n,
         "seed": res.seed,
+        **provenance_fields(res),
         "low": low,
         "high": high,
     }

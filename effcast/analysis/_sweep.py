@@ -13,6 +13,7 @@ the overrides, the count and the seed), so any executor can pickle it.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,8 @@ from effcast.io._formats import TABLE_FORMATS
 from effcast.io._json import to_json
 from effcast.prior._loading import parse_prior, read_toml
 from effcast.prior._overrides import normalise_overrides, parse_value
+from effcast.prior._provenance import Provenance, dict_digest
+from effcast.prior._shipped import resolve_prior_path
 from effcast.results._model import Model
 
 __all__ = [
@@ -162,7 +165,10 @@ class Sweep:
         ``--set`` options gives the same samples) and ``stats``.
     """
 
-    def __init__(self, source, samples, seed, paths, stats, rows, executor) -> None:
+    def __init__(
+        self, source, samples, seed, paths, stats, rows, executor, provenance=None
+    ) -> None:
+        self.provenance: Provenance | None = provenance
         self.source = source
         self.samples = samples
         self.seed = seed
@@ -177,6 +183,7 @@ class Sweep:
             "prior": self.source,
             "samples": self.samples,
             "seed": self.seed,
+            **(self.provenance.fields() if self.provenance is not None else {}),
             "paths": list(self.paths),
             "stats": list(self.stats),
             "scenarios": [
@@ -325,9 +332,12 @@ def sweep(
     """
     if isinstance(prior, Mapping):
         data, name = dict(prior), source or "<dict>"
+        prov = Provenance(name, dict_digest(data))
     else:
-        data, _ = read_toml(prior)
+        resolved = resolve_prior_path(prior)
+        data, text = read_toml(resolved)
         name = source or str(prior)
+        prov = Provenance(str(resolved), hashlib.sha256(text.encode()).hexdigest())
     base = normalise_overrides(overrides)
     paths, combos = _scenarios(grid, scenarios)
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
@@ -390,7 +400,8 @@ def sweep(
         {"overrides": dict(combo), "seed": s, "stats": r}
         for combo, s, r in zip(combos, seeds, results, strict=True)
     ]
-    return Sweep(name, int(n), entropy, paths, stats, rows, kind)
+    prov = prov.with_overrides(base)
+    return Sweep(name, int(n), entropy, paths, stats, rows, kind, prov)
 
 
 def check_out_path(path: str | Path, force: bool = False) -> Path:

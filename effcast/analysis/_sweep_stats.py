@@ -155,7 +155,8 @@ def compute_stat(
     fc: Forecast | None = None,
     cr: Crossing | None = None,
 ) -> float | None:
-    """The value of ``stat``; ``None`` for a crossing year that never comes.
+    """The value of ``stat``; ``None`` for a crossing year that never comes,
+    or for a factor or group switched off (``enabled = false``) here.
 
     :func:`parse_stat` fills ``value``, ``year`` and ``limit`` as each kind
     needs, and the sweep passes the forecast and crossing the kinds need.
@@ -174,8 +175,10 @@ def compute_stat(
         data = res.hardware if stat.series == "hardware" else res.compute
     elif stat.series in res.names:
         data = res.factor(stat.series)
-    else:
+    elif stat.series in res.group_members:
         data = res.group(stat.series)
+    else:
+        return None  # a factor (or a whole group) switched off in this scenario
     if stat.kind == "mean_log10":
         return float(np.mean(np.log10(data)))
     assert stat.value is not None
@@ -214,7 +217,9 @@ def check_stat(stat: Stat, model: Model, question: dict | None = None) -> None:
         return
     if stat.series in ("hardware", "compute"):
         return
-    if stat.series not in model.factor_names and stat.series not in model.groups:
+    declared = {f.name for f in model.declared.factor}
+    declared |= {f.group for f in model.declared.factor}
+    if stat.series not in declared:
         raise EffcastError(
             f"--stat {stat.text!r}: {stat.series!r} is not hardware, compute, or "
             "a factor or group of the prior (factors: "

@@ -32,6 +32,7 @@ from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
 from effcast.io._numbers import sci
 from effcast.prior._hardware import lookup, peak
+from effcast.prior._provenance import provenance_fields
 
 __all__ = [
     "REFERENCE_RUNS",
@@ -257,6 +258,7 @@ class Crossing:
             "title": fc.results.title,
             "samples": fc.n,
             "seed": fc.results.seed,
+            **provenance_fields(fc.results),
             "rate_seed": fc.seed,
             "period": {"start": fc.start, "end": fc.end},
             "forward": fc.settings,

@@ -22,6 +22,7 @@ __all__ = [
     "fail",
     "force_option",
     "print_doc",
+    "route_warnings",
     "sampling_options",
     "set_option",
     "to_json",
@@ -76,6 +77,35 @@ class Seed(click.ParamType):
         return n
 
 
+def route_warnings(ctx: click.Context) -> None:
+    """Print each :class:`~effcast.EffcastWarning` as ``effcast: warning: ...``.
+
+    On standard error, once per message, for the length of the command;
+    other warnings keep Python's own format.
+    """
+    import warnings
+
+    from effcast._errors import EffcastWarning
+
+    original = warnings.showwarning
+    seen: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, EffcastWarning):
+            text = str(message)
+            if text not in seen:
+                seen.add(text)
+                click.echo(f"effcast: warning: {text}", err=True)
+            return
+        original(message, category, filename, lineno, file, line)
+
+    catcher = warnings.catch_warnings()
+    catcher.__enter__()
+    warnings.simplefilter("always", EffcastWarning)
+    warnings.showwarning = show
+    ctx.call_on_close(lambda: catcher.__exit__(None, None, None))
+
+
 def fail(exc: EffcastError) -> None:
     click.echo(f"effcast: error: {exc}", err=True)
     sys.exit(2)
@@ -88,8 +118,10 @@ def set_option(fn):
         "overrides",
         multiple=True,
         metavar="NAME.KEY=VALUE",
-        help="Override one key of the prior, e.g. moe.median=3 or period.end=2025 "
-        "(repeatable; validated like the file).",
+        help="Override one key of the prior, e.g. period.end=2025; "
+        "moe.shift_median=1.5 moves a factor's whole belief, chinchilla.pin=2.98 "
+        "fixes it, chinchilla.enabled=false leaves it out (repeatable; validated "
+        "like the file).",
     )(fn)
 
 
@@ -129,10 +161,11 @@ def print_doc(doc, as_json, render, seed, extra=None):
     if as_json:
         click.echo(to_json(doc))
         return
-    from rich.console import Console
+    from effcast.report._console import report_console
 
-    console = Console()
-    console.print(render(doc))
+    rendered = render(doc)
+    console = report_console(rendered)
+    console.print(rendered)
     for line in extra or []:
         console.print(line)
     if seed is None:

@@ -16,9 +16,11 @@ from effcast.cli._common import (
     fail,
     force_option,
     print_doc,
+    route_warnings,
     sampling_options,
     set_option,
 )
+from effcast.cli._describe import describe
 from effcast.cli._policy import POLICY_COMMANDS
 from effcast.io._formats import describe_formats
 from effcast.plots._kinds import KINDS
@@ -31,7 +33,8 @@ STREAM_ABOVE = 20_000_000
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="effcast")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Monte Carlo forecasts of AI training-efficiency gains.
 
     Describe your beliefs about each efficiency factor in a TOML prior file
@@ -42,8 +45,10 @@ def main() -> None:
     then see which factors matter (sensitivity), draw it (plot), set several
     priors side by side (compare), project it forward (forecast), ask when a
     model fits under a compute threshold (threshold), or run a grid of
-    scenarios (sweep).
+    scenarios (sweep). Check what a prior says before sampling it with
+    describe.
     """
+    route_warnings(ctx)
 
 
 def _sample(
@@ -366,12 +371,62 @@ def priors(as_json: bool) -> None:
 
 for _command in POLICY_COMMANDS:
     main.add_command(_command)
+main.add_command(describe)
+
+
+class _PipeClosed(Exception):
+    """The reader of standard output went away (``| head -1``)."""
+
+
+class _GuardedStdout:
+    """Standard output whose broken pipe is not an OSError (click exits 1 on
+    those), so that :func:`run` can end quietly with status 0."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def run() -> None:  # pragma: no cover - exercised through the console script
-    """Entry point that also turns Ctrl-C into a quiet exit."""
+    """Entry point: Ctrl-C exits 130, and a closed pipe (``| head -1``) exits 0.
+
+    A reader that stops early (``head``, or quitting ``less``) is not an
+    error: the rest of the output is dropped without a word.
+    """
+    import os
+
+    real = sys.stdout
+    sys.stdout = _GuardedStdout(real)
     try:
         main(prog_name="effcast")
     except KeyboardInterrupt:
         click.echo("effcast: interrupted", err=True)
         sys.exit(130)
+    except _PipeClosed:
+        # Point stdout at /dev/null so that Python's final flush is quiet too.
+        sys.stdout = real
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, real.fileno())
+        sys.exit(0)
+    finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            try:
+                sys.stdout.flush()
+            except _PipeClosed:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, real.fileno())
+            sys.stdout = real

@@ -15,7 +15,7 @@ the model layer, in the layout of :mod:`effcast.families._layout`):
     ``s = s_lo`` below zero and ``s_hi`` above, and ``T = exp`` for log
     families. A plain factor has one row; a mixture one per component, with
     cumulative weights; a scaling-law factor one per fit (columns then hold
-    ``A, B, alpha, beta``).
+    ``A, B, alpha, beta``); a constant one row whose ``loc`` is its value.
 ``factors`` (int64[F, 5]) and ``fparams`` (float64[F, 7])
     One row per factor, in the prior's order: its kind, first row, number of
     rows, whether it reduces compute, and its position in the copula (-1 if
@@ -48,6 +48,7 @@ from effcast.families._layout import (
     IS_LOG,
     KIND,
     KIND_CHINCHILLA,
+    KIND_CONSTANT,
     KIND_MIXTURE,
     KIND_SPLIT,
     LOC,
@@ -298,6 +299,9 @@ def fill_block(gen, rows, rowflags, factors, fparams, chol, out_factors, out_tot
                     raise ValueError("a factor kind the copula cannot sample")
             elif kind == KIND_CHINCHILLA:
                 x = draw_chinchilla(gen, rows, r, factors[j, NROWS], fparams, j)
+            elif kind == KIND_CONSTANT:
+                # Exactly its value, and no random number is used.
+                x = rows[r, LOC]
             else:
                 if kind == KIND_MIXTURE:
                     r = pick_row(gen.random(), rows, r, factors[j, NROWS])

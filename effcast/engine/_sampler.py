@@ -31,8 +31,9 @@ from effcast.engine._copula import build_copula
 from effcast.families._base import FactorDistribution
 from effcast.families._layout import KERNEL_KINDS
 from effcast.families._registry import marginal_from_spec
-from effcast.prior._loading import load_prior, parse_prior
+from effcast.prior._loading import parse_prior
 from effcast.prior._overrides import Overrides
+from effcast.prior._provenance import Provenance, dict_digest, load_with_provenance
 from effcast.prior._schema import Prior
 
 if TYPE_CHECKING:
@@ -65,13 +66,35 @@ class Sampler:
         A validated prior.
     source : str
         Where the prior came from (a path, or ``"<dict>"``), for messages.
+    provenance : Provenance, optional
+        The file's hash and the overrides applied (see
+        :mod:`effcast.prior._provenance`); by default the hash of the
+        validated prior and no overrides.
+
+    Notes
+    -----
+    Factors switched off with ``enabled = false`` are dropped here, before
+    anything is compiled: ``prior`` is the prior as sampled (the same as the
+    file with those entries deleted), ``declared`` the prior as given.
     """
 
-    def __init__(self, prior: Prior, source: str = "<dict>") -> None:
-        self.prior = prior
+    def __init__(
+        self,
+        prior: Prior,
+        source: str = "<dict>",
+        provenance: Provenance | None = None,
+    ) -> None:
+        self.declared = prior
+        self.disabled: tuple[str, ...] = prior.disabled
+        self.prior = prior.active()
         self.source = source
+        if provenance is None:
+            provenance = Provenance(source, dict_digest(self.to_dict()))
+        self.provenance = Provenance(
+            provenance.source, provenance.sha256, provenance.overrides, self.disabled
+        )
         marginals = []
-        for spec in prior.factor:
+        for spec in self.prior.factor:
             try:
                 marginals.append(marginal_from_spec(spec, prior.defaults))
             except EffcastError as exc:
@@ -138,16 +161,21 @@ class Sampler:
         applied before validation; see :meth:`with_overrides`.
         """
         prior = parse_prior(dict(data), source=source, overrides=overrides)
-        return cls(prior, source=source)
+        prov = Provenance(source, dict_digest(dict(data))).with_overrides(overrides)
+        return cls(prior, source=source, provenance=prov)
 
     @classmethod
     def from_toml(cls, path: str | Path, overrides: Overrides = None) -> Self:
         """Read, validate and build a prior file (the same as :func:`load`)."""
-        return cls(load_prior(path, overrides=overrides), source=str(path))
+        prior, prov = load_with_provenance(path, overrides=overrides)
+        return cls(prior, source=str(path), provenance=prov)
 
     def to_dict(self) -> dict[str, Any]:
-        """The validated prior as a dictionary shaped like the TOML file."""
-        return self.prior.model_dump(exclude_none=True)
+        """The validated prior as a dictionary shaped like the TOML file.
+
+        Switched-off factors are included (with ``enabled = false``).
+        """
+        return self.declared.model_dump(exclude_none=True)
 
     def with_overrides(self, overrides: Overrides) -> Self:
         """A new model with some keys of the prior changed, validated afresh.
@@ -174,7 +202,8 @@ class Sampler:
         3.0
         """
         prior = parse_prior(self.to_dict(), source=self.source, overrides=overrides)
-        return type(self)(prior, source=self.source)
+        prov = self.provenance.with_overrides(overrides)
+        return type(self)(prior, source=self.source, provenance=prov)
 
     # -- description ----------------------------------------------------
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "KIND_CHINCHILLA",
+    "KIND_CONSTANT",
     "KIND_MIXTURE",
     "KIND_SPLIT",
     "METHOD_INV_LOWER",
@@ -35,8 +36,8 @@ N_FPARAM_COLS = 7
 MIN_EXPONENT = 0.05
 
 # Factor kinds.
-KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA = 0, 1, 2
+KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA, KIND_CONSTANT = 0, 1, 2, 3
 # The kinds the kernel has a branch for; any other kind is refused.
-KERNEL_KINDS = (KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA)
+KERNEL_KINDS = (KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA, KIND_CONSTANT)
 # How a truncated standard normal is drawn.
 METHOD_NONE, METHOD_REJECT, METHOD_INV_LOWER, METHOD_INV_UPPER = 0, 1, 2, 3

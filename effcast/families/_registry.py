@@ -12,6 +12,7 @@ from __future__ import annotations
 from effcast._errors import EffcastError
 from effcast.families._base import FactorDistribution, Family
 from effcast.families._chinchilla import ChinchillaFamily
+from effcast.families._constant import ConstantFamily
 from effcast.families._lognormal import LognormalFamily
 from effcast.families._mixture import MixtureFamily
 from effcast.families._truncnormal import TruncnormalFamily
@@ -27,6 +28,7 @@ FAMILIES: dict[str, Family] = {
         TruncnormalFamily(),
         MixtureFamily(),
         ChinchillaFamily(),
+        ConstantFamily(),
     )
 }
 """Every family, keyed by its ``dist`` name, in the order the docs list them."""

@@ -54,11 +54,17 @@ def describe_formats(kind: str) -> str:
     return exts[0] if len(exts) == 1 else ", ".join(exts[:-1]) + " or " + exts[-1]
 
 
-def save_figure(fig: Any, path: Path, dpi: float = 150) -> Path:
-    """Save a matplotlib figure atomically, in the format its extension names."""
+def save_figure(
+    fig: Any, path: Path, dpi: float = 150, metadata: dict[str, str] | None = None
+) -> Path:
+    """Save a matplotlib figure atomically, in the format its extension names.
+
+    ``metadata`` goes into the file as matplotlib's ``savefig`` takes it
+    (keys depend on the format: PNG text chunks, SVG and PDF document info).
+    """
     ext = path.suffix.lower().lstrip(".")
     save: Callable[[Path], None] = lambda tmp: fig.savefig(  # noqa: E731
-        tmp, format=ext, dpi=dpi
+        tmp, format=ext, dpi=dpi, metadata=metadata
     )
     atomic_write(path, save)
     return path

@@ -16,6 +16,7 @@ __all__ = [
     "fmt_x",
     "fmt_percent",
     "fmt_year",
+    "fmt_years",
     "sci",
 ]
 
@@ -129,3 +130,14 @@ def fmt_year(y: float | None) -> str:
     ('2027.3', 'never')
     """
     return "never" if y is None else f"{y:.1f}"
+
+
+def fmt_years(x: float) -> str:
+    """A span or a decimal year, rounded to two decimals: ``3.876712 -> '3.88'``.
+
+    Examples
+    --------
+    >>> fmt_years(3.876712328767), fmt_years(4.1), fmt_years(2023.8767)
+    ('3.88', '4.1', '2023.88')
+    """
+    return f"{round(float(x), 2):g}"

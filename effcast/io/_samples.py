@@ -22,11 +22,14 @@ from effcast._errors import EffcastError
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._formats import SAMPLE_FORMATS
 
-__all__ = ["SampleSource", "write_samples"]
+__all__ = ["SampleSource", "provenance_metadata", "write_samples"]
 
 
 class SampleSource(Protocol):
-    """What :func:`write_samples` needs of a result: columns and provenance."""
+    """What :func:`write_samples` needs of a result: columns and provenance.
+
+    ``provenance`` (optional) is a :class:`effcast.prior._provenance.Provenance`.
+    """
 
     source: str
     seed: int
@@ -35,7 +38,13 @@ class SampleSource(Protocol):
     def columns(self) -> dict[str, np.ndarray]: ...
 
 
-def _csv(columns: Mapping[str, np.ndarray], tmp: Path) -> None:
+def _comment_lines(meta: Mapping[str, object]) -> bytes:
+    """The CSV's leading ``# key: value`` lines (values as JSON)."""
+    lines = [f"# {k}: {json.dumps(v)}" for k, v in meta.items()]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _csv(columns: Mapping[str, np.ndarray], tmp: Path, meta: dict) -> None:
     try:  # pyarrow writes CSV about ten times faster than numpy
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -44,6 +53,7 @@ def _csv(columns: Mapping[str, np.ndarray], tmp: Path) -> None:
     if pa is not None:
         # Shortest round-trip float formatting: every float64 reads back exactly.
         with open(tmp, "wb") as fh:
+            fh.write(_comment_lines(meta))
             fh.write((",".join(columns) + "\n").encode())
             pacsv.write_csv(
                 pa.table(dict(columns)),
@@ -56,6 +66,7 @@ def _csv(columns: Mapping[str, np.ndarray], tmp: Path) -> None:
     names = list(columns)
     data = np.column_stack([columns[k] for k in names])
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(_comment_lines(meta).decode("utf-8"))
         fh.write(",".join(names) + "\n")
         # 17 significant digits: every float64 reads back exactly.
         np.savetxt(fh, data, fmt="%.17g", delimiter=",")
@@ -70,9 +81,10 @@ def _parquet(columns: Mapping[str, np.ndarray], tmp: Path, meta: dict) -> None:
     pq.write_table(table, tmp)
 
 
-def _npz(columns: Mapping[str, np.ndarray], tmp: Path) -> None:
+def _npz(columns: Mapping[str, np.ndarray], tmp: Path, meta: dict) -> None:
     with open(tmp, "wb") as fh:
-        np.savez(fh, **dict(columns))  # type: ignore[arg-type]  # numpy's stub
+        entries = {**columns, "provenance": np.array(json.dumps(meta))}
+        np.savez(fh, **entries)  # type: ignore[arg-type]  # numpy's stub
 
 
 def _require_pyarrow() -> None:
@@ -91,10 +103,14 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
 
     The columns are those of :meth:`Results.columns`: ``total.hardware``,
     ``total.compute``, ``factor.<name>`` and ``group.<name>``, one row per
-    sample. ``.csv`` writes a header line and full-precision numbers;
-    ``.parquet`` needs pyarrow and stores the run (prior, seed, samples) in
-    the schema's metadata under ``"effcast"``; ``.npz`` holds one array per
-    column.
+    sample. Every format carries the run's provenance (see
+    :func:`provenance_metadata`: the prior's path and SHA-256, the
+    overrides, the switched-off factors, the seed, the sample count and
+    the effcast version): ``.csv`` as ``# key: value`` comment lines (values
+    in JSON) before the header line, then full-precision numbers (read it
+    with ``pandas.read_csv(path, comment="#")``); ``.parquet`` (needs
+    pyarrow) as JSON in the schema's metadata under ``"effcast"``; ``.npz``
+    as JSON in a string entry ``provenance`` beside one array per column.
 
     Raises
     ------
@@ -116,11 +132,30 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
     if ext == ".parquet":
         _require_pyarrow()
     columns = res.columns()
-    meta = {"prior": res.source, "seed": str(res.seed), "samples": res.n}
+    meta = provenance_metadata(res)
     if ext == ".csv":
-        atomic_write(path, lambda tmp: _csv(columns, tmp))
+        atomic_write(path, lambda tmp: _csv(columns, tmp, meta))
     elif ext == ".parquet":
         atomic_write(path, lambda tmp: _parquet(columns, tmp, meta))
     else:
-        atomic_write(path, lambda tmp: _npz(columns, tmp))
+        atomic_write(path, lambda tmp: _npz(columns, tmp, meta))
     return path
+
+
+def provenance_metadata(res: SampleSource) -> dict[str, object]:
+    """What every export records about the run that drew its samples.
+
+    Keys: ``prior`` (as given), ``prior_path`` and ``prior_sha256`` (the
+    file resolved and the SHA-256 of its bytes), ``overrides`` (a list of
+    ``--set`` strings), ``disabled`` (switched-off factors), ``seed`` (a
+    string: it may exceed 2**53), ``samples`` and ``effcast_version``.
+    """
+    from effcast._version import __version__
+
+    meta: dict[str, object] = {"prior": res.source, "seed": str(res.seed)}
+    meta["samples"] = res.n
+    prov = getattr(res, "provenance", None)
+    if prov is not None:
+        meta.update(prov.fields())
+    meta["effcast_version"] = __version__
+    return meta

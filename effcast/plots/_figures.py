@@ -1,5 +1,5 @@
 """Figures: the requirement distributions, each factor, the waterfall of the
-founding analysis's table, the tornado, and comparisons of several priors.
+running product, the tornado, and comparisons of several priors.
 
 Figures are drawn on :class:`matplotlib.figure.Figure` objects directly (no
 pyplot, so no global state and no display needed) and saved through
@@ -19,9 +19,16 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast.analysis._sensitivity import sensitivity
 from effcast.io._atomic import check_output
-from effcast.io._formats import FIGURE_FORMATS, save_figure
+from effcast.io._formats import FIGURE_FORMATS
 from effcast.io._numbers import fmt_x
 from effcast.plots._kinds import KINDS
+from effcast.plots._labels import (
+    factor_label,
+    heading,
+    percent_axis,
+    save_with_provenance,
+    wrap_words,
+)
 from effcast.plots._style import (
     RC,
     TOTAL_STYLE,
@@ -35,22 +42,6 @@ if TYPE_CHECKING:
     from matplotlib.typing import LineStyleType
 
 __all__ = ["KINDS", "compare_figure", "figure", "plot", "plot_compare"]
-
-
-def _wrap(name: str, width: int = 11) -> str:
-    """A factor's name on short lines, for tick labels side by side."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(name.replace("_", " "), width)) or name
-
-
-def _heading(res: Results, fig) -> str:
-    """The run's title and size, wrapped to fit across ``fig``."""
-    import textwrap
-
-    text = f"{res.title or res.source}  ({res.n:,} samples, seed {res.seed})"
-    # About 11 characters of 11-point text per inch of figure width.
-    return "\n".join(textwrap.wrap(text, max(30, int(fig.get_figwidth() * 11))))
 
 
 def _log_hist(ax, data, lo, hi, **style) -> float:
@@ -114,12 +105,13 @@ def _distributions(res: Results):
     top.set_ylabel("density per order of magnitude")
     top.set_title(
         "Reduction in what it takes to reach the reference capability\n"
-        + _heading(res, fig)
+        + heading(res, fig)
     )
     for p in (0.1, 0.5, 0.9):
         bottom.axhline(p, color="0.8", linewidth=0.8, zorder=0)
     bottom.set_ylim(0, 1)
     bottom.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
+    percent_axis(bottom)
     bottom.set_ylabel("P(reduction ≤ x)")
     bottom.set_xlabel(
         "reduction: times less needed than at the start of the period (log scale)"
@@ -160,14 +152,17 @@ def _factors(res: Results):
             bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},
         )
         ax.set_ylim(0, ax.get_ylim()[1] * 1.5)  # room for the note above the bars
-        ax.set_title(f"{name} (reduces {res.reduces[name]})", fontsize=10)
+        ax.set_title(
+            wrap_words(f"{factor_label(res, name)} (reduces {res.reduces[name]})", 40),
+            fontsize=10,
+        )
         log_axis(ax, lo, hi)
         ax.set_yticks([])
     for ax in axes[len(names) :]:
         ax.set_visible(False)
     fig.suptitle(
         "Each factor's sampled distribution (after truncation and floor)\n"
-        + _heading(res, fig),
+        + heading(res, fig),
         fontsize=11,
     )
     fig.supxlabel(
@@ -182,7 +177,11 @@ def _waterfall(res: Results):
     rows = table["factors"]
     groups = [g["name"] for g in table["groups"]]
     colors = {g: f"C{(i + 2) % 10}" for i, g in enumerate(groups)}
-    fig = new_figure(max(7.5, 1.15 * (len(rows) + 2) + 1), 5.6)
+    # Labels break between words only, so a long word widens every bar.
+    ticks = [wrap_words(factor_label(res, r["name"]), 14) for r in rows]
+    longest = max(len(line) for t in ticks for line in t.split("\n"))
+    per_bar = max(1.15, 0.08 * longest + 0.2)
+    fig = new_figure(max(7.5, per_bar * (len(rows) + 2) + 1), 5.6)
     ax = fig.subplots()
     prev = 1.0
     for i, row in enumerate(rows):
@@ -245,7 +244,7 @@ def _waterfall(res: Results):
     ax.set_yscale("log")
     ax.set_xticks(
         [*range(n), n + 0.3, n + 1.3],
-        [_wrap(r["name"]) for r in rows] + ["compute\ntotal", "hardware\ntotal"],
+        [*ticks, "compute\ntotal", "hardware\ntotal"],
     )
     top = max(table["hardware"], rows[-1]["running_median"])
     ax.set_ylim(0.8, top * 4)
@@ -264,8 +263,8 @@ def _waterfall(res: Results):
         title_fontsize=9,
     )
     ax.set_title(
-        "The founding analysis's table: each factor on top of the ones "
-        "before it\n" + _heading(res, fig)
+        "The running product: each factor on top of the ones before it\n"
+        + heading(res, fig)
     )
     fig.supxlabel(
         "Inside each bar: the factor's own median. Above it: the median of the "
@@ -314,7 +313,9 @@ def _tornado(res: Results):
                 fontsize=8,
             )
         ax.axvline(med, color="k", linewidth=1)
-        ax.set_yticks(range(len(items)), [n.replace("_", " ") for n, _ in items])
+        ax.set_yticks(
+            range(len(items)), [wrap_words(factor_label(res, n), 30) for n, _ in items]
+        )
         lows = [f["median_at_low"] for _, f in items]
         highs = [f["median_at_high"] for _, f in items]
         log_axis(ax, min(lows) / 1.6, max(highs) * 4.5)
@@ -327,7 +328,7 @@ def _tornado(res: Results):
         "line: the median with all factors varying"
     )
     fig.suptitle(
-        "What moves the estimate: one factor at a time\n" + _heading(res, fig),
+        "What moves the estimate: one factor at a time\n" + heading(res, fig),
         fontsize=11,
     )
     return fig
@@ -396,7 +397,7 @@ def plot(
         For an unknown extension or kind, or a path that cannot be written.
     """
     path = check_output(path, FIGURE_FORMATS, force=force)
-    return save_figure(figure(res, kind), path)
+    return save_with_provenance(figure(res, kind), path, [res])
 
 
 def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = None):
@@ -421,6 +422,7 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
                 ax.axhline(p, color="0.85", linewidth=0.8, zorder=0)
             ax.set_ylim(0, 1)
             ax.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
+            percent_axis(ax)
             ax.set_ylabel("P(reduction ≤ x)")
             ax.set_title(TOTAL_STYLE[which][1], loc="left", fontsize=10)
             ax.grid(True, axis="x", color="0.9")
@@ -441,9 +443,15 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
             for i, (res, label) in enumerate(zip(results, labels, strict=True))
         ]
         fig.legend(handles=handles, loc="outside lower center", fontsize=8.5)
+        what_if = heading(results[0], fig).split("\n")[1:]
         fig.suptitle(
-            "Priors compared: cumulative distributions of the reductions\n"
-            f"({results[0].n:,} samples each; dots: medians)",
+            "\n".join(
+                [
+                    "Priors compared: cumulative distributions of the reductions",
+                    f"({results[0].n:,} samples each; dots: medians)",
+                    *what_if,
+                ]
+            ),
             fontsize=11,
         )
     return fig
@@ -458,4 +466,4 @@ def plot_compare(
 ) -> Path:
     """Save :func:`compare_figure` to ``path`` (format from the extension)."""
     path = check_output(path, FIGURE_FORMATS, force=force)
-    return save_figure(compare_figure(results, labels), path)
+    return save_with_provenance(compare_figure(results, labels), path, results)

@@ -17,8 +17,9 @@ import numpy as np
 from effcast.analysis._forecast import Forecast
 from effcast.analysis._threshold import Crossing
 from effcast.io._atomic import check_output
-from effcast.io._formats import FIGURE_FORMATS, save_figure
+from effcast.io._formats import FIGURE_FORMATS
 from effcast.io._numbers import sci
+from effcast.plots._labels import heading, percent_axis, save_with_provenance
 from effcast.plots._style import COLOURS, DPI, decade_ticks, new_figure
 
 __all__ = ["check_figure_path", "crossing_chart", "fan_chart"]
@@ -43,6 +44,12 @@ def check_figure_path(path: str | Path, force: bool = False) -> Path:
     '.png'
     """
     return check_output(path, FIGURE_FORMATS, force=force, field="plot")
+
+
+def _what_if(fc: Forecast) -> str:
+    """The run's overrides and switched-off factors, one line each, if any."""
+    lines = heading(fc.results, new_figure(8.5, 1)).split("\n")[1:]
+    return "".join("\n" + line for line in lines)
 
 
 def _subsample(fc: Forecast) -> np.ndarray | None:
@@ -74,6 +81,7 @@ def fan_chart(
     *,
     points: int = 81,
     title: str | None = None,
+    force: bool = False,
 ) -> Any:
     """Draw the forecast as a fan chart: median and 50/80/90% bands, log axis.
 
@@ -91,6 +99,8 @@ def fan_chart(
         Years at which the quantiles are computed.
     title : str, optional
         Overrides the default title.
+    force : bool
+        Replace ``path`` if it already exists.
 
     Returns
     -------
@@ -107,7 +117,7 @@ def fan_chart(
     True
     """
     if path is not None:
-        path = check_figure_path(path)
+        path = check_figure_path(path, force)
     idx = _subsample(fc)
     ts = np.linspace(fc.start, fc.to, points)
     ts = np.unique(np.concatenate([ts, [fc.end]]))
@@ -164,16 +174,20 @@ def fan_chart(
     head = title or (fc.results.title or fc.results.source)
     fig.suptitle(
         f"{head}: projected reduction in requirements\n"
-        f"({sub}; {fc.n:,} samples, seed {fc.results.seed})",
+        f"({sub}; {fc.n:,} samples, seed {fc.results.seed})" + _what_if(fc),
         fontsize=12,
     )
     if path is not None:
-        save_figure(fig, path, DPI)
+        save_with_provenance(fig, path, [fc.results], DPI)
     return fig
 
 
 def crossing_chart(
-    cr: Crossing, path: str | Path | None = None, *, title: str | None = None
+    cr: Crossing,
+    path: str | Path | None = None,
+    *,
+    title: str | None = None,
+    force: bool = False,
 ) -> Any:
     """Draw P(crossed by year) for each threshold and budget, medians marked.
 
@@ -184,13 +198,15 @@ def crossing_chart(
         Where to save the figure (``.png``, ``.svg`` or ``.pdf``).
     title : str, optional
         Overrides the default title.
+    force : bool
+        Replace ``path`` if it already exists.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     if path is not None:
-        path = check_figure_path(path)
+        path = check_figure_path(path, force)
     fc = cr.forecast
     lo = cr.since
     ts = np.linspace(lo, fc.to, 400)
@@ -226,6 +242,7 @@ def crossing_chart(
         ax.axvspan(lo, fc.end, color="0.9", zorder=0, label="within the prior's period")
     ax.set_xlim(lo, fc.to)
     ax.set_ylim(-0.02, 1.02)
+    percent_axis(ax)
     ax.set_xlabel("year (decimal; 2026 = 1 January 2026)")
     ax.set_ylabel("P(crossed by year)")
     ax.grid(True, alpha=0.3)
@@ -235,9 +252,9 @@ def crossing_chart(
     fig.suptitle(
         f"{head}\nreference {sci(ref.flop)} FLOP in {cr.since:g}; prior: "
         f"{fc.results.title or fc.results.source}\n({_forward_label(fc)}; "
-        f"{fc.n:,} samples, seed {fc.results.seed})",
+        f"{fc.n:,} samples, seed {fc.results.seed})" + _what_if(fc),
         fontsize=11,
     )
     if path is not None:
-        save_figure(fig, path, DPI)
+        save_with_provenance(fig, path, [fc.results], DPI)
     return fig

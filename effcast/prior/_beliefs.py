@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictFloat,
     StrictStr,
     field_validator,
@@ -82,7 +83,12 @@ def check_level(v: float | None) -> float | None:
 
 
 class Identity(StrictModel):
-    """What makes a belief a factor: its name, group, effect and floor."""
+    """What makes a belief a factor: its name, group, effect and floor.
+
+    ``enabled = false`` switches the factor off: it stays in the file (and
+    can be switched back on with ``--set NAME.enabled=true``) but is dropped
+    before sampling, exactly as if its entry were deleted.
+    """
 
     name: Annotated[StrictStr, Field(pattern=NAME_PATTERN, max_length=64)]
     label: StrictStr | None = None
@@ -91,6 +97,7 @@ class Identity(StrictModel):
     floor: StrictFloat | bool | None = None
     source: StrictStr | None = None
     note: StrictStr | None = None
+    enabled: StrictBool = True
 
     @field_validator("floor")
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from effcast.prior._beliefs import FieldError
 from effcast.prior._overrides import Overrides, apply_overrides, normalise_overrides
 from effcast.prior._schema import FAMILY_NAMES, Prior
 from effcast.prior._shipped import resolve_prior_path, shipped_priors
+from effcast.prior._whatif import lopsided_warnings
 
 __all__ = ["load_prior", "parse_prior", "read_toml"]
 
@@ -200,10 +202,20 @@ def parse_prior(
                 f"{source}: {exc}", source=source, factor=exc.factor, field=exc.field
             ) from None
         try:
-            return _validate(data, source, text)
+            prior = _validate(data, source, text)
         except EffcastError as exc:
             raise _blame_override(exc, changes, source, data) from None
-    return _validate(data, source, text)
+        _warn(prior, source, changes)
+        return prior
+    prior = _validate(data, source, text)
+    _warn(prior, source, [])
+    return prior
+
+
+def _warn(prior: Prior, source: str, changes: list[tuple[str, Any]]) -> None:
+    """Issue an :class:`EffcastWarning` for each likely slip in ``prior``."""
+    for message, category in lopsided_warnings(prior, changes):
+        warnings.warn(f"{source}: {message}", category, stacklevel=3)
 
 
 def _blame_override(

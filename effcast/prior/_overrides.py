@@ -10,6 +10,12 @@ what they mean in a prior file; anything that is not valid TOML is taken as
 a bare string, so ``--set moe.dist=truncnormal`` works too. An empty value
 (``--set moe.median=``, or ``None`` in Python) removes the key.
 
+Two keys of a factor are verbs rather than keys of the file:
+``NAME.shift_median=VALUE`` moves the factor's whole belief so that its
+median is ``VALUE``, keeping its shape in log space, and ``NAME.pin=VALUE``
+makes it a constant (see :mod:`effcast.prior._whatif`). ``NAME.enabled=false``
+switches a factor off.
+
 Overrides act on the prior *before* validation, so an overridden prior is
 checked exactly like a file.
 """
@@ -27,6 +33,7 @@ from pydantic import BaseModel
 
 from effcast._errors import EffcastError
 from effcast.prior._schema import Prior
+from effcast.prior._whatif import PIN_KEY, SHIFT_KEY, pin_factor, shift_belief
 
 __all__ = ["Overrides", "apply_overrides", "normalise_overrides", "parse_assignment"]
 
@@ -185,6 +192,19 @@ def apply_overrides(
                     factor=head,
                     field=path,
                 )
+            if len(parts) == 2 and parts[1] in (SHIFT_KEY, PIN_KEY):
+                where = f"--set {path}={value!r}"
+                if parts[1] == PIN_KEY:
+                    pin_factor(names[head], value)
+                else:
+                    defaults = out.get("defaults")
+                    shift_belief(
+                        names[head],
+                        value,
+                        defaults if isinstance(defaults, dict) else {},
+                        where,
+                    )
+                continue
             container, key = _walk(names[head], parts[1:], path)
         elif head in TABLES or (head in out and isinstance(out[head], dict | list)):
             container, key = _walk(out, parts, path)

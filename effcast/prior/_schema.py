@@ -39,6 +39,7 @@ from effcast.prior._fits import ChinchillaSpec
 from effcast.prior._specs import (
     FAMILY_NAMES,
     ComponentSpec,
+    ConstantSpec,
     FactorSpec,
     LognormalSpec,
     MixtureSpec,
@@ -50,6 +51,7 @@ __all__ = [
     "Baseline",
     "ChinchillaSpec",
     "ComponentSpec",
+    "ConstantSpec",
     "CorrelationSpec",
     "Defaults",
     "GpuPeaks",
@@ -255,10 +257,51 @@ class Prior(StrictModel):
                         "below zero; set lower = 0 (or a positive floor)",
                         factor_index=i,
                     )
+        if not any(f.enabled for f in self.factor):
+            raise FieldError(
+                "enabled",
+                "every factor is switched off (enabled = false); "
+                "at least one must stay on",
+                factor_index=len(self.factor) - 1,
+            )
         self._check_correlations(seen)
         check_hardware(self.baseline, self.target, self.gpus)
         check_references(self.reference, self.factor)
         return self
+
+    @property
+    def disabled(self) -> tuple[str, ...]:
+        """The names of the factors switched off with ``enabled = false``."""
+        return tuple(f.name for f in self.factor if not f.enabled)
+
+    def active(self) -> Prior:
+        """This prior with its switched-off factors deleted.
+
+        What sampling, tables and figures see: the same as the file with
+        those ``[[factor]]`` entries removed. References that apply to a
+        switched-off factor (or to a group left empty) are dropped with it.
+        """
+        off = set(self.disabled)
+        if not off:
+            return self
+        factors = [f for f in self.factor if f.enabled]
+        groups = {f.group for f in factors}
+        names = {f.name for f in factors}
+
+        def kept(ref: Any) -> bool:
+            kind, _, name = ref.applies_to.partition(":")
+            if kind == "factor":
+                return name in names
+            if kind == "group":
+                return name in groups
+            return True
+
+        return self.model_copy(
+            update={
+                "factor": factors,
+                "reference": [r for r in self.reference if kept(r)],
+            }
+        )
 
     def _check_correlations(self, index: dict[str, int]) -> None:
         pairs: dict[frozenset[str], int] = {}
@@ -281,6 +324,22 @@ class Prior(StrictModel):
                     section="correlation",
                 )
             for name in c.between:
+                if not self.factor[index[name]].enabled:
+                    raise FieldError(
+                        "between",
+                        f"{name!r} is switched off (enabled = false) and cannot "
+                        "be correlated; remove this [[correlation]] too",
+                        factor_index=i,
+                        section="correlation",
+                    )
+                if self.factor[index[name]].dist == "constant":
+                    raise FieldError(
+                        "between",
+                        f'{name!r} is a constant (dist = "constant") and cannot '
+                        "be correlated; remove this [[correlation]]",
+                        factor_index=i,
+                        section="correlation",
+                    )
                 if self.factor[index[name]].dist == "chinchilla":
                     raise FieldError(
                         "between",

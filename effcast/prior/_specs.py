@@ -26,6 +26,7 @@ __all__ = [
     "FAMILY_NAMES",
     "SPECS",
     "ComponentSpec",
+    "ConstantSpec",
     "FactorSpec",
     "LognormalSpec",
     "MixtureSpec",
@@ -95,8 +96,37 @@ class MixtureSpec(Identity):
         return self
 
 
+class ConstantSpec(Identity):
+    """A factor pinned at one value: ``dist = "constant"``.
+
+    Every sample of the factor is exactly ``value`` (a positive multiplier).
+    A floor does not apply to a constant, and a constant cannot be
+    correlated with another factor.
+    """
+
+    dist: Literal["constant"]
+    value: StrictFloat
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, v: float) -> float:
+        if not v > 0:
+            raise ValueError(f"a multiplier must be positive, got {v:g}")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> ConstantSpec:
+        if self.floor is not None and self.floor is not False:
+            raise FieldError(
+                "floor",
+                "a constant is exactly its value, so a floor does not apply; "
+                "drop floor",
+            )
+        return self
+
+
 FactorSpec = Annotated[
-    LognormalSpec | TruncnormalSpec | MixtureSpec | ChinchillaSpec,
+    LognormalSpec | TruncnormalSpec | MixtureSpec | ChinchillaSpec | ConstantSpec,
     Field(discriminator="dist"),
 ]
 """One ``[[factor]]`` entry; ``dist`` selects the family.

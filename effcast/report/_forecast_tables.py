@@ -17,8 +17,10 @@ from effcast.io._numbers import (
     fmt_percent,
     fmt_x,
     fmt_year,
+    fmt_years,
     sci,
 )
+from effcast.report._header import append_provenance
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
 
@@ -51,15 +53,17 @@ def _head(doc: dict) -> Text:
     period = doc["period"]
     head.append(
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
-        f"period {period['start']:g}-{period['end']:g}\n{_forward_text(doc['forward'])}"
+        f"period {fmt_years(period['start'])}-{fmt_years(period['end'])}\n"
+        + _forward_text(doc["forward"])
     )
-    return head
+    return append_provenance(head, doc)
 
 
 def render_forecast(doc: dict) -> Group:
     """The reductions' median and intervals at each year of a forecast."""
     table = Table(
-        title=f"Reduction since {doc['period']['start']:g} (times less needed)",
+        title=f"Reduction since {fmt_years(doc['period']['start'])} "
+        "(times less needed)",
         title_justify="left",
         show_edge=False,
     )
@@ -82,14 +86,14 @@ def render_forecast(doc: dict) -> Group:
 def render_crossing(doc: dict) -> Group:
     """P(crossed by year) for each threshold and budget, and median years."""
     ref = doc["reference"]
-    table = Table(
-        title=(
-            f"P(a {ref['name']}-level model fits under the limit by the start "
-            f"of each year)\nreference: {sci(ref['flop'])} FLOP in {ref['year']:g}"
-        ),
-        title_justify="left",
-        show_edge=False,
+    # The title goes above the table, not in it: a table's title wraps to the
+    # table's width, a few words per line for a narrow table.
+    title = Text(
+        f"P(a {ref['name']}-level model fits under the limit by the start of "
+        f"each year)\nreference: {sci(ref['flop'])} FLOP in {ref['year']:g}",
+        style="italic",
     )
+    table = Table(show_edge=False)
     table.add_column("year", justify="right")
     questions = doc["questions"]
     for q in questions:
@@ -115,10 +119,12 @@ def render_crossing(doc: dict) -> Group:
         "forward model does not get there at all (a cap or a slowdown).",
         style="dim",
     )
-    return Group(_head(doc), Text(""), table, Text(""), summary, Text(""), note)
+    return Group(_head(doc), Text(""), title, table, Text(""), summary, Text(""), note)
 
 
 def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, float):
         if math.isnan(v):
             return "n/a"
@@ -127,6 +133,8 @@ def _value(v: Any) -> str:
 
 
 def _stat_cell(name: str, v: float | None) -> str:
+    if v is None and not name.startswith("crossing."):
+        return "off"  # the factor or group is switched off in this scenario
     if v is None:
         return "n/a"
     if name.startswith("crossing."):
@@ -149,6 +157,7 @@ def render_sweep(doc: dict) -> Group:
         f"\n{len(doc['scenarios'])} scenarios | {doc['samples']:,} samples each | "
         f"seed {doc['seed']}"
     )
+    append_provenance(head, doc)
     table = Table(show_edge=False)
     for p in doc["paths"]:
         table.add_column(p.replace(".", "\n", 1), justify="right", style="cyan")

@@ -6,13 +6,22 @@ document can be rendered the same way.
 
 from __future__ import annotations
 
+import math
+
 from rich.console import ConsoleRenderable, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-from effcast.io._numbers import fmt_flop, fmt_hours, fmt_multiplier, fmt_percent
+from effcast.io._numbers import (
+    fmt_flop,
+    fmt_hours,
+    fmt_multiplier,
+    fmt_percent,
+    fmt_years,
+)
+from effcast.report._header import append_provenance
 
-__all__ = ["fmt_multiplier", "fmt_percent", "render_summary"]
+__all__ = ["fmt_multiplier", "fmt_percent", "fmt_years", "render_summary"]
 
 
 def _oom(x: float | None) -> str:
@@ -29,12 +38,13 @@ def render_summary(doc: dict) -> Group:
     head.append(doc.get("title") or doc["prior"], style="bold")
     head.append(
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
-        f"period of {doc['years']:g} years"
+        f"period of {fmt_years(doc['years'])} years"
     )
     if doc.get("streamed"):
         head.append(
             f" | streamed: quantiles within {100 * doc['quantile_relative_error']:.2g}%"
         )
+    append_provenance(head, doc)
 
     totals = Table(
         title="Reduction in what it takes to reach the reference capability",
@@ -142,10 +152,17 @@ def _count(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def render_resources(res: dict) -> Table:
-    """The ``resources`` section: FLOP, GPU-hours and wall-clock time today."""
+def _precision(key: str) -> str:
+    """The catalogue's precision key as people write it."""
+    return {"bf16": "16-bit", "fp8": "FP8"}.get(key, key)
+
+
+def render_resources(res: dict) -> Group:
+    """The ``resources`` section: FLOP, GPU-hours and wall-clock time at the
+    period's end (the year the reductions bring the baseline run to)."""
     base, target = res["baseline"], res.get("target")
-    title = f"What {base.get('name', 'the baseline')} would take today"
+    when = f"in {math.floor(res['year'])}" if res.get("year") is not None else "now"
+    title = f"What {base.get('name', 'the baseline')} would take {when}"
     lines = [f"Baseline: {fmt_flop(base['flop'])} FLOP"]
     if "gpu" in base:
         lines[0] += (
@@ -181,17 +198,18 @@ def render_resources(res: dict) -> Table:
         )
         lines.append(
             f"1 {unit}-hour = {target['peak_ratio']:.3g} {base['gpu']}-hours "
-            f"(ratio of dense {target['precision']} peaks, "
-            f"{target['peak_tflops']:g} vs {base['peak_tflops']:g} TFLOP/s)"
+            f"(ratio of dense peaks: {unit} {_precision(target['precision'])} "
+            f"{target['peak_tflops']:g} vs {base['gpu']} "
+            f"{_precision(base.get('precision', 'bf16'))} "
+            f"{base['peak_tflops']:g} TFLOP/s)"
         )
         if target.get("equal_peak_cluster"):
             lines.append(
                 f"{_count(target['gpus'])} {unit} have the peak of the baseline's "
                 f"{_count(base['gpus'])} {base['gpu']}."
             )
-    table.caption = "\n".join(lines)
-    table.caption_justify = "left"
-    return table
+    # Below the table, not as its caption: a caption wraps to the table's width.
+    return Group(table, Text("\n".join(lines)))
 
 
 def _effcast_rate(doc: dict, applies_to: str) -> float | None:
@@ -239,6 +257,7 @@ def render_sensitivity(doc: dict) -> Group:
     head = Text()
     head.append(doc.get("title") or doc["prior"], style="bold")
     head.append(f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']}")
+    append_provenance(head, doc)
     parts: list = [head]
     lo, hi = f"{100 * doc['low']:g}th", f"{100 * doc['high']:g}th"
     for which, label in (
@@ -289,6 +308,11 @@ def render_comparison(doc: dict) -> Group:
     head.append(
         f"\n{doc['samples']:,} samples each | seed {doc['seed']} (the same for all)"
     )
+    if runs:  # the same --set for every prior; each run lists what it left out
+        disabled = sorted({n for r in runs for n in r.get("disabled", [])})
+        append_provenance(
+            head, {"overrides": runs[0].get("overrides"), "disabled": disabled}
+        )
     table = Table(show_edge=False)
     table.add_column("")
     for i in range(1, len(runs) + 1):
@@ -325,7 +349,7 @@ def render_comparison(doc: dict) -> Group:
             lambda r, w=which: _oom(r[w]["oom_per_year"]["quantiles"]["0.5"]),
             end_section=True,
         )
-    row("period (years)", lambda r: f"{r['years']:g}")
+    row("period (years)", lambda r: fmt_years(r["years"]))
     if any("resources" in r for r in runs):
         row(
             "FLOP needed, median",
@@ -337,5 +361,7 @@ def render_comparison(doc: dict) -> Group:
         )
     legend = Text()
     for i, run in enumerate(runs, start=1):
-        legend.append(f"[{i}] {run['prior']}: {run.get('title') or ''}\n")
+        sha = run.get("prior_sha256")
+        tag = f" (sha256 {sha[:12]})" if sha else ""
+        legend.append(f"[{i}] {run['prior']}{tag}: {run.get('title') or ''}\n")
     return Group(head, Text(""), table, Text(""), legend)

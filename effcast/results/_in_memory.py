@@ -15,6 +15,7 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast._version import __version__
+from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
 from effcast.results._resources import (
     reference_summary,
@@ -85,7 +86,9 @@ class Results:
         source: str,
         title: str = "",
         prior: Prior | None = None,
+        provenance: Provenance | None = None,
     ) -> None:
+        self.provenance = provenance
         self._totals = totals
         self._factors = factors
         self.names = tuple(names)
@@ -201,6 +204,7 @@ class Results:
             "seed": self.seed,
             "years": self.years,
             "effcast_version": __version__,
+            **(self.provenance.fields() if self.provenance is not None else {}),
         }
         for which in TOTALS:
             doc[which] = total_summary(self._series(which), self.years)

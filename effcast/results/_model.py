@@ -64,6 +64,7 @@ class Model(Sampler):
             "source": self.source,
             "title": self.title,
             "prior": self.prior,
+            "provenance": self.provenance,
         }
 
     def sample(

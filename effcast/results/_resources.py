@@ -32,7 +32,7 @@ import math
 from collections.abc import Mapping
 
 from effcast.prior._hardware import lookup
-from effcast.prior._schema import Prior
+from effcast.prior._schema import Prior, _decimal_year
 
 __all__ = [
     "reference_summary",
@@ -53,7 +53,8 @@ def resolve_resources(prior: Prior) -> dict | None:
     ``mfu`` that follows) and ``"target"`` (``None`` without baseline
     hardware; otherwise the GPU, its peak, ``peak_ratio`` to the baseline
     GPU, the baseline run's ``gpu_hours`` converted to target-GPU hours, and
-    the cluster size ``gpus`` used for wall-clock time). Without a
+    the cluster size ``gpus`` used for wall-clock time), and ``"year"``, the
+    period's end as a decimal year (when the resources apply). Without a
     ``[target]``, the target is the baseline's own GPU.
     """
     base = prior.baseline
@@ -61,8 +62,9 @@ def resolve_resources(prior: Prior) -> dict | None:
         return None
     extra = prior.gpu_table()
     baseline: dict = {"name": base.name, "flop": base.flop, "source": base.source}
+    year = _decimal_year(prior.period.end)
     if base.gpu is None:
-        return {"baseline": baseline, "target": None}
+        return {"baseline": baseline, "target": None, "year": year}
     assert base.gpus is not None and base.days is not None
     gpu, peaks = lookup(base.gpu, extra)
     peak = peaks["bf16"]
@@ -73,6 +75,7 @@ def resolve_resources(prior: Prior) -> dict | None:
         days=base.days,
         gpu_hours=base.gpus * base.days * 24.0,
         peak_tflops=peak,
+        precision="bf16",
         mfu=base.flop / (base.gpus * seconds * peak * 1e12),
     )
     tgt = prior.target
@@ -92,7 +95,7 @@ def resolve_resources(prior: Prior) -> dict | None:
         "gpus": equal_peak if count is None else count,
         "equal_peak_cluster": count is None,
     }
-    return {"baseline": baseline, "target": target}
+    return {"baseline": baseline, "target": target, "year": year}
 
 
 def _mirror(key: str) -> str:
@@ -141,6 +144,8 @@ def resources_summary(
      'flop_needed': {'quantiles': {'0.1': 1e+21, '0.5': 1e+22, '0.9': 1e+23}}}
     """
     out: dict = {"baseline": dict(spec["baseline"]), "target": spec["target"]}
+    if spec.get("year") is not None:
+        out["year"] = spec["year"]
     out["flop_needed"] = {"quantiles": _divide(spec["baseline"]["flop"], compute_q)}
     target = spec["target"]
     if target is not None:

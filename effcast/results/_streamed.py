@@ -19,6 +19,7 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.engine._histogram import RELATIVE_BIN_WIDTH, Histograms
+from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
 from effcast.results._in_memory import (
     PROB_THRESHOLDS,
@@ -75,7 +76,9 @@ class StreamedResults:
         source: str,
         title: str = "",
         prior: Prior | None = None,
+        provenance: Provenance | None = None,
     ) -> None:
+        self.provenance = provenance
         self._hist = hist
         self.prior = prior
         self.thresholds = tuple(float(t) for t in thresholds)
@@ -158,6 +161,7 @@ class StreamedResults:
             "seed": self.seed,
             "years": self.years,
             "effcast_version": __version__,
+            **(self.provenance.fields() if self.provenance is not None else {}),
             "streamed": True,
             "quantile_relative_error": self.relative_error,
         }

@@ -1,0 +1,41 @@
+"""The provenance lines every text report prints under its title.
+
+The prior's hash, the effcast version, the overrides and the switched-off
+factors of a run (see :mod:`effcast.prior._provenance`), so that a what-if
+report never reads like the baseline's.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+__all__ = ["append_provenance"]
+
+
+def append_provenance(head: Text, doc: dict) -> Text:
+    """Add the hash, version, overrides and switched-off factors to ``head``.
+
+    Examples
+    --------
+    >>> doc = {"prior_sha256": "ab" * 32, "effcast_version": "1.0",
+    ...        "overrides": ["moe.median=1.5"], "disabled": []}
+    >>> print(append_provenance(Text("t"), doc).plain)
+    t
+    prior sha256 abababababab | effcast 1.0
+    WHAT-IF (not the prior as written): --set moe.median=1.5
+    """
+    sha = doc.get("prior_sha256")
+    if sha:
+        head.append(f"\nprior sha256 {sha[:12]}")
+        version = doc.get("effcast_version")
+        if version:
+            head.append(f" | effcast {version}")
+    overrides = doc.get("overrides") or []
+    if overrides:
+        head.append("\nWHAT-IF (not the prior as written): ", style="bold yellow")
+        head.append(" ".join(f"--set {o}" for o in overrides), style="yellow")
+    disabled = doc.get("disabled") or []
+    if disabled:
+        head.append("\nswitched off: " + ", ".join(disabled), style="bold yellow")
+        head.append(" (left out of every product, table and figure)")
+    return head

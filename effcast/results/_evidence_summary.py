@@ -1,0 +1,190 @@
+"""The ``evidence`` section of a conditioned summary: what the evidence did.
+
+For a run whose prior has ``[[evidence]]``, the summary's usual keys hold
+posterior (weighted) figures, and this section says how they came about:
+
+* ``ess``: Kish's effective sample size of the importance weights, with the
+  fraction of ``n`` it keeps and a ``warning`` below
+  :data:`~effcast.engine._evidence.WARN_ESS_FRACTION` (runs below
+  :data:`~effcast.engine._evidence.COLLAPSE_ESS` are refused before any
+  summary is made);
+* ``entries``: each entry as stated, the ESS its likelihood alone leaves,
+  and where its observation falls under the prior (``prior_percentile``
+  for a measurement, ``prior_mass_inside`` and the bounds' percentiles
+  for a bound): a check of the prior against the data before reweighting;
+* ``shifts``: for both totals, every factor and every group, the prior's
+  and the posterior's median and 80% interval (10% and 90% quantiles), the
+  ratio of the medians and of the intervals' widths on the log scale;
+* ``moved_most``: the factor whose median moved furthest, in log terms;
+* ``by_entry`` (in-memory runs that kept factors): each factor's posterior
+  median under each entry alone, so the effect of each observation is seen
+  apart from the others.
+
+Works from a results object's quantile functions, so in-memory and streamed
+runs give the same document.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from effcast.engine._evidence import COLLAPSE_ESS, WARN_ESS_FRACTION, Likelihood
+from effcast.results._weighted import weighted_quantile
+
+__all__ = [
+    "SHIFT_QUANTILES",
+    "EvidenceWarning",
+    "check_evidence",
+    "evidence_summary",
+    "in_memory_evidence",
+    "shift_row",
+    "streamed_evidence",
+]
+
+class EvidenceWarning(UserWarning):
+    """The evidence leaves few effective samples: figures are less precise."""
+
+
+def check_evidence(run: Any, source: str) -> None:
+    """Refuse a collapsed conditioned run; warn when its ESS is low.
+
+    Raises
+    ------
+    EffcastError
+        From :meth:`effcast.engine._evidence.EvidenceRun.check`, naming the
+        entry.
+    """
+    if run is None:
+        return
+    message = run.check(source)
+    if message is not None:
+        warnings.warn(f"{source}: {message}", EvidenceWarning, stacklevel=3)
+
+
+SHIFT_QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
+"""The quantiles the prior-vs-posterior comparison reports."""
+
+
+def shift_row(prior: Sequence[float], posterior: Sequence[float]) -> dict:
+    """Prior and posterior (10%, 50%, 90%) quantiles of one series, compared."""
+    p = [float(v) for v in prior]
+    q = [float(v) for v in posterior]
+
+    def ratio(a: float, b: float) -> float | None:
+        return b / a if a > 0 and b > 0 else None
+
+    def log_width(v: list[float]) -> float | None:
+        return math.log(v[2] / v[0]) if v[0] > 0 and v[2] > 0 else None
+
+    wp, wq = log_width(p), log_width(q)
+    return {
+        "prior": dict(zip(("0.1", "0.5", "0.9"), p, strict=True)),
+        "posterior": dict(zip(("0.1", "0.5", "0.9"), q, strict=True)),
+        "median_ratio": ratio(p[1], q[1]),
+        "interval_ratio": (wq / wp) if wp and wq is not None else None,
+    }
+
+
+def evidence_summary(
+    run: Any,
+    series: Sequence[str],
+    quantiles: Callable[[str, bool], np.ndarray],
+    by_entry: dict[str, dict[str, float]] | None = None,
+) -> dict:
+    """The ``evidence`` section.
+
+    Parameters
+    ----------
+    run : EvidenceRun
+        The run's evidence sums (:class:`effcast.engine._evidence.EvidenceRun`).
+    series : sequence of str
+        The series to compare (``"hardware"``, ``"factor:moe"``, ...).
+    quantiles : callable
+        ``quantiles(series, posterior)`` gives the :data:`SHIFT_QUANTILES`
+        of a series under the prior (``False``) or the posterior (``True``).
+    by_entry : dict, optional
+        Per entry, each factor's posterior median under that entry alone.
+    """
+    ess = run.ess
+    entries = []
+    for k, spec in enumerate(run.specs):
+        entry = {
+            "name": spec.name,
+            "label": spec.label,
+            "applies_to": spec.applies_to,
+            "measure": spec.measure,
+            "kind": spec.kind,
+            "source": spec.source,
+            "ess_alone": run.entry_ess(k),
+        }
+        entry.update(run.prior_check(k))
+        entries.append(entry)
+    shifts = {s: shift_row(quantiles(s, False), quantiles(s, True)) for s in series}
+    factors = [s for s in series if s.startswith("factor:")]
+
+    def moved(s: str) -> float:
+        r = shifts[s]["median_ratio"]
+        return abs(math.log(r)) if r else 0.0
+
+    doc: dict = {
+        "samples": run.n,
+        "ess": ess,
+        "ess_fraction": ess / run.n,
+        "warn_below_fraction": WARN_ESS_FRACTION,
+        "refuse_below_ess": COLLAPSE_ESS,
+        "warning": run.check("") if ess >= COLLAPSE_ESS else None,
+        "entries": entries,
+        "shifts": shifts,
+        "moved_most": max(factors, key=moved).partition(":")[2] if factors else None,
+    }
+    if by_entry is not None:
+        doc["by_entry"] = by_entry
+    return doc
+
+
+def _series_names(res: Any, with_factors: bool) -> list[str]:
+    out = ["hardware", "compute"]
+    if with_factors:
+        out += [f"factor:{n}" for n in res.names]
+        out += [f"group:{g}" for g in res.group_members]
+    return out
+
+
+def in_memory_evidence(res: Any) -> dict:
+    """The ``evidence`` section of a :class:`~effcast.Results`."""
+    qs = list(SHIFT_QUANTILES)
+
+    def quantiles(which: str, posterior: bool) -> np.ndarray:
+        data = res.series(which)
+        return weighted_quantile(data, res.weights if posterior else None, qs)
+
+    by_entry = None
+    if res.has_factors and res.prior is not None:
+        lik = Likelihood(res.prior)
+        totals = np.vstack([res.hardware, res.compute])
+        logs = lik.entry_log_likelihoods(res._need_factors(), totals)
+        by_entry = {}
+        for spec, ll in zip(res.evidence.specs, logs, strict=True):
+            w = np.exp(ll)
+            by_entry[spec.name] = {
+                name: float(weighted_quantile(res.factor(name), w, 0.5))
+                for name in res.names
+            } if np.any(w > 0) else None
+    return evidence_summary(
+        res.evidence, _series_names(res, res.has_factors), quantiles, by_entry
+    )
+
+
+def streamed_evidence(res: Any) -> dict:
+    """The ``evidence`` section of a :class:`~effcast.StreamedResults`."""
+    qs = list(SHIFT_QUANTILES)
+
+    def quantiles(which: str, posterior: bool) -> np.ndarray:
+        return np.asarray(res._quantile(which, qs, posterior=posterior))
+
+    return evidence_summary(res.evidence, _series_names(res, True), quantiles)

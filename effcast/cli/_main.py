@@ -42,6 +42,9 @@ def main() -> None:
     model fits under a compute threshold (threshold), or run a grid of
     scenarios (sweep).
     """
+    from effcast.cli._evidence import print_warnings
+
+    print_warnings()
 
 
 def _sample(
@@ -125,9 +128,9 @@ def sample(
     """
     written: list = []
     try:
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         if stream is None:
             stream = samples > STREAM_ABOVE and not (out_path or plot_path)
         if stream and (out_path or plot_path):
@@ -223,9 +226,9 @@ def plot(
         from effcast.io._atomic import check_output
         from effcast.plots._figures import PLOT_FORMATS
         from effcast.plots._figures import plot as draw
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         check_output(output, PLOT_FORMATS, force=force)
         res = _sample(model, samples, seed, threads, prior)
         draw(res, output, kind, force=force)
@@ -261,9 +264,9 @@ def sensitivity(
     """
     try:
         from effcast.analysis._sensitivity import sensitivity as analyse
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         res = _sample(model, samples, seed, threads, prior)
         doc = analyse(res)
     except EffcastError as exc:
@@ -309,9 +312,9 @@ def compare(
     """
     try:
         from effcast.engine._blocks import resolve_seed
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
-        models = [load(p, overrides=overrides or None) for p in priors]
+        models = [load_model(p, overrides) for p in priors]
         if plot_path is not None:
             from effcast.io._atomic import check_output
             from effcast.plots._figures import PLOT_FORMATS

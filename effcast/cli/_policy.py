@@ -70,10 +70,10 @@ def forecast(
     """
     try:
         from effcast.analysis._forecast import forecast as run_forecast
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         fc = run_forecast(
             model,
             to,
@@ -140,10 +140,10 @@ def threshold(
         from effcast.analysis._forecast import forecast as run_forecast
         from effcast.analysis._forecast import period_start
         from effcast.analysis._threshold import check_question, reference_run
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         start = period_start(model)
         end = round(start + model.years, 9)
         run = reference_run(reference, year=reference_year)

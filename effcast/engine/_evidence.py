@@ -354,9 +354,13 @@ class EvidenceRun:
         spec = self.specs[k]
         check = self.prior_check(k)
         if "prior_percentile" in check:
-            where = f"its median lies at the {check['prior_percentile']:.3g}th percentile"
+            where = (
+                f"its median lies at the {check['prior_percentile']:.3g}th percentile"
+            )
         else:
-            where = f"{check['prior_mass_inside']:.3g} of the prior lies inside the bound"
+            where = (
+                f"{check['prior_mass_inside']:.3g} of the prior lies inside the bound"
+            )
         alone = self.entry_ess(k)
         joint = (
             ""
@@ -379,4 +383,3 @@ class EvidenceRun:
 
 def _kish(s1: float, s2: float) -> float:
     return float(s1 * s1 / s2) if s2 > 0 else 0.0
-

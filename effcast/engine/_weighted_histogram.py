@@ -101,13 +101,26 @@ class WeightedHistograms:
         self.min_units = np.zeros(n_series, dtype=np.int64)
         self.exceed = np.zeros((2, n_thresholds), dtype=np.int64)
 
-    def add(self, series: np.ndarray, bits: np.ndarray, weights: np.ndarray,
-            thresholds: np.ndarray) -> None:
+    def add(
+        self,
+        series: np.ndarray,
+        bits: np.ndarray,
+        weights: np.ndarray,
+        thresholds: np.ndarray,
+    ) -> None:
         """Add one block (``series``/``bits`` as filled by ``accumulate``)."""
         units = np.floor(weights * self.scale + 0.5).astype(np.int64)
         accumulate_weighted(
-            series, bits, units, thresholds, self.hist, self.low, self.high,
-            self.mins, self.min_units, self.exceed,
+            series,
+            bits,
+            units,
+            thresholds,
+            self.hist,
+            self.low,
+            self.high,
+            self.mins,
+            self.min_units,
+            self.exceed,
         )
 
     def merge(self, other: WeightedHistograms) -> None:

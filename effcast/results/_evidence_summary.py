@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from effcast.engine._evidence import COLLAPSE_ESS, WARN_ESS_FRACTION, Likelihood
-from effcast.results._weighted import weighted_quantile
+from effcast.results._weighted import positions, weighted_quantiles_sorted
 
 __all__ = [
     "SHIFT_QUANTILES",
@@ -45,6 +45,7 @@ __all__ = [
     "shift_row",
     "streamed_evidence",
 ]
+
 
 class EvidenceWarning(UserWarning):
     """The evidence leaves few effective samples: figures are less precise."""
@@ -155,26 +156,45 @@ def _series_names(res: Any, with_factors: bool) -> list[str]:
     return out
 
 
-def in_memory_evidence(res: Any) -> dict:
-    """The ``evidence`` section of a :class:`~effcast.Results`."""
+def in_memory_evidence(res: Any, doc: dict) -> dict:
+    """The ``evidence`` section of a :class:`~effcast.Results`.
+
+    The posterior quantiles come from ``doc`` (the summary being built,
+    whose quantiles are already weighted); the prior's from the samples.
+    """
     qs = list(SHIFT_QUANTILES)
 
     def quantiles(which: str, posterior: bool) -> np.ndarray:
-        data = res.series(which)
-        return weighted_quantile(data, res.weights if posterior else None, qs)
+        if posterior:
+            kind, _, name = which.partition(":")
+            part = doc[which] if not name else doc[f"{kind}s"][name]
+            return np.array([part["quantiles"][_k] for _k in ("0.1", "0.5", "0.9")])
+        return np.quantile(res.series(which), qs)
 
     by_entry = None
     if res.has_factors and res.prior is not None:
         lik = Likelihood(res.prior)
         totals = np.vstack([res.hardware, res.compute])
-        logs = lik.entry_log_likelihoods(res._need_factors(), totals)
-        by_entry = {}
-        for spec, ll in zip(res.evidence.specs, logs, strict=True):
-            w = np.exp(ll)
-            by_entry[spec.name] = {
-                name: float(weighted_quantile(res.factor(name), w, 0.5))
-                for name in res.names
-            } if np.any(w > 0) else None
+        weights = [
+            np.exp(ll) for ll in lik.entry_log_likelihoods(res._need_factors(), totals)
+        ]
+        by_entry = {spec.name: {} for spec in res.evidence.specs}
+        for name in res.names:
+            data = res.factor(name)
+            order = np.argsort(data)
+            x = data[order]
+            for spec, w in zip(res.evidence.specs, weights, strict=True):
+                ws = w[order]
+                keep = ws > 0
+                by_entry[spec.name][name] = (
+                    float(
+                        weighted_quantiles_sorted(x[keep], positions(ws[keep]), [0.5])[
+                            0
+                        ]
+                    )
+                    if np.any(keep)
+                    else None
+                )
     return evidence_summary(
         res.evidence, _series_names(res, res.has_factors), quantiles, by_entry
     )

@@ -268,7 +268,7 @@ class Results:
                 }
                 doc["reference_rates"] = reference_summary(self.prior, probs)
         if self.evidence is not None:
-            doc["evidence"] = in_memory_evidence(self)
+            doc["evidence"] = in_memory_evidence(self, doc)
         return doc
 
     def series(self, what: str) -> np.ndarray:

@@ -44,9 +44,11 @@ import numpy as np
 
 __all__ = [
     "kish_ess",
+    "positions",
     "weighted_mean",
     "weighted_prob_exceeds",
     "weighted_quantile",
+    "weighted_quantiles_sorted",
 ]
 
 

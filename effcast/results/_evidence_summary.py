@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from effcast.engine._evidence import COLLAPSE_ESS, WARN_ESS_FRACTION, Likelihood
-from effcast.results._weighted import positions, weighted_quantiles_sorted
+from effcast.results._weighted import weighted_quantile
 
 __all__ = [
     "SHIFT_QUANTILES",
@@ -181,18 +181,12 @@ def in_memory_evidence(res: Any, doc: dict) -> dict:
         by_entry = {spec.name: {} for spec in res.evidence.specs}
         for name in res.names:
             data = res.factor(name)
-            order = np.argsort(data)
+            order = np.argsort(data, kind="stable")
             x = data[order]
             for spec, w in zip(res.evidence.specs, weights, strict=True):
-                ws = w[order]
-                keep = ws > 0
                 by_entry[spec.name][name] = (
-                    float(
-                        weighted_quantiles_sorted(x[keep], positions(ws[keep]), [0.5])[
-                            0
-                        ]
-                    )
-                    if np.any(keep)
+                    float(weighted_quantile(x, w[order], 0.5))
+                    if np.any(w > 0)
                     else None
                 )
     return evidence_summary(

@@ -14,11 +14,16 @@ of weight zero carry no mass and are dropped) and cumulative sums
 so ``c_1 = 0``, ``c_n = 1`` and the positions increase strictly. The
 ``p``-quantile interpolates linearly between the two samples whose positions
 bracket ``p``. When all weights are equal, ``c_k = (k - 1) / (n - 1)``: this
-is numpy's default ``"linear"`` rule (Hyndman and Fan's type 7), and
-:func:`weighted_quantile` then calls :func:`numpy.quantile` itself, so the
-result is bit-for-bit what unweighted effcast reports. The general path
-agrees with it to a few ulps (tested), so the two branches are the same
-rule, not two rules.
+is numpy's default ``"linear"`` rule (Hyndman and Fan's type 7), and the
+result is bit-for-bit what unweighted effcast reports (tested).
+
+The positions are computed exactly: weights are first put in fixed point
+(:func:`weight_units`, ``2**-K`` of the largest weight with ``K`` about
+``61 - log2(n)``, the resolution a streamed run also uses), so the cumulative
+sums are integers. Equal weights become one power of two, and the
+interpolation fraction then equals numpy's to the bit. (With equal weights
+:func:`weighted_quantile` also calls :func:`numpy.quantile` directly, which
+is faster; the general path gives the same bits.)
 
 Everything here works one series at a time on in-memory arrays; a streamed
 run answers the same questions from weighted histograms
@@ -38,17 +43,19 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 __all__ = [
     "kish_ess",
-    "positions",
+    "quantiles_sorted",
+    "sort_weighted",
+    "weight_units",
     "weighted_mean",
     "weighted_prob_exceeds",
     "weighted_quantile",
-    "weighted_quantiles_sorted",
 ]
 
 
@@ -72,19 +79,50 @@ def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def _sorted_positive(
+def weight_units(w: np.ndarray) -> np.ndarray:
+    """Weights in exact fixed point: ``round(w / max(w) * 2**K)`` as int64.
+
+    ``K = 61 - ceil(log2(n + 1))``, so that twice the sum of ``n`` units
+    cannot overflow; a weight below ``2**-K`` of the largest counts as zero
+    (as in a streamed run). Equal weights become the same power of two,
+    which makes the general path reproduce numpy's linear rule bit for bit.
+    """
+    scale = 2.0 ** (61 - math.ceil(math.log2(w.size + 1)))
+    top = float(np.max(w)) if w.size else 0.0
+    if top <= 0:
+        return np.zeros(w.size, dtype=np.int64)
+    return np.floor(w * (scale / top) + 0.5).astype(np.int64)
+
+
+def sort_weighted(
     data: np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    keep = weights > 0
-    x, w = data[keep], weights[keep]
+    """Samples of positive weight, sorted, and their exact positions.
+
+    Returns ``x`` (sorted) and ``num`` (int64) with ``c_k = num[k] / num[-1]``
+    (see the module docstring), computed in integers.
+    """
+    units = weight_units(np.asarray(weights, dtype=float))
+    keep = units > 0
+    x, u = data[keep], units[keep]
     order = np.argsort(x, kind="stable")
-    return x[order], w[order]
+    x, u = x[order], u[order]
+    if u.size == 0:
+        return x, u
+    s = np.cumsum(u)
+    return x, 2 * s - u - u[0]
 
 
-def positions(w: np.ndarray) -> np.ndarray:
-    """The probability ``c_k`` of each sorted sample (see the module doc)."""
-    s = np.cumsum(w)
-    return (s - w / 2 - w[0] / 2) / (s[-1] - w[0] / 2 - w[-1] / 2)
+def quantiles_sorted(x: np.ndarray, num: np.ndarray, q) -> np.ndarray:
+    """Quantiles from :func:`sort_weighted`'s ``x`` and ``num``."""
+    qs = np.atleast_1d(np.asarray(q, dtype=float))
+    if x.size == 1:
+        return np.full(qs.shape, x[0])
+    numf = num.astype(float)
+    target = qs * numf[-1]
+    k = np.clip(np.searchsorted(numf, target, side="right") - 1, 0, x.size - 2)
+    t = (target - numf[k]) / (numf[k + 1] - numf[k])
+    return _lerp(x[k], x[k + 1], t)
 
 
 def weighted_quantile(
@@ -105,7 +143,8 @@ def weighted_quantile(
     q : float or sequence of float
         Probabilities in [0, 1].
     general : bool
-        Use the general path even when all weights are equal (for tests).
+        Use the general path even when all weights are equal (for tests:
+        it gives the same bits).
 
     Returns
     -------
@@ -123,28 +162,12 @@ def weighted_quantile(
     w = np.asarray(weights, dtype=float)
     if not general and w.size and np.all(w == w[0]) and w[0] > 0:
         return np.quantile(data, q)
-    x, w = _sorted_positive(data, w)
+    x, num = sort_weighted(data, w)
     if x.size == 0:
         raise ValueError("every weight is zero")
     qa = np.asarray(q, dtype=float)
-    if x.size == 1:
-        out = np.full(qa.shape, x[0])
-        return float(out) if out.ndim == 0 else out
-    h = np.interp(np.atleast_1d(qa), positions(w), np.arange(x.size, dtype=float))
-    lo = np.minimum(np.floor(h).astype(np.int64), x.size - 2)
-    out = _lerp(x[lo], x[lo + 1], h - lo)
+    out = quantiles_sorted(x, num, qa)
     return out[0] if qa.ndim == 0 else out.reshape(qa.shape)
-
-
-def weighted_quantiles_sorted(
-    x: np.ndarray, c: np.ndarray, q: Sequence[float]
-) -> np.ndarray:
-    """Quantiles from already sorted samples ``x`` and their positions ``c``."""
-    if x.size == 1:
-        return np.full(len(q), x[0])
-    h = np.interp(np.asarray(q, dtype=float), c, np.arange(x.size, dtype=float))
-    lo = np.minimum(np.floor(h).astype(np.int64), x.size - 2)
-    return _lerp(x[lo], x[lo + 1], h - lo)
 
 
 def weighted_prob_exceeds(

@@ -57,7 +57,10 @@ def conjugate_prior(median=MEDIAN, ci=CI, level=LEVEL) -> dict:
     }
 
 
-def posterior(mu=MU, sigma=SIGMA, m=math.log(MEDIAN), s=S):
+LOG_MEDIAN = math.log(MEDIAN)
+
+
+def posterior(mu=MU, sigma=SIGMA, m=LOG_MEDIAN, s=S):
     precision = 1 / sigma**2 + 1 / s**2
     return (mu / sigma**2 + m / s**2) / precision, precision**-0.5
 
@@ -301,9 +304,11 @@ def test_cli_out_has_a_weight_column_only_with_evidence(tmp_path):
             main, ["sample", prior, "-n", "2000", "--seed", "1", "--out", str(path)]
         )
         assert out.exit_code == 0, out.output
-    header = lambda p: [
-        line for line in p.read_text().splitlines() if not line.startswith("#")
-    ][0]  # noqa: E731
+
+    def header(p):
+        lines = p.read_text().splitlines()
+        return [line for line in lines if not line.startswith("#")][0]
+
     assert header(with_ev).split(",")[-1] == "weight"
     assert "weight" not in header(without)
 
@@ -378,7 +383,8 @@ def test_cli_collapse_exit_2_nothing_written(tmp_path):
         [
             "period = {start = 2020.0, end = 2024.0}",
             "[[factor]]",
-            'name = "x"\nreduces = "compute"\ndist = "lognormal"\nmu = 1.0\nsigma = 0.5',
+            'name = "x"\nreduces = "compute"\ndist = "lognormal"',
+            "mu = 1.0\nsigma = 0.5",
             "[[evidence]]",
             'name = "m"\napplies_to = "factor:x"\ndist = "lognormal"',
             f"median = {ev['median']:.1f}\nci = [{ev['ci'][0]:.1f}, {ev['ci'][1]:.1f}]",

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-__all__ = ["evidence_option", "load_model", "print_warnings"]
+__all__ = ["evidence_option", "load_model", "print_warnings", "sweep_prior"]
 
 _KEY = "effcast.no_evidence"
 
@@ -44,6 +44,20 @@ def load_model(prior: str, overrides: tuple[str, ...] | None) -> Any:
     if ctx is not None and ctx.meta.get(_KEY) and model.likelihood is not None:
         model = model.without_evidence()
     return model
+
+
+def sweep_prior(prior: str) -> tuple[Any, str | None]:
+    """What ``effcast sweep`` hands the library: the path, or with
+    ``--no-evidence`` the prior as a dictionary without its evidence."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not ctx.meta.get(_KEY):
+        return prior, None
+    from effcast.prior._loading import read_toml
+    from effcast.prior._shipped import resolve_prior_path
+
+    data, _ = read_toml(resolve_prior_path(prior))
+    data.pop("evidence", None)
+    return data, prior
 
 
 def print_warnings() -> None:

@@ -203,12 +203,13 @@ def _undo(written: list) -> None:
 )
 @click.option(
     "--kind",
-    type=click.Choice(["distributions", "factors", "waterfall", "tornado"]),
+    type=click.Choice(["distributions", "factors", "waterfall", "tornado", "evidence"]),
     default="distributions",
     show_default=True,
     help="distributions: hardware and compute requirements (density and CDF); "
     "factors: each factor; waterfall: the running product, factor by factor; "
-    "tornado: each factor held at its 10th and 90th percentile.",
+    "tornado: each factor held at its 10th and 90th percentile; evidence: "
+    "prior vs posterior of each total and factor (a prior with [[evidence]]).",
 )
 @force_option
 def plot(
@@ -223,10 +224,10 @@ def plot(
 ) -> None:
     """Sample PRIOR and draw a figure of the results to FILE."""
     try:
+        from effcast.cli._evidence import load_model
         from effcast.io._atomic import check_output
         from effcast.plots._figures import PLOT_FORMATS
         from effcast.plots._figures import plot as draw
-        from effcast.cli._evidence import load_model
 
         model = load_model(prior, overrides)
         check_output(output, PLOT_FORMATS, force=force)
@@ -311,8 +312,8 @@ def compare(
     between the priors are not blurred by different random draws.
     """
     try:
-        from effcast.engine._blocks import resolve_seed
         from effcast.cli._evidence import load_model
+        from effcast.engine._blocks import resolve_seed
 
         models = [load_model(p, overrides) for p in priors]
         if plot_path is not None:

@@ -273,10 +273,12 @@ def sweep(
     try:
         from effcast.analysis._sweep import DEFAULT_STATS, check_out_path, write_table
         from effcast.analysis._sweep import sweep as run_sweep
+        from effcast.cli._evidence import sweep_prior
 
         out_path = check_out_path(out, force) if out else None
+        data, source = sweep_prior(prior)
         sw = run_sweep(
-            prior,
+            data,
             list(grids),
             overrides=list(overrides),
             stats=list(stats) or DEFAULT_STATS,
@@ -294,6 +296,7 @@ def sweep(
             scheduler=scheduler,
             workers=workers,
             timeout=connect_timeout,
+            source=source,
         )
         doc = sw.summary()
         if out_path is not None:

@@ -17,6 +17,7 @@ import numpy as np
 from effcast.analysis._forecast import Forecast
 from effcast.analysis._threshold import Crossing, sci
 from effcast.io._atomic import atomic_write, check_output
+from effcast.results._weighted import weighted_quantile
 
 __all__ = ["FORMATS", "check_figure_path", "crossing_chart", "fan_chart"]
 
@@ -150,10 +151,10 @@ def fan_chart(
     for ax, which in zip(axes, ("hardware", "compute"), strict=True):
         table = []
         for t in ts:
-            data = fc.log10_reduction(which, float(t))
+            data, w = fc.log10_reduction(which, float(t)), fc.weights
             if idx is not None:
-                data = data[idx]
-            table.append(np.quantile(data, qs))
+                data, w = data[idx], (None if w is None else w[idx])
+            table.append(weighted_quantile(data, w, qs))
         table = 10.0 ** np.array(table)
         col = {q: table[:, i] for i, q in enumerate(qs)}
         colour = COLOURS[which]
@@ -232,7 +233,7 @@ def crossing_chart(
         # that neighbouring labels do not collide.
         probs = cr.prob_crossed_by(i, ts)
         label = f"{row['kind']} {row['label']}"
-        never = float(np.mean(np.isinf(row["samples"])))
+        never = cr.prob_never(i)
         if never == 1.0:
             label += ": never, under these assumptions"
         elif never > 0:

@@ -94,8 +94,7 @@ class Results:
         weights: np.ndarray | None = None,
         evidence: Any = None,
     ) -> None:
-        # [[evidence]]: each sample's importance weight, and the run's
-        # EvidenceRun (engine._evidence); None for the prior alone.
+        # [[evidence]]: weights and EvidenceRun (None for the prior alone).
         self.weights = weights
         self.evidence = evidence
         self._totals = totals

@@ -15,8 +15,8 @@ import numpy as np
 
 from effcast.engine._blocks import SeedLike
 from effcast.engine._sampler import Sampler
-from effcast.results._evidence_summary import check_evidence
 from effcast.prior._overrides import Overrides
+from effcast.results._evidence_summary import check_evidence
 from effcast.results._in_memory import PROB_THRESHOLDS, Results
 from effcast.results._resources import reference_thresholds
 from effcast.results._streamed import StreamedResults

@@ -53,6 +53,8 @@ __all__ = [
     "quantiles_sorted",
     "sort_weighted",
     "weight_units",
+    "weighted_cdf",
+    "weighted_inverted_cdf",
     "weighted_mean",
     "weighted_prob_exceeds",
     "weighted_quantile",
@@ -191,3 +193,34 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> float:
         return float(np.mean(values))
     w = np.asarray(weights, dtype=float)
     return float(np.dot(values, w) / np.sum(w))
+
+
+def weighted_inverted_cdf(
+    data: np.ndarray, weights: np.ndarray | None, q: float | Sequence[float]
+):
+    """numpy's ``"inverted_cdf"`` quantile, weighted: the smallest sample whose
+    cumulative weight reaches ``q`` of the total (for crossing years, which
+    may be ``inf``). Equal weights give numpy's own result."""
+    data = np.asarray(data, dtype=float)
+    if weights is None:
+        return np.quantile(data, q, method="inverted_cdf")
+    units = weight_units(np.asarray(weights, dtype=float))
+    keep = units > 0
+    x, u = data[keep], units[keep]
+    order = np.argsort(x, kind="stable")
+    x, cum = x[order], np.cumsum(u[order]).astype(float)
+    qa = np.asarray(q, dtype=float)
+    k = np.searchsorted(cum, np.atleast_1d(qa) * cum[-1], side="left")
+    out = x[np.clip(k, 0, x.size - 1)]
+    return out[0] if qa.ndim == 0 else out.reshape(qa.shape)
+
+
+def weighted_cdf(data: np.ndarray, weights: np.ndarray | None, x) -> np.ndarray:
+    """P(data <= x) for each ``x``: the share of the weight at or below it."""
+    data = np.asarray(data, dtype=float)
+    xs = np.atleast_1d(np.asarray(x, dtype=float))
+    if weights is None:
+        return np.searchsorted(np.sort(data), xs, side="right") / data.size
+    order = np.argsort(data, kind="stable")
+    cum = np.concatenate([[0.0], np.cumsum(np.asarray(weights)[order])])
+    return cum[np.searchsorted(data[order], xs, side="right")] / cum[-1]

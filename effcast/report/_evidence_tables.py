@@ -70,21 +70,28 @@ def render_evidence(ev: dict) -> Group:
         ("", "left"),
         ("prior", "right"),
         ("posterior", "right"),
-        ("median", "right"),
+        ("moved", "right"),
     ):
         shifts.add_column(col, justify=just)
     for key, row in ev["shifts"].items():
         if key.startswith("group:"):
             continue
-        ratio = row["median_ratio"]
+        ratio, shift = row["median_ratio"], row["median_shift"]
+        moved = "n/a" if ratio is None else f"x{ratio:.2f}"
+        if shift is not None:
+            moved += f" {shift:+.2f}"
         shifts.add_row(
             key.partition(":")[2] or key,
             _cell(row["prior"]),
             _cell(row["posterior"]),
-            "n/a" if ratio is None else f"x{ratio:.3g}",
+            moved,
         )
     if ev.get("moved_most"):
-        shifts.caption = f"The factor whose median moved most: {ev['moved_most']}."
+        shifts.caption = (
+            "moved: posterior / prior median, then that move in widths of the "
+            "prior's 80% interval (log scale). Moved most for its "
+            f"uncertainty: {ev['moved_most']}."
+        )
         shifts.caption_justify = "left"
     parts = [head, Text(""), entries, Text(""), shifts]
     if ev.get("warning"):

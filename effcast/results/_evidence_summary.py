@@ -14,8 +14,12 @@ posterior (weighted) figures, and this section says how they came about:
   for a bound): a check of the prior against the data before reweighting;
 * ``shifts``: for both totals, every factor and every group, the prior's
   and the posterior's median and 80% interval (10% and 90% quantiles), the
-  ratio of the medians and of the intervals' widths on the log scale;
-* ``moved_most``: the factor whose median moved furthest, in log terms;
+  ratio of the medians (``median_ratio``), the move of the median measured
+  in widths of the prior's 80% interval on the log scale (``median_shift``:
+  ``log(posterior / prior median) / log(prior q90 / q10)``), and the ratio
+  of the intervals' log widths (``interval_ratio``);
+* ``moved_most``: the factor with the largest ``|median_shift|``, the one
+  whose belief moved furthest relative to its own prior uncertainty;
 * ``by_entry`` (in-memory runs that kept factors): each factor's posterior
   median under each entry alone, so the effect of each observation is seen
   apart from the others.
@@ -83,10 +87,12 @@ def shift_row(prior: Sequence[float], posterior: Sequence[float]) -> dict:
         return math.log(v[2] / v[0]) if v[0] > 0 and v[2] > 0 else None
 
     wp, wq = log_width(p), log_width(q)
+    r = ratio(p[1], q[1])
     return {
         "prior": dict(zip(("0.1", "0.5", "0.9"), p, strict=True)),
         "posterior": dict(zip(("0.1", "0.5", "0.9"), q, strict=True)),
-        "median_ratio": ratio(p[1], q[1]),
+        "median_ratio": r,
+        "median_shift": math.log(r) / wp if r and wp else None,
         "interval_ratio": (wq / wp) if wp and wq is not None else None,
     }
 
@@ -129,8 +135,8 @@ def evidence_summary(
     factors = [s for s in series if s.startswith("factor:")]
 
     def moved(s: str) -> float:
-        r = shifts[s]["median_ratio"]
-        return abs(math.log(r)) if r else 0.0
+        shift = shifts[s]["median_shift"]
+        return abs(shift) if shift is not None else 0.0
 
     doc: dict = {
         "samples": run.n,

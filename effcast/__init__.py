@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from effcast.plots._figures import compare_figure, figure, plot, plot_compare
     from effcast.plots._forecast_figures import crossing_chart, fan_chart
     from effcast.prior._shipped import shipped_priors
+    from effcast.results._evidence_summary import EvidenceWarning
     from effcast.results._in_memory import Results
     from effcast.results._model import Model, load
     from effcast.results._streamed import StreamedResults
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Crossing",
     "EffcastError",
+    "EvidenceWarning",
     "Forecast",
     "Model",
     "ReferenceRun",
@@ -82,6 +84,7 @@ _LAZY = {
     "plot_compare": "effcast.plots._figures",
     "compare_figure": "effcast.plots._figures",
     "StreamedResults": "effcast.results._streamed",
+    "EvidenceWarning": "effcast.results._evidence_summary",
     "Forecast": "effcast.analysis._forecast",
     "forecast": "effcast.analysis._forecast",
     "Crossing": "effcast.analysis._threshold",

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -121,7 +122,8 @@ class Likelihood:
     def __init__(self, prior: Prior) -> None:
         self.prior = prior
         self.years = prior.period.years
-        names = [f.name for f in prior.factor]
+        factors: list[Any] = list(prior.factor)  # FactorSpec is a union
+        names = [f.name for f in factors]
         terms = []
         for e in prior.evidence:
             kind, _, name = e.applies_to.partition(":")
@@ -130,7 +132,7 @@ class Likelihood:
             if kind == "factor":
                 rows = (names.index(name),)
             elif kind == "group":
-                rows = tuple(i for i, f in enumerate(prior.factor) if f.group == name)
+                rows = tuple(i for i, f in enumerate(factors) if f.group == name)
             elif e.applies_to in EVIDENCE_RESOURCES:
                 total = 1 if e.applies_to == "flop_needed" else 0
                 resource = _resource_constant(prior, e.applies_to)
@@ -263,9 +265,9 @@ class Likelihood:
         below = lq < term.lo
         above = lq > term.hi
         if term.s_lo > 0:
-            s = term.s_lo
-            ll = np.where(below, -0.5 * ((lq - term.lo) / s) ** 2, 0.0)
-            ll = np.where(above, -0.5 * ((lq - term.hi) / s) ** 2, ll)
+            width = term.s_lo
+            ll = np.where(below, -0.5 * ((lq - term.lo) / width) ** 2, 0.0)
+            ll = np.where(above, -0.5 * ((lq - term.hi) / width) ** 2, ll)
             ll = np.where(np.isnan(ll), -np.inf, ll)
         else:
             ll = np.where(below | above, -np.inf, 0.0)

@@ -91,8 +91,8 @@ def accumulate_blocks(
             )
             st.add_log_sums(block_sums)
             if lik is not None:
-                w, block_rows[b] = lik.block(f, t)
-                st.posterior.add(series[:, :m], bits[:, :m], w, thresholds)
+                weights, block_rows[b] = lik.block(f, t)
+                st.posterior.add(series[:, :m], bits[:, :m], weights, thresholds)
             if progress is not None:
                 progress(m)
 

@@ -156,7 +156,7 @@ class WeightedHistograms:
                 out[i] = maxs
                 continue
             before = cum[b] - counts[b]
-            lo, hi = float(_edge(b)), float(_edge(b + 1))
+            lo, hi = (float(v) for v in _edge(np.array([b, b + 1])))
             if lo <= mins < hi:
                 before += self.min_units[s]
                 lo = float(mins)
@@ -175,7 +175,7 @@ class WeightedHistograms:
         key = int(np.array([x], dtype=np.float64).view(np.int64)[0] >> _SHIFT)
         b = min(max(key - _KEY_LO, 0), N_BINS - 1)
         above = int(self.hist[s, b + 1 :].sum()) + int(self.high[s])
-        lo, hi = float(_edge(b)), float(_edge(b + 1))
+        lo, hi = (float(v) for v in _edge(np.array([b, b + 1])))
         in_bin = int(self.hist[s, b])
         if lo <= mins < hi:
             in_bin -= int(self.min_units[s])

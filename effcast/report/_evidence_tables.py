@@ -7,7 +7,7 @@ both totals and every factor (median and 80% interval before and after).
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -52,12 +52,13 @@ def render_evidence(ev: dict) -> Group:
         f"({100 * ev['ess_fraction']:.3g}%); every figure above is weighted"
     )
     entries = Table(title="Evidence entries", title_justify="left", show_edge=False)
-    for col, just in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("entry", "left"),
         ("observes", "left"),
         ("under the prior", "left"),
         ("ESS alone", "right"),
-    ):
+    )
+    for col, just in columns:
         entries.add_column(col, justify=just)
     for e in ev["entries"]:
         entries.add_row(e["name"], _what(e), _prior_check(e), f"{e['ess_alone']:,.0f}")
@@ -66,12 +67,13 @@ def render_evidence(ev: dict) -> Group:
         title_justify="left",
         show_edge=False,
     )
-    for col, just in (
+    columns = (
         ("", "left"),
         ("prior", "right"),
         ("posterior", "right"),
         ("moved", "right"),
-    ):
+    )
+    for col, just in columns:
         shifts.add_column(col, justify=just)
     for key, row in ev["shifts"].items():
         if key.startswith("group:"):
@@ -93,7 +95,7 @@ def render_evidence(ev: dict) -> Group:
             f"uncertainty: {ev['moved_most']}."
         )
         shifts.caption_justify = "left"
-    parts = [head, Text(""), entries, Text(""), shifts]
+    parts: list[RenderableType] = [head, Text(""), entries, Text(""), shifts]
     if ev.get("warning"):
         parts += [Text(""), Text(f"Warning: {ev['warning']}", style="yellow")]
     return Group(*parts)

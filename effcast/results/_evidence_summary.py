@@ -75,7 +75,9 @@ SHIFT_QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
 """The quantiles the prior-vs-posterior comparison reports."""
 
 
-def shift_row(prior: Sequence[float], posterior: Sequence[float]) -> dict:
+def shift_row(
+    prior: Sequence[float] | np.ndarray, posterior: Sequence[float] | np.ndarray
+) -> dict:
     """Prior and posterior (10%, 50%, 90%) quantiles of one series, compared."""
     p = [float(v) for v in prior]
     q = [float(v) for v in posterior]
@@ -101,7 +103,7 @@ def evidence_summary(
     run: Any,
     series: Sequence[str],
     quantiles: Callable[[str, bool], np.ndarray],
-    by_entry: dict[str, dict[str, float]] | None = None,
+    by_entry: dict[str, dict[str, float | None]] | None = None,
 ) -> dict:
     """The ``evidence`` section.
 
@@ -177,7 +179,7 @@ def in_memory_evidence(res: Any, doc: dict) -> dict:
             return np.array([part["quantiles"][_k] for _k in ("0.1", "0.5", "0.9")])
         return np.quantile(res.series(which), qs)
 
-    by_entry = None
+    by_entry: dict[str, dict[str, float | None]] | None = None
     if res.has_factors and res.prior is not None:
         lik = Likelihood(res.prior)
         totals = np.vstack([res.hardware, res.compute])

@@ -367,7 +367,9 @@ class Sampler:
         Each item is ``(totals, factors)`` with ``totals`` of shape
         ``(2, m)`` (hardware, compute) and ``factors`` of shape
         ``(n_factors, m)`` or ``None``. Concatenated, they equal what
-        :meth:`sample` returns for the same ``n`` and ``seed``.
+        :meth:`sample` returns for the same ``n`` and ``seed``. They are the
+        prior's samples: with ``[[evidence]]`` the weights are not yielded
+        (use :meth:`sample` or :meth:`stream`, which weight every figure).
         """
         n = check_count(n)
         root, _ = resolve_seed(seed)

@@ -189,13 +189,9 @@ def in_memory_evidence(res: Any, doc: dict) -> dict:
         by_entry = {spec.name: {} for spec in res.evidence.specs}
         for name in res.names:
             data = res.factor(name)
-            order = np.argsort(data, kind="stable")
-            x = data[order]
             for spec, w in zip(res.evidence.specs, weights, strict=True):
                 by_entry[spec.name][name] = (
-                    float(weighted_quantile(x, w[order], 0.5))
-                    if np.any(w > 0)
-                    else None
+                    float(weighted_quantile(data, w, 0.5)) if np.any(w > 0) else None
                 )
     return evidence_summary(
         res.evidence, _series_names(res, res.has_factors), quantiles, by_entry

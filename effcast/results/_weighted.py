@@ -115,6 +115,62 @@ def sort_weighted(
     return x, 2 * s - u - u[0]
 
 
+_BRACKET_BINS = 16384
+_FAST_ABOVE = 50_000
+
+
+def _bracketed_quantiles(x: np.ndarray, u: np.ndarray, qs: np.ndarray):
+    """The quantiles :func:`quantiles_sorted` would give, sorting only the
+    samples near each one; ``None`` where that cannot be guaranteed.
+
+    The samples are binned by ``log(x)`` (a monotone map, so ties share a
+    bin and every bin's samples lie above the previous bin's); for each
+    ``q`` the bins around the crossing of the cumulative weight are sorted
+    (stable, as the full sort is), with the exact integer weight below them
+    added, which reproduces the full sort's positions for those samples.
+    If the bracket does not hold both samples that enclose ``q``, the
+    caller sorts everything.
+    """
+    if not np.all(x > 0) or not np.all(np.isfinite(x)):
+        return None
+    lx = np.log(x)
+    first, last = int(np.argmin(x)), x.size - 1 - int(np.argmax(x[::-1]))
+    lo, hi = lx[first], lx[last]
+    if not hi > lo:
+        return None
+    u0 = int(u[first])
+    den = float(2 * int(u.sum()) - int(u[last]) - u0)
+    idx = np.minimum(
+        ((lx - lo) * (_BRACKET_BINS / (hi - lo))).astype(np.int64), _BRACKET_BINS - 1
+    )
+    # Each bin's weight, exactly: three 21-bit slices summed as floats stay
+    # below 2**53 for up to 2**32 samples.
+    per_bin = np.zeros(_BRACKET_BINS, dtype=np.int64)
+    for shift in (0, 21, 42):
+        part = ((u >> shift) & (2**21 - 1)).astype(float)
+        sums = np.bincount(idx, weights=part, minlength=_BRACKET_BINS)
+        per_bin += sums.astype(np.int64) << shift
+    cum = np.cumsum(per_bin)
+    out = np.empty(qs.shape)
+    for i, q in enumerate(qs):
+        target = q * den
+        b = int(np.searchsorted(cum.astype(float), target / 2))
+        b0, b1 = max(b - 1, 0), min(b + 1, _BRACKET_BINS - 1)
+        inside = np.flatnonzero((idx >= b0) & (idx <= b1))
+        xs, us = x[inside], u[inside]
+        order = np.argsort(xs, kind="stable")
+        xs, us = xs[order], us[order]
+        below = int(cum[b0 - 1]) if b0 > 0 else 0
+        num = 2 * (below + np.cumsum(us)) - us - u0
+        numf = num.astype(float)
+        k = int(np.searchsorted(numf, target, side="right")) - 1
+        if k < 0 or k + 1 >= xs.size:
+            return None
+        t = _fraction(np.array([target]), num, numf, np.array([k]))
+        out[i] = _lerp(xs[k : k + 1], xs[k + 1 : k + 2], t)[0]
+    return out
+
+
 def quantiles_sorted(x: np.ndarray, num: np.ndarray, q) -> np.ndarray:
     """Quantiles from :func:`sort_weighted`'s ``x`` and ``num``."""
     qs = np.atleast_1d(np.asarray(q, dtype=float))
@@ -123,8 +179,17 @@ def quantiles_sorted(x: np.ndarray, num: np.ndarray, q) -> np.ndarray:
     numf = num.astype(float)
     target = qs * numf[-1]
     k = np.clip(np.searchsorted(numf, target, side="right") - 1, 0, x.size - 2)
-    t = (target - numf[k]) / (numf[k + 1] - numf[k])
-    return _lerp(x[k], x[k + 1], t)
+    return _lerp(x[k], x[k + 1], _fraction(target, num, numf, k))
+
+
+def _fraction(target, num: np.ndarray, numf: np.ndarray, k) -> np.ndarray:
+    """Where ``target`` lies between positions ``k`` and ``k + 1``, in [0, 1].
+
+    The step is taken in exact integers: two tiny weights can sit one
+    float apart at the top of the range, where a float difference is 0.
+    """
+    step = (num[k + 1] - num[k]).astype(float)
+    return np.clip((target - numf[k]) / step, 0.0, 1.0)
 
 
 def weighted_quantile(
@@ -148,6 +213,12 @@ def weighted_quantile(
         Use the general path even when all weights are equal (for tests:
         it gives the same bits).
 
+    Notes
+    -----
+    Above 50,000 samples, each quantile sorts only the samples near it
+    (:func:`_bracketed_quantiles`), which gives the same bits as sorting
+    them all (tested) at a fraction of the cost.
+
     Returns
     -------
     float or numpy.ndarray
@@ -164,10 +235,17 @@ def weighted_quantile(
     w = np.asarray(weights, dtype=float)
     if not general and w.size and np.all(w == w[0]) and w[0] > 0:
         return np.quantile(data, q)
+    qa = np.asarray(q, dtype=float)
+    units = weight_units(w)
+    keep = units > 0
+    fast = None
+    if np.count_nonzero(keep) > _FAST_ABOVE:
+        fast = _bracketed_quantiles(data[keep], units[keep], np.atleast_1d(qa))
+    if fast is not None:
+        return fast[0] if qa.ndim == 0 else fast.reshape(qa.shape)
     x, num = sort_weighted(data, w)
     if x.size == 0:
         raise ValueError("every weight is zero")
-    qa = np.asarray(q, dtype=float)
     out = quantiles_sorted(x, num, qa)
     return out[0] if qa.ndim == 0 else out.reshape(qa.shape)
 

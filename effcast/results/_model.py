@@ -157,7 +157,10 @@ class Model(Sampler):
         StreamedResults
             Quantiles within a relative error of ``2**-11``; P(> 10, 100,
             1000x) exact; :meth:`~StreamedResults.summary` is the document
-            :meth:`Results.summary` gives.
+            :meth:`Results.summary` gives. With ``[[evidence]]``, weighted:
+            the weights are added to a second set of histograms in exact
+            fixed point, in the same pass, so the posterior figures too are
+            identical for any thread count.
         """
         # Exact counts at the summary's thresholds and at those of the
         # prior's reference rates for the totals.

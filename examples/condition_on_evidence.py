@@ -66,7 +66,7 @@ def main(n: int = 1_000_000, seed: int = 2024) -> dict:
     for name in model.factor_names:
         row = ev["shifts"][f"factor:{name}"]
         out["factors"][name] = row
-        cells = " ".join(f"{_x(alone[a][name]):>17}" for a in names)
+        cells = " ".join(f"{_x(alone[a][name]['0.5']):>17}" for a in names)
         print(
             f"  {name:<20} {_x(row['prior']['0.5']):>6} "
             f"{_x(row['posterior']['0.5']):>6} {cells}"

@@ -109,3 +109,31 @@ def test_evidence_plot_needs_evidence(tmp_path):
     assert out.exit_code == 2
     assert "[[evidence]]" in out.output
     assert not (tmp_path / "e.png").exists()
+
+
+def test_each_entry_alone_moves_only_what_it_observes(cond):
+    """The MFU bound observes hardware_efficiency only, so alone it leaves the
+    (independent) compute factors at their prior medians; Epoch's halving
+    time observes compute, so alone it leaves hardware_efficiency there. The
+    negative control: each moves what it does observe."""
+    ev = cond.summary()["evidence"]
+    by = ev["by_entry"]
+    entries = {e["name"]: e for e in ev["entries"]}
+
+    def tol(name, entry):
+        logs = np.log(cond.factor(name))
+        return 4 * 1.2533 * logs.std() / np.sqrt(entries[entry]["ess_alone"])
+
+    def moved(entry, name):
+        prior = float(np.median(cond.factor(name)))
+        return abs(np.log(by[entry][name]["0.5"] / prior))
+
+    for name in ("moe", "unpublished", "data_quality"):
+        assert moved("llama3_mfu", name) < tol(name, "llama3_mfu"), name
+        assert moved("epoch_lm_halving", name) > tol(name, "epoch_lm_halving"), name
+    assert moved("epoch_lm_halving", "hardware_efficiency") < tol(
+        "hardware_efficiency", "epoch_lm_halving"
+    )
+    assert moved("llama3_mfu", "hardware_efficiency") > 0.1
+    band = by["llama3_mfu"]["hardware_efficiency"]
+    assert band["0.1"] < band["0.5"] < band["0.9"]

@@ -21,8 +21,8 @@ posterior (weighted) figures, and this section says how they came about:
 * ``moved_most``: the factor with the largest ``|median_shift|``, the one
   whose belief moved furthest relative to its own prior uncertainty;
 * ``by_entry`` (in-memory runs that kept factors): each factor's posterior
-  median under each entry alone, so the effect of each observation is seen
-  apart from the others.
+  median and 80% interval under each entry alone, so the effect of each
+  observation is seen apart from the others.
 
 Works from a results object's quantile functions, so in-memory and streamed
 runs give the same document.
@@ -103,7 +103,7 @@ def evidence_summary(
     run: Any,
     series: Sequence[str],
     quantiles: Callable[[str, bool], np.ndarray],
-    by_entry: dict[str, dict[str, float | None]] | None = None,
+    by_entry: dict[str, dict[str, dict[str, float] | None]] | None = None,
 ) -> dict:
     """The ``evidence`` section.
 
@@ -117,7 +117,8 @@ def evidence_summary(
         ``quantiles(series, posterior)`` gives the :data:`SHIFT_QUANTILES`
         of a series under the prior (``False``) or the posterior (``True``).
     by_entry : dict, optional
-        Per entry, each factor's posterior median under that entry alone.
+        Per entry, each factor's posterior median and 80% interval under
+        that entry alone.
     """
     ess = run.ess
     entries = []
@@ -179,7 +180,7 @@ def in_memory_evidence(res: Any, doc: dict) -> dict:
             return np.array([part["quantiles"][_k] for _k in ("0.1", "0.5", "0.9")])
         return np.quantile(res.series(which), qs)
 
-    by_entry: dict[str, dict[str, float | None]] | None = None
+    by_entry: dict[str, dict[str, dict[str, float] | None]] | None = None
     if res.has_factors and res.prior is not None:
         lik = Likelihood(res.prior)
         totals = np.vstack([res.hardware, res.compute])
@@ -191,7 +192,15 @@ def in_memory_evidence(res: Any, doc: dict) -> dict:
             data = res.factor(name)
             for spec, w in zip(res.evidence.specs, weights, strict=True):
                 by_entry[spec.name][name] = (
-                    float(weighted_quantile(data, w, 0.5)) if np.any(w > 0) else None
+                    dict(
+                        zip(
+                            ("0.1", "0.5", "0.9"),
+                            map(float, weighted_quantile(data, w, qs)),
+                            strict=True,
+                        )
+                    )
+                    if np.any(w > 0)
+                    else None
                 )
     return evidence_summary(
         res.evidence, _series_names(res, res.has_factors), quantiles, by_entry

@@ -137,3 +137,17 @@ def test_each_entry_alone_moves_only_what_it_observes(cond):
     assert moved("llama3_mfu", "hardware_efficiency") > 0.1
     band = by["llama3_mfu"]["hardware_efficiency"]
     assert band["0.1"] < band["0.5"] < band["0.9"]
+
+
+def test_sweep_cli_no_evidence_equals_the_prior():
+    args = ["--grid", "moe.median=2,3", "-n", "20000", "--seed", "1"]
+    args += ["--scheduler", "serial", "--json"]
+    path = str(effcast.shipped_priors()["gpt3_today_evidence"])
+    base = str(effcast.shipped_priors()["gpt3_today"])
+    a = CliRunner().invoke(main, ["sweep", path, "--no-evidence", *args])
+    b = CliRunner().invoke(main, ["sweep", base, *args])
+    c = CliRunner().invoke(main, ["sweep", path, *args])
+    assert a.exit_code == b.exit_code == c.exit_code == 0, a.output + c.output
+    stats = [[s["stats"] for s in json.loads(r.output)["scenarios"]] for r in (a, b, c)]
+    assert stats[0] == stats[1]
+    assert stats[2] != stats[1]

@@ -256,10 +256,9 @@ class Likelihood:
             # The error e = centre - t: sd s_lo above 0, s_hi below.
             share = term.s_hi / (term.s_lo + term.s_hi)
             e = -z
+            phi = ndtr(e / np.where(e < 0, term.s_hi, term.s_lo))
             cdf = np.where(
-                e < 0,
-                2 * share * ndtr(e / term.s_hi),
-                share + 2 * (1 - share) * (ndtr(e / term.s_lo) - 0.5),
+                e < 0, 2 * share * phi, share + 2 * (1 - share) * (phi - 0.5)
             )
             return ll, float(np.sum(cdf)), 0.0
         below = lq < term.lo

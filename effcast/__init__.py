@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from effcast.prior._schema import Prior
     from effcast.prior._shipped import shipped_priors
     from effcast.report._progress import ProgressBar
+    from effcast.results._evidence_summary import EvidenceWarning
     from effcast.results._in_memory import Results
     from effcast.results._model import Model, load
     from effcast.results._streamed import StreamedResults
@@ -53,6 +54,7 @@ __all__ = [
     "Crossing",
     "EffcastError",
     "EffcastWarning",
+    "EvidenceWarning",
     "FactorDistribution",
     "Forecast",
     "Model",
@@ -95,6 +97,7 @@ _LAZY = {
     "plot_compare": "effcast.plots._figures",
     "compare_figure": "effcast.plots._figures",
     "StreamedResults": "effcast.results._streamed",
+    "EvidenceWarning": "effcast.results._evidence_summary",
     "Forecast": "effcast.analysis._forecast",
     "forecast": "effcast.analysis._forecast",
     "Crossing": "effcast.analysis._threshold",

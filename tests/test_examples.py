@@ -60,3 +60,34 @@ def test_correlated_example_narrows_the_interval_and_hits_its_rho():
     assert dep["p90"] / dep["p10"] < ind["p90"] / ind["p10"]
     assert abs(dep["rho_moe_mfu"] + 0.3) < 0.02
     assert abs(dep["moe_median"] - ind["moe_median"]) < 0.05
+
+
+def test_evidence_example_reproduces_the_methodology_figures():
+    """docs/methodology.md, "Conditioning on evidence", quotes these figures
+    (1,000,000 samples, seed 2024)."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import condition_on_evidence
+    finally:
+        sys.path.pop(0)
+    out = condition_on_evidence.main(n=1_000_000, seed=2024)
+    assert round(out["ess"]) == 364_633
+    hw, cp = out["totals"]["hardware"], out["totals"]["compute"]
+    assert [round(hw["prior"][k]) for k in ("0.5", "0.1", "0.9")] == [424, 79, 2716]
+    assert [round(hw["posterior"][k]) for k in ("0.5", "0.1", "0.9")] == [229, 78, 777]
+    assert [round(cp["prior"][k]) for k in ("0.5", "0.1", "0.9")] == [175, 34, 1089]
+    assert [round(cp["posterior"][k]) for k in ("0.5", "0.1", "0.9")] == [106, 37, 357]
+    he = out["factors"]["hardware_efficiency"]
+    assert [round(he["posterior"][k], 2) for k in ("0.5", "0.1", "0.9")] == [
+        2.17,
+        1.84,
+        2.50,
+    ]
+    assert round(he["median_shift"], 2) == -0.21
+    un = out["factors"]["unpublished"]
+    assert [round(un["posterior"][k], 2) for k in ("0.5", "0.1", "0.9")] == [
+        3.02,
+        1.41,
+        8.62,
+    ]
+    assert out["moved_most"] == "hardware_efficiency"

@@ -21,10 +21,16 @@ def res():
     return effcast.load(GPT3).sample(30_000, seed=3)
 
 
+@pytest.fixture(scope="module")
+def cond():
+    """A run conditioned on [[evidence]], for the evidence figure."""
+    return effcast.load(PRIORS / "gpt3_today_evidence.toml").sample(30_000, seed=3)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("ext", list(MAGIC))
-def test_every_kind_in_every_format(tmp_path, res, kind, ext):
-    path = plot(res, tmp_path / f"fig{ext}", kind)
+def test_every_kind_in_every_format(tmp_path, res, cond, kind, ext):
+    path = plot(cond if kind == "evidence" else res, tmp_path / f"fig{ext}", kind)
     assert path.read_bytes()[:5].startswith(MAGIC[ext])
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -49,12 +55,14 @@ def epoch():
 
 @pytest.mark.parametrize("prior", ["gpt3", "epoch"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_no_overlapping_labels(res, epoch, prior, kind):
+def test_no_overlapping_labels(res, epoch, cond, prior, kind):
     """Tick labels of each axis, and the texts inside each axes, never overlap
     one another, the figure has a title, and labels stay on the canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = figure(res if prior == "gpt3" else epoch, kind)
+    fig = figure(
+        cond if kind == "evidence" else res if prior == "gpt3" else epoch, kind
+    )
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()

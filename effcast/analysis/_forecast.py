@@ -49,6 +49,7 @@ from effcast.engine._blocks import SeedLike, resolve_seed
 from effcast.prior._provenance import provenance_fields
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
 from effcast.results._model import Model
+from effcast.results._weighted import weighted_quantile
 
 __all__ = [
     "Forecast",
@@ -102,6 +103,7 @@ class Forecast:
         seed: SeedLike = None,
     ) -> None:
         self.results = results
+        self.weights = results.weights  # [[evidence]]: None for the prior
         self.start = float(start)
         self.end = round(self.start + results.years, 9)
         to = finite(to, "to")
@@ -215,8 +217,9 @@ class Forecast:
     def quantiles(
         self, which: str, year: float, q: float | Sequence[float] = QUANTILES
     ) -> np.ndarray:
-        """Quantiles of the reduction at ``year`` (numpy's linear method)."""
-        return np.quantile(self.reduction(which, year), q)
+        """Quantiles of the reduction at ``year`` (numpy's linear method;
+        weighted by the evidence, if any)."""
+        return weighted_quantile(self.reduction(which, year), self.weights, q)
 
     def crossing_year(
         self, which: str, oom: float | np.ndarray, since: float | None = None
@@ -297,8 +300,8 @@ class Forecast:
             for year in grid:
                 data = self.reduction(which, float(year))
                 rows[f"{year:g}"] = {
-                    "quantiles": quantile_dict(data),
-                    "oom_quantiles": quantile_dict(np.log10(data)),
+                    "quantiles": quantile_dict(data, self.weights),
+                    "oom_quantiles": quantile_dict(np.log10(data), self.weights),
                 }
             doc[which] = rows
         return doc

@@ -40,17 +40,20 @@ from effcast.engine._blocks import SeedLike
 from effcast.prior._provenance import provenance_fields
 from effcast.results._in_memory import TOTALS, Results
 from effcast.results._model import Model
+from effcast.results._weighted import weighted_mean, weighted_quantile
 
 __all__ = ["sensitivity", "variance_shares"]
 
 
-def variance_shares(logs: np.ndarray) -> np.ndarray:
+def variance_shares(logs: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """``cov(l_i, L) / var(L)`` for each row ``l_i`` of ``logs``, ``L`` their sum.
 
     Parameters
     ----------
     logs : ndarray, shape (k, n)
         Per factor, per sample, the logarithm (any base) of the factor.
+    weights : ndarray, shape (n,), optional
+        Importance weights ([[evidence]]): weighted means and covariances.
 
     Returns
     -------
@@ -65,12 +68,29 @@ def variance_shares(logs: np.ndarray) -> np.ndarray:
     array([0.2, 0.8])
     """
     logs = np.asarray(logs, dtype=float)
+    if weights is not None:
+        w = np.asarray(weights, dtype=float) / np.sum(weights)
+        centred = logs - (logs @ w)[:, None]
+        total = centred.sum(axis=0)
+        var = float((total * w) @ total)
+        return np.zeros(logs.shape[0]) if var == 0 else (centred * w) @ total / var
     centred = logs - logs.mean(axis=1, keepdims=True)
     total = centred.sum(axis=0)
     var = float(total @ total)
     if var == 0:
         return np.zeros(logs.shape[0])
     return (centred @ total) / var
+
+
+def _median(x: np.ndarray, w: np.ndarray | None) -> float:
+    return float(np.median(x) if w is None else weighted_quantile(x, w, 0.5))
+
+
+def _var(x: np.ndarray, w: np.ndarray | None) -> float:
+    if w is None:
+        return float(np.var(x))
+    m = weighted_mean(x, w)
+    return weighted_mean((x - m) ** 2, w)
 
 
 def _members(res: Results, which: str) -> list[str]:
@@ -146,6 +166,7 @@ def sensitivity(
                 factor=name,
             )
     logs = {name: np.log10(x) for name, x in values.items()}
+    w = res.weights  # [[evidence]]: every figure weighted; None for the prior
     for which in TOTALS:
         members = _members(res, which)
         if not members:
@@ -153,22 +174,22 @@ def sensitivity(
             continue
         stack = np.stack([logs[m] for m in members])
         total_log = stack.sum(axis=0)
-        shares = variance_shares(stack)
+        shares = variance_shares(stack, w)
         out = {}
         for i, name in enumerate(members):
-            lo, hi = np.quantile(values[name], [low, high])
-            others = np.median(10.0 ** (total_log - stack[i]))
+            lo, hi = weighted_quantile(values[name], w, [low, high])
+            others = _median(10.0 ** (total_log - stack[i]), w)
             out[name] = {
                 "share": float(shares[i]),
-                "variance_log10": float(np.var(stack[i])),
+                "variance_log10": _var(stack[i], w),
                 "low_value": float(lo),
                 "high_value": float(hi),
                 "median_at_low": float(lo * others),
                 "median_at_high": float(hi * others),
             }
         doc[which] = {
-            "median": float(np.median(res.series(which))),
-            "variance_log10": float(np.var(total_log)),
+            "median": _median(res.series(which), w),
+            "variance_log10": _var(total_log, w),
             "factors": out,
         }
     return doc

@@ -19,6 +19,11 @@ from effcast.analysis._forecast import Forecast
 from effcast.analysis._threshold import Crossing
 from effcast.results._in_memory import Results
 from effcast.results._model import Model
+from effcast.results._weighted import (
+    weighted_mean,
+    weighted_prob_exceeds,
+    weighted_quantile,
+)
 
 __all__ = ["Stat", "check_stat", "compute_stat", "parse_stat"]
 
@@ -163,7 +168,7 @@ def compute_stat(
     """
     if stat.kind == "at":
         assert fc is not None and stat.value is not None and stat.year is not None
-        return float(np.quantile(fc.reduction(stat.series, stat.year), stat.value))
+        return float(fc.quantiles(stat.series, stat.year, stat.value))
     if stat.kind == "crossing":
         assert cr is not None and stat.value is not None
         year = float(cr.year_quantile(_row(cr, stat), stat.value))
@@ -179,18 +184,19 @@ def compute_stat(
         data = res.group(stat.series)
     else:
         return None  # a factor (or a whole group) switched off in this scenario
+    w = res.weights  # [[evidence]]: weighted; None for the prior alone
     if stat.kind == "mean_log10":
-        return float(np.mean(np.log10(data)))
+        return weighted_mean(np.log10(data), w)
     assert stat.value is not None
     if stat.kind == "quantile":
-        return float(np.quantile(data, stat.value))
+        return float(weighted_quantile(data, w, stat.value))
     if stat.kind == "oom":
-        return float(np.quantile(np.log10(data) / res.years, stat.value))
+        return float(weighted_quantile(np.log10(data) / res.years, w, stat.value))
     if stat.kind == "annual":
-        return float(np.quantile(data ** (1.0 / res.years), stat.value))
+        return float(weighted_quantile(data ** (1.0 / res.years), w, stat.value))
     if stat.kind == "prob":
-        return float(np.count_nonzero(data > stat.value) / data.size)
-    return float(np.mean(np.log10(data)))
+        return float(weighted_prob_exceeds(data, w, stat.value))
+    return weighted_mean(np.log10(data), w)
 
 
 def check_stat(stat: Stat, model: Model, question: dict | None = None) -> None:

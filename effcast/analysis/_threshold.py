@@ -33,6 +33,11 @@ from effcast.analysis._forecast import Forecast
 from effcast.io._numbers import sci
 from effcast.prior._hardware import lookup, peak
 from effcast.prior._provenance import provenance_fields
+from effcast.results._weighted import (
+    weighted_cdf,
+    weighted_inverted_cdf,
+    weighted_mean,
+)
 
 __all__ = [
     "REFERENCE_RUNS",
@@ -236,10 +241,10 @@ class Crossing:
             )
 
     def prob_crossed_by(self, row: int, year: float | Sequence[float] | np.ndarray):
-        """The fraction of samples whose crossing year is at or before ``year``."""
+        """The fraction of samples (of the weight, with evidence) whose
+        crossing year is at or before ``year``."""
         data = self.rows[row]["samples"]
-        ys = np.atleast_1d(np.asarray(year, dtype=float))
-        out = np.searchsorted(np.sort(data), ys, side="right") / data.size
+        out = weighted_cdf(data, self.forecast.weights, year)
         return float(out[0]) if np.ndim(year) == 0 else out
 
     def year_quantile(self, row: int, q: float | Sequence[float]) -> np.ndarray:
@@ -248,7 +253,13 @@ class Crossing:
         Uses the inverted empirical distribution function (each quantile is
         a sampled year), which stays defined when some samples never cross.
         """
-        return np.quantile(self.rows[row]["samples"], q, method="inverted_cdf")
+        data = self.rows[row]["samples"]
+        return weighted_inverted_cdf(data, self.forecast.weights, q)
+
+    def prob_never(self, row: int) -> float:
+        """The fraction of samples (of the weight) that never cross."""
+        never = np.isinf(self.rows[row]["samples"])
+        return weighted_mean(never.astype(float), self.forecast.weights)
 
     def summary(self) -> dict:
         """The document ``effcast threshold --json`` prints."""
@@ -274,7 +285,7 @@ class Crossing:
                 f"{y:g}": float(p) for y, p in zip(self.years, probs, strict=True)
             }
             entry["prob_by_period_end"] = self.prob_crossed_by(i, fc.end)
-            entry["prob_never"] = float(np.mean(np.isinf(row["samples"])))
+            entry["prob_never"] = self.prob_never(i)
             entry["year_quantiles"] = {
                 f"{q:g}": _fmt_year(float(t))
                 for q, t in zip(qs, self.year_quantile(i, qs), strict=True)

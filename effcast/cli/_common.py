@@ -112,7 +112,11 @@ def fail(exc: EffcastError) -> None:
 
 
 def set_option(fn):
-    """The ``--set NAME.KEY=VALUE`` option every command that reads a prior takes."""
+    """The ``--set NAME.KEY=VALUE`` option every command that reads a prior takes
+    (with ``--no-evidence``, :mod:`effcast.cli._evidence`)."""
+    from effcast.cli._evidence import evidence_option
+
+    fn = evidence_option(fn)
     return click.option(
         "--set",
         "overrides",

@@ -133,9 +133,9 @@ def sample(
     """
     written: list = []
     try:
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         if stream is None:
             stream = samples > STREAM_ABOVE and not (out_path or plot_path)
         if stream and (out_path or plot_path):
@@ -214,7 +214,8 @@ def _undo(written: list) -> None:
     show_default=True,
     help="distributions: hardware and compute requirements (density and CDF); "
     "factors: each factor; waterfall: the running product, factor by factor; "
-    "tornado: each factor held at its 10th and 90th percentile.",
+    "tornado: each factor held at its 10th and 90th percentile; evidence: "
+    "prior vs posterior of each total and factor (a prior with [[evidence]]).",
 )
 @force_option
 def plot(
@@ -229,12 +230,12 @@ def plot(
 ) -> None:
     """Sample PRIOR and draw a figure of the results to FILE."""
     try:
+        from effcast.cli._evidence import load_model
         from effcast.io._atomic import check_output
         from effcast.io._formats import FIGURE_FORMATS
         from effcast.plots._figures import plot as draw
-        from effcast.results._model import load
 
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         check_output(output, FIGURE_FORMATS, force=force)
         res = _sample(model, samples, seed, threads, prior)
         draw(res, output, kind, force=force)
@@ -270,9 +271,9 @@ def sensitivity(
     """
     try:
         from effcast.analysis._sensitivity import sensitivity as analyse
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         res = _sample(model, samples, seed, threads, prior)
         doc = analyse(res)
     except EffcastError as exc:
@@ -318,10 +319,10 @@ def compare(
     between the priors are not blurred by different random draws.
     """
     try:
+        from effcast.cli._evidence import load_model
         from effcast.engine._blocks import resolve_seed
-        from effcast.results._model import load
 
-        models = [load(p, overrides=overrides or None) for p in priors]
+        models = [load_model(p, overrides) for p in priors]
         if plot_path is not None:
             from effcast.io._atomic import check_output
             from effcast.io._formats import FIGURE_FORMATS

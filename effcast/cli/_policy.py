@@ -71,10 +71,10 @@ def forecast(
     """
     try:
         from effcast.analysis._forecast import forecast as run_forecast
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         fc = run_forecast(
             model,
             to,
@@ -141,10 +141,10 @@ def threshold(
         from effcast.analysis._forecast import forecast as run_forecast
         from effcast.analysis._forecast import period_start
         from effcast.analysis._threshold import check_question, reference_run
-        from effcast.results._model import load
+        from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
-        model = load(prior, overrides=overrides or None)
+        model = load_model(prior, overrides)
         start = period_start(model)
         end = round(start + model.years, 9)
         run = reference_run(reference, year=reference_year)
@@ -274,10 +274,12 @@ def sweep(
     try:
         from effcast.analysis._sweep import DEFAULT_STATS, check_out_path, write_table
         from effcast.analysis._sweep import sweep as run_sweep
+        from effcast.cli._evidence import sweep_prior
 
         out_path = check_out_path(out, force) if out else None
+        data, source = sweep_prior(prior)
         sw = run_sweep(
-            prior,
+            data,
             list(grids),
             overrides=list(overrides),
             stats=list(stats) or DEFAULT_STATS,
@@ -295,6 +297,7 @@ def sweep(
             scheduler=scheduler,
             workers=workers,
             timeout=connect_timeout,
+            source=source,
         )
         doc = sw.summary()
         if out_path is not None:

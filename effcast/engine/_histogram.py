@@ -30,6 +30,7 @@ of any quantile effcast reports.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numba
 import numpy as np
@@ -221,6 +222,10 @@ class Histograms:
         self.maxs = np.full(n_series, -np.inf)
         self.exceed = np.zeros((2, n_thresholds), dtype=np.int64)
         self.log_sum = (ExactSum(), ExactSum())
+        # Set by a streamed run with [[evidence]] (engine._stream): the
+        # WeightedHistograms of the posterior and the EvidenceRun.
+        self.posterior: Any = None
+        self.evidence: Any = None
 
     def merge(self, other: Histograms) -> None:
         """Add ``other``'s counts to these (exact: integers only)."""

@@ -28,6 +28,7 @@ from effcast.engine._blocks import (
     resolve_seed,
 )
 from effcast.engine._copula import build_copula
+from effcast.engine._evidence import EvidenceRun, Likelihood
 from effcast.families._base import FactorDistribution
 from effcast.families._layout import KERNEL_KINDS
 from effcast.families._registry import marginal_from_spec
@@ -49,6 +50,8 @@ class Draws(NamedTuple):
     totals: np.ndarray
     factors: np.ndarray | None
     entropy: int
+    weights: np.ndarray | None = None
+    evidence: EvidenceRun | None = None
 
 
 class Sampler:
@@ -118,6 +121,8 @@ class Sampler:
             self.factor_names, self.marginals, prior.correlation, source
         )
         self._arrays = self._kernel_arrays()
+        # [[evidence]]: importance weights computed right after each block.
+        self.likelihood = Likelihood(prior) if prior.evidence else None
 
     def _kernel_arrays(self) -> tuple[np.ndarray, ...]:
         """The model as the kernels read it (see :mod:`effcast.families._layout`)."""
@@ -236,19 +241,43 @@ class Sampler:
         )
 
     # -- sampling -------------------------------------------------------
+    def without_evidence(self) -> Self:
+        """The same model with its ``[[evidence]]`` dropped: the prior alone.
+
+        The API's ``--no-evidence``; compare its figures with the conditioned
+        ones.
+
+        Examples
+        --------
+        >>> import effcast
+        >>> effcast.load("gpt3_today").without_evidence().likelihood is None
+        True
+        """
+        prior = self.prior.model_copy(update={"evidence": []})
+        return type(self)(prior, source=self.source)
+
     def _fill(
-        self, root, factors: np.ndarray, totals: np.ndarray, b: int, offset: int
+        self,
+        root,
+        factors: np.ndarray,
+        totals: np.ndarray,
+        b: int,
+        offset: int,
+        weights: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         from effcast.engine._kernels import fill_block
 
         start = b * BLOCK_SIZE - offset
         stop = start + BLOCK_SIZE
-        fill_block(
-            block_generator(root, b),
-            *self._arrays,
-            factors[:, start:stop],
-            totals[:, start:stop],
-        )
+        f, t = factors[:, start:stop], totals[:, start:stop]
+        lik = self.likelihood
+        if lik is not None and lik.needs_factors and f.shape[0] == 0:
+            f = np.empty((len(self.marginals), t.shape[1]))  # scratch
+        fill_block(block_generator(root, b), *self._arrays, f, t)
+        if lik is not None and weights is not None:
+            w, row = lik.block(f, t)
+            weights[0][start:stop] = w
+            weights[1][b - offset // BLOCK_SIZE] = row
 
     def draw(
         self,
@@ -273,7 +302,7 @@ class Sampler:
         n = check_count(n)
         root, entropy = resolve_seed(seed)
         rows = 2 + (len(self.marginals) if factors else 0)
-        need = 8 * rows * n
+        need = 8 * (rows + (self.likelihood is not None)) * n
         avail = available_memory()
         if avail is not None and need > 0.8 * avail:
             raise EffcastError(
@@ -286,8 +315,16 @@ class Sampler:
             )
         totals = np.empty((2, n))
         out_factors = np.empty((rows - 2, n))
-        self._run_blocks(root, out_factors, totals, 0, n, threads, progress)
-        return Draws(totals, out_factors if factors else None, entropy)
+        weights = None
+        if self.likelihood is not None:
+            block_rows = np.empty((math.ceil(n / BLOCK_SIZE), self.likelihood.width))
+            weights = (np.empty(n), block_rows)
+        self._run_blocks(root, out_factors, totals, 0, n, threads, progress, weights)
+        if weights is None:
+            return Draws(totals, out_factors if factors else None, entropy)
+        assert self.likelihood is not None
+        run = EvidenceRun(self.likelihood, weights[1], n)
+        return Draws(totals, out_factors if factors else None, entropy, weights[0], run)
 
     def _run_blocks(
         self,
@@ -298,8 +335,10 @@ class Sampler:
         n: int,
         threads: int | None,
         progress: Callable[[int], None] | None = None,
+        weights: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """Fill samples ``first .. first + n`` (``first`` on a block boundary)."""
+        """Fill samples ``first .. first + n`` (``first`` on a block boundary);
+        with ``weights``, also each sample's weight and each block's sums."""
 
         def report(done_blocks: int) -> None:
             if progress is not None:
@@ -310,18 +349,20 @@ class Sampler:
         blocks = range(b0, b0 + math.ceil(n / BLOCK_SIZE))
         threads = check_threads(threads)
         # Compile (or load from cache) once, before threads race to do it.
-        self._fill(root, out_factors, totals, blocks[0], first)
+        self._fill(root, out_factors, totals, blocks[0], first, weights)
         report(1)
         rest = blocks[1:]
         if threads == 1 or len(rest) <= 1:
             for i, b in enumerate(rest, start=2):
-                self._fill(root, out_factors, totals, b, first)
+                self._fill(root, out_factors, totals, b, first, weights)
                 report(i)
             return
         with ThreadPoolExecutor(max_workers=threads) as pool:
             for i, f in enumerate(
                 [
-                    pool.submit(self._fill, root, out_factors, totals, b, first)
+                    pool.submit(
+                        self._fill, root, out_factors, totals, b, first, weights
+                    )
                     for b in rest
                 ],
                 start=2,
@@ -365,7 +406,9 @@ class Sampler:
         Each item is ``(totals, factors)`` with ``totals`` of shape
         ``(2, m)`` (hardware, compute) and ``factors`` of shape
         ``(n_factors, m)`` or ``None``. Concatenated, they equal what
-        :meth:`sample` returns for the same ``n`` and ``seed``.
+        :meth:`sample` returns for the same ``n`` and ``seed``. They are the
+        prior's samples: with ``[[evidence]]`` the weights are not yielded
+        (use :meth:`sample` or :meth:`stream`, which weight every figure).
         """
         n = check_count(n)
         root, _ = resolve_seed(seed)

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from effcast.engine._blocks import BLOCK_SIZE, block_generator, check_threads
+from effcast.engine._evidence import EvidenceRun
 from effcast.engine._histogram import Histograms, accumulate
 from effcast.engine._kernels import fill_block
+from effcast.engine._weighted_histogram import WeightedHistograms
 
 if TYPE_CHECKING:
     from effcast.engine._sampler import Sampler
@@ -52,6 +54,12 @@ def accumulate_blocks(
     n_series = 2 + n_f + len(groups) + n_f
     workers = min(threads, n_blocks)
     states = [Histograms(n_series, len(thresholds), n) for _ in range(workers)]
+    # With [[evidence]]: weighted histograms beside the counts (the prior).
+    lik = sampler.likelihood
+    if lik is not None:
+        block_rows = np.zeros((n_blocks, lik.width))
+        for st in states:
+            st.posterior = WeightedHistograms(n_series, len(thresholds), n)
 
     def work(w: int) -> None:
         st = states[w]
@@ -82,6 +90,9 @@ def accumulate_blocks(
                 block_sums,
             )
             st.add_log_sums(block_sums)
+            if lik is not None:
+                weights, block_rows[b] = lik.block(f, t)
+                st.posterior.add(series[:, :m], bits[:, :m], weights, thresholds)
             if progress is not None:
                 progress(m)
 
@@ -94,4 +105,8 @@ def accumulate_blocks(
     merged = states[0]
     for other in states[1:]:
         merged.merge(other)
+        if lik is not None:
+            merged.posterior.merge(other.posterior)
+    if lik is not None:
+        merged.evidence = EvidenceRun(lik, block_rows, n)
     return merged

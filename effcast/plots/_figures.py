@@ -21,6 +21,7 @@ from effcast.analysis._sensitivity import sensitivity
 from effcast.io._atomic import check_output
 from effcast.io._formats import FIGURE_FORMATS
 from effcast.io._numbers import fmt_x
+from effcast.plots._evidence_figure import evidence_figure
 from effcast.plots._kinds import KINDS
 from effcast.plots._labels import (
     factor_label,
@@ -37,6 +38,7 @@ from effcast.plots._style import (
     new_figure,
 )
 from effcast.results._in_memory import Results
+from effcast.results._weighted import weighted_quantile
 
 if TYPE_CHECKING:
     from matplotlib.typing import LineStyleType
@@ -44,19 +46,19 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "compare_figure", "figure", "plot", "plot_compare"]
 
 
-def _log_hist(ax, data, lo, hi, **style) -> float:
-    """A density histogram of ``data`` in log10 space on a log x axis."""
+def _log_hist(ax, data, lo, hi, w=None, **style) -> float:
+    """A density histogram of ``data`` (weighted by ``w``) in log10 space."""
     edges = np.logspace(math.log10(lo), math.log10(hi), 81)
-    counts, _ = np.histogram(data, bins=edges)
+    counts, _ = np.histogram(data, bins=edges, weights=w)
     widths = np.diff(np.log10(edges))
-    dens = counts / (len(data) * widths)
+    dens = counts / ((len(data) if w is None else np.sum(w)) * widths)
     ax.stairs(dens, edges, **style)
     return float(dens.max())
 
 
-def _ecdf(ax, data, **style) -> None:
+def _ecdf(ax, data, w=None, **style) -> None:
     ps = np.linspace(0.0005, 0.9995, 1000)
-    ax.plot(np.quantile(data, ps), ps, **style)
+    ax.plot(weighted_quantile(data, w, ps), ps, **style)
 
 
 def _range(*arrays, lo=0.002, hi=0.998) -> tuple[float, float]:
@@ -76,14 +78,15 @@ def _distributions(res: Results):
     peak = 0.0
     for which, (color, label) in TOTAL_STYLE.items():
         data = res.series(which)
+        w = res.weights  # [[evidence]]: the posterior (None: the prior)
         peak = max(
-            peak, _log_hist(top, data, lo, hi, color=color, alpha=0.25, fill=True)
+            peak, _log_hist(top, data, lo, hi, w, color=color, alpha=0.25, fill=True)
         )
-        _log_hist(top, data, lo, hi, color=color, linewidth=1.2)
-        _ecdf(bottom, data, color=color, linewidth=1.6, label=label)
+        _log_hist(top, data, lo, hi, w, color=color, linewidth=1.2)
+        _ecdf(bottom, data, w, color=color, linewidth=1.6, label=label)
     handles = []
     for i, (which, (color, label)) in enumerate(TOTAL_STYLE.items()):
-        q10, q50, q90 = np.quantile(res.series(which), [0.1, 0.5, 0.9])
+        q10, q50, q90 = res.quantile(res.series(which), [0.1, 0.5, 0.9])
         y = peak * (1.1 + 0.16 * i)
         top.plot([q10, q90], [y, y], color=color, linewidth=2.5)
         top.plot([q50], [y], "o", color=color, markersize=6)
@@ -133,11 +136,11 @@ def _factors(res: Results):
         data = res.factor(name)
         lo, hi = _range(data, lo=0.001, hi=0.999)
         color = "C1" if res.reduces[name] == "compute" else "C0"
-        _log_hist(ax, data, lo, hi, color=color, fill=True, alpha=0.35)
-        q10, q50, q90 = np.quantile(data, [0.1, 0.5, 0.9])
+        _log_hist(ax, data, lo, hi, res.weights, color=color, fill=True, alpha=0.35)
+        q10, q50, q90 = res.quantile(data, [0.1, 0.5, 0.9])
         ax.axvspan(q10, q90, color=color, alpha=0.08)
         ax.axvline(q50, color="k", linestyle="--", linewidth=1)
-        atom = float(np.mean(data == data.min()))
+        atom = 1 - res.prob_exceeds(data, float(data.min()))
         note = f"median {fmt_x(q50)}\n80%: {fmt_x(q10)} to {fmt_x(q90)}"
         if atom > 0.01:
             note += f"\n{100 * atom:.0f}% at the floor {fmt_x(float(data.min()))}"
@@ -339,6 +342,7 @@ _DRAW = {
     "factors": _factors,
     "waterfall": _waterfall,
     "tornado": _tornado,
+    "evidence": evidence_figure,
 }
 if tuple(_DRAW) != KINDS:  # pragma: no cover - a developer's slip
     raise ImportError(f"figure kinds {tuple(_DRAW)} and KINDS {KINDS} disagree")
@@ -351,7 +355,7 @@ def figure(res: Results, kind: str = "distributions"):
     ----------
     res : Results
         Samples with factors kept (all kinds but ``"distributions"`` need them).
-    kind : {"distributions", "factors", "waterfall", "tornado"}
+    kind : {"distributions", "factors", "waterfall", "tornado", "evidence"}
 
     Raises
     ------
@@ -414,9 +418,9 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
         for ax, which in zip(axes, TOTAL_STYLE, strict=True):
             for i, res in enumerate(results):
                 data = res.series(which)
-                med = float(np.median(data))
+                med = float(res.quantile(data, 0.5))
                 style = {"color": f"C{i % 10}", "linestyle": styles[(i // 10) % 4]}
-                _ecdf(ax, data, linewidth=1.7, **style)
+                _ecdf(ax, data, res.weights, linewidth=1.7, **style)
                 ax.plot([med], [0.5], "o", markersize=4, color=style["color"])
             for p in (0.1, 0.5, 0.9):
                 ax.axhline(p, color="0.85", linewidth=0.8, zorder=0)
@@ -437,8 +441,8 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
                 color=f"C{i % 10}",
                 linestyle=styles[(i // 10) % 4],
                 linewidth=1.7,
-                label=f"{label}: median {fmt_x(float(np.median(res.hardware)))} "
-                f"hardware, {fmt_x(float(np.median(res.compute)))} compute",
+                label=f"{label}: median {fmt_x(res.quantile('hardware', 0.5))} "
+                f"hardware, {fmt_x(res.quantile('compute', 0.5))} compute",
             )
             for i, (res, label) in enumerate(zip(results, labels, strict=True))
         ]

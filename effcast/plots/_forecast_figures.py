@@ -21,6 +21,7 @@ from effcast.io._formats import FIGURE_FORMATS
 from effcast.io._numbers import sci
 from effcast.plots._labels import heading, percent_axis, save_with_provenance
 from effcast.plots._style import COLOURS, DPI, decade_ticks, new_figure
+from effcast.results._weighted import weighted_quantile
 
 __all__ = ["check_figure_path", "crossing_chart", "fan_chart"]
 
@@ -131,10 +132,10 @@ def fan_chart(
     for ax, which in zip(axes, ("hardware", "compute"), strict=True):
         rows = []
         for t in ts:
-            data = fc.log10_reduction(which, float(t))
+            data, w = fc.log10_reduction(which, float(t)), fc.weights
             if idx is not None:
-                data = data[idx]
-            rows.append(np.quantile(data, qs))
+                data, w = data[idx], (None if w is None else w[idx])
+            rows.append(weighted_quantile(data, w, qs))
         table = 10.0 ** np.array(rows)
         col = {q: table[:, i] for i, q in enumerate(qs)}
         colour = COLOURS[which]
@@ -219,7 +220,7 @@ def crossing_chart(
         # that neighbouring labels do not collide.
         probs = cr.prob_crossed_by(i, ts)
         label = f"{row['kind']} {row['label']}"
-        never = float(np.mean(np.isinf(row["samples"])))
+        never = cr.prob_never(i)
         if never == 1.0:
             label += ": never, under these assumptions"
         elif never > 0:

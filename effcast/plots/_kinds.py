@@ -8,5 +8,5 @@ from __future__ import annotations
 
 __all__ = ["KINDS"]
 
-KINDS = ("distributions", "factors", "waterfall", "tornado")
+KINDS = ("distributions", "factors", "waterfall", "tornado", "evidence")
 """Each name is a drawing function in :mod:`effcast.plots._figures`."""

@@ -93,9 +93,9 @@ def _where(
     ):
         table, index = path[0], path[1]
         name = None
-        if table == "factor":
+        if table in ("factor", "evidence"):
             try:
-                candidate = raw["factor"][index]["name"]
+                candidate = raw[table][index]["name"]
                 if isinstance(candidate, str):
                     name = candidate
             except (KeyError, IndexError, TypeError):

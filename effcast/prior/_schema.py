@@ -35,6 +35,7 @@ from effcast.prior._beliefs import (
     check_floor,
     check_level,
 )
+from effcast.prior._evidence import EvidenceSpec, check_evidence
 from effcast.prior._fits import ChinchillaSpec
 from effcast.prior._specs import (
     FAMILY_NAMES,
@@ -54,6 +55,7 @@ __all__ = [
     "ConstantSpec",
     "CorrelationSpec",
     "Defaults",
+    "EvidenceSpec",
     "GpuPeaks",
     "Reference",
     "Target",
@@ -222,6 +224,7 @@ class Prior(StrictModel):
     gpus: dict[str, GpuPeaks] = {}
     reference: list[Reference] = []
     correlation: list[CorrelationSpec] = []
+    evidence: list[EvidenceSpec] = []
 
     @model_validator(mode="after")
     def _check(self) -> Prior:
@@ -267,6 +270,7 @@ class Prior(StrictModel):
         self._check_correlations(seen)
         check_hardware(self.baseline, self.target, self.gpus)
         check_references(self.reference, self.factor)
+        check_evidence(self.evidence, self.factor, self.baseline)
         return self
 
     @property

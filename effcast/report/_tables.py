@@ -140,6 +140,10 @@ def render_summary(doc: dict) -> Group:
                 _band(g["quantiles"], "0.1", "0.9"),
             )
         parts += [Text(""), groups]
+    if doc.get("evidence"):
+        from effcast.report._evidence_tables import render_evidence
+
+        parts += [Text(""), render_evidence(doc["evidence"])]
     return Group(*parts)
 
 

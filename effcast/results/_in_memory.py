@@ -17,11 +17,17 @@ from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
+from effcast.results._evidence_summary import in_memory_evidence
 from effcast.results._resources import (
     reference_summary,
     reference_thresholds,
     resolve_resources,
     resources_summary,
+)
+from effcast.results._weighted import (
+    weighted_mean,
+    weighted_prob_exceeds,
+    weighted_quantile,
 )
 
 __all__ = ["PROB_THRESHOLDS", "QUANTILES", "Results", "seed_table"]
@@ -87,8 +93,13 @@ class Results:
         title: str = "",
         prior: Prior | None = None,
         provenance: Provenance | None = None,
+        weights: np.ndarray | None = None,
+        evidence: Any = None,
     ) -> None:
         self.provenance = provenance
+        # [[evidence]]: weights and EvidenceRun (None for the prior alone).
+        self.weights = weights
+        self.evidence = evidence
         self._totals = totals
         self._factors = factors
         self.names = tuple(names)
@@ -168,20 +179,31 @@ class Results:
             return self.hardware if which == "hardware" else self.compute
         return np.asarray(which, dtype=float)
 
+    def _median(self, data: np.ndarray) -> float:
+        """numpy's median, or the weighted one with evidence."""
+        if self.weights is None:
+            return float(np.median(data))
+        return float(weighted_quantile(data, self.weights, 0.5))
+
+    def _weights_for(self, data: np.ndarray) -> np.ndarray | None:
+        """The weights, when ``data`` holds one value per sample."""
+        w = self.weights
+        return w if w is not None and data.shape == (self.n,) else None
+
     # -- statistics -----------------------------------------------------
     def quantile(self, which: str | np.ndarray, q: float | Sequence[float]):
         """Quantiles of a reduction (``"hardware"``, ``"compute"``) or an array.
 
-        Uses numpy's default (linear) interpolation between order statistics.
+        Uses numpy's default (linear) interpolation between order statistics;
+        with evidence, its weighted form (:mod:`effcast.results._weighted`).
         """
-        return np.quantile(self._series(which), q)
+        data = self._series(which)
+        return weighted_quantile(data, self._weights_for(data), q)
 
     def prob_exceeds(self, which: str | np.ndarray, x: float | Sequence[float]):
-        """The fraction of samples strictly greater than ``x``."""
+        """The fraction of samples (of the weight, with evidence) above ``x``."""
         data = self._series(which)
-        xs = np.atleast_1d(np.asarray(x, dtype=float))
-        out = np.array([np.count_nonzero(data > v) / data.size for v in xs])
-        return float(out[0]) if np.ndim(x) == 0 else out
+        return weighted_prob_exceeds(data, self._weights_for(data), x)
 
     def oom_per_year(self, which: str | np.ndarray) -> np.ndarray:
         """Per sample, orders of magnitude per year: ``log10(reduction) / years``."""
@@ -206,19 +228,20 @@ class Results:
             "effcast_version": __version__,
             **(self.provenance.fields() if self.provenance is not None else {}),
         }
+        w = self.weights
         for which in TOTALS:
-            doc[which] = total_summary(self._series(which), self.years)
+            doc[which] = total_summary(self._series(which), self.years, w)
         doc["factors"] = {}
         doc["groups"] = {}
         if self.has_factors:
             for name in self.names:
                 doc["factors"][name] = {
-                    "quantiles": quantile_dict(self.factor(name)),
+                    "quantiles": quantile_dict(self.factor(name), w),
                     "reduces": self.reduces[name],
                 }
             for group, members in self.group_members.items():
                 doc["groups"][group] = {
-                    "quantiles": quantile_dict(self.group(group)),
+                    "quantiles": quantile_dict(self.group(group), w),
                     "factors": list(members),
                 }
             doc["table"] = seed_table(
@@ -247,6 +270,8 @@ class Results:
                     for name, which, threshold in reference_thresholds(self.prior)
                 }
                 doc["reference_rates"] = reference_summary(self.prior, probs)
+        if self.evidence is not None:
+            doc["evidence"] = in_memory_evidence(self, doc)
         return doc
 
     def series(self, what: str) -> np.ndarray:
@@ -289,7 +314,7 @@ class Results:
         running = np.ones(self.n)
         for i, name in enumerate(self.names):
             running *= data[i]
-            out[name] = float(np.median(running))
+            out[name] = self._median(running)
         return out
 
     def resource(self, which: str) -> np.ndarray:
@@ -336,7 +361,8 @@ class Results:
         ``total.hardware`` and ``total.compute``, then ``factor.<name>`` for
         each factor and ``group.<name>`` for each group (when factors were
         kept). The dots keep the three kinds apart even when a factor and a
-        group share a name.
+        group share a name. With evidence, a last column ``weight`` holds
+        each sample's importance weight (in ``[0, 1]``).
         """
         cols = {"total.hardware": self.hardware, "total.compute": self.compute}
         if self.has_factors:
@@ -344,6 +370,8 @@ class Results:
                 cols[f"factor.{name}"] = self.factor(name)
             for group in self.group_members:
                 cols[f"group.{group}"] = self.group(group)
+        if self.weights is not None:
+            cols["weight"] = self.weights
         return cols
 
     def to_pandas(self):
@@ -373,26 +401,32 @@ class Results:
     def __repr__(self) -> str:
         return (
             f"<Results {self.n:,} samples of {self.source!r}: hardware median "
-            f"{np.median(self.hardware):.3g}x, compute median "
-            f"{np.median(self.compute):.3g}x>"
+            f"{self._median(self.hardware):.3g}x, compute median "
+            f"{self._median(self.compute):.3g}x>"
         )
 
 
-def quantile_dict(data: np.ndarray) -> dict[str, float]:
-    """``{"0.05": x, ...}`` for :data:`QUANTILES`."""
-    values = np.quantile(data, QUANTILES)
+def quantile_dict(
+    data: np.ndarray, weights: np.ndarray | None = None
+) -> dict[str, float]:
+    """``{"0.05": x, ...}`` for :data:`QUANTILES` (weighted with ``weights``)."""
+    values = weighted_quantile(data, weights, QUANTILES)
     return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
 
-def total_summary(data: np.ndarray, years: float) -> dict:
+def total_summary(
+    data: np.ndarray, years: float, weights: np.ndarray | None = None
+) -> dict:
     """The summary of one reduction (hardware or compute)."""
-    qs = quantile_dict(data)
+    qs = quantile_dict(data, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_log10 = float(np.mean(np.log10(data))) if np.all(data > 0) else None
+        mean_log10 = (
+            weighted_mean(np.log10(data), weights) if np.all(data > 0) else None
+        )
     return rates_summary(
         qs,
         {
-            _key(t): float(np.count_nonzero(data > t) / data.size)
+            _key(t): float(weighted_prob_exceeds(data, weights, t))
             for t in PROB_THRESHOLDS
         },
         mean_log10,

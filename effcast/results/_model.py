@@ -16,6 +16,7 @@ import numpy as np
 from effcast.engine._blocks import SeedLike
 from effcast.engine._sampler import Sampler
 from effcast.prior._overrides import Overrides
+from effcast.results._evidence_summary import check_evidence
 from effcast.results._in_memory import PROB_THRESHOLDS, Results
 from effcast.results._resources import reference_thresholds
 from effcast.results._streamed import StreamedResults
@@ -102,15 +103,27 @@ class Model(Sampler):
         Returns
         -------
         Results
+            With ``[[evidence]]`` in the prior, every figure is weighted by
+            the evidence's likelihood (``Results.weights``); use
+            :meth:`without_evidence` for the prior alone.
 
         Raises
         ------
         EffcastError
-            If ``n`` or ``seed`` is invalid, or the samples would not fit in
-            memory.
+            If ``n`` or ``seed`` is invalid, the samples would not fit in
+            memory, or the evidence leaves fewer than 100 effective samples
+            (it then names the entry). A low ESS (below 1% of ``n``) only
+            warns (:class:`EvidenceWarning`).
         """
         d = self.draw(n, seed, factors=factors, threads=threads, progress=progress)
-        return Results(d.totals, d.factors, **self._meta(d.entropy))
+        check_evidence(d.evidence, self.source)
+        return Results(
+            d.totals,
+            d.factors,
+            **self._meta(d.entropy),
+            weights=d.weights,
+            evidence=d.evidence,
+        )
 
     def stream(
         self,
@@ -145,7 +158,10 @@ class Model(Sampler):
         StreamedResults
             Quantiles within a relative error of ``2**-11``; P(> 10, 100,
             1000x) exact; :meth:`~StreamedResults.summary` is the document
-            :meth:`Results.summary` gives.
+            :meth:`Results.summary` gives. With ``[[evidence]]``, weighted:
+            the weights are added to a second set of histograms in exact
+            fixed point, in the same pass, so the posterior figures too are
+            identical for any thread count.
         """
         # Exact counts at the summary's thresholds and at those of the
         # prior's reference rates for the totals.
@@ -161,6 +177,7 @@ class Model(Sampler):
             threads=threads,
             progress=progress,
         )
+        check_evidence(hist.evidence, self.source)
         return StreamedResults(hist, counted, **self._meta(entropy))
 
 

@@ -21,6 +21,7 @@ from effcast._version import __version__
 from effcast.engine._histogram import RELATIVE_BIN_WIDTH, Histograms
 from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
+from effcast.results._evidence_summary import streamed_evidence
 from effcast.results._in_memory import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -80,6 +81,10 @@ class StreamedResults:
     ) -> None:
         self.provenance = provenance
         self._hist = hist
+        # [[evidence]]: the posterior's weighted histograms and the run's
+        # EvidenceRun (engine._evidence); None for the prior alone.
+        self._posterior = hist.posterior
+        self.evidence = hist.evidence
         self.prior = prior
         self.thresholds = tuple(float(t) for t in thresholds)
         self.names = tuple(names)
@@ -115,18 +120,33 @@ class StreamedResults:
 
     def quantile(self, which: str, q: float | Sequence[float]):
         """Quantiles of a series (``"hardware"``, ``"factor:moe"``, ...)."""
-        out = self._hist.quantile(self._row(which), q)
+        out = self._quantile(which, q)
         return float(out[0]) if np.ndim(q) == 0 else out
+
+    def _quantile(self, which: str, q, *, posterior: bool = True) -> np.ndarray:
+        """Quantiles from the weighted histograms when there is evidence
+        (and ``posterior``), else from the counts (the prior)."""
+        row = self._row(which)
+        if posterior and self._posterior is not None:
+            h = self._hist
+            return self._posterior.quantile(row, q, h.mins[row], h.maxs[row])
+        return self._hist.quantile(row, q)
 
     def prob_exceeds(self, which: str, x: float | Sequence[float]):
         """P(series > x): exact for the totals at the thresholds counted."""
         row = self._row(which)
         xs = np.atleast_1d(np.asarray(x, dtype=float))
         out = []
+        post, h = self._posterior, self._hist
         for v in xs:
             if row < 2 and float(v) in self.thresholds:
                 k = self.thresholds.index(float(v))
-                out.append(self._hist.exceed[row, k] / self.n)
+                if post is not None:
+                    out.append(post.exceed[row, k] / post.total(row))
+                else:
+                    out.append(self._hist.exceed[row, k] / self.n)
+            elif post is not None:
+                out.append(post.prob_exceeds(row, float(v), h.mins[row], h.maxs[row]))
             else:
                 out.append(self._hist.prob_exceeds(row, float(v)))
         return float(out[0]) if np.ndim(x) == 0 else np.array(out)
@@ -138,6 +158,8 @@ class StreamedResults:
         summary.
         """
         row = TOTALS.index(which)
+        if self.evidence is not None:
+            return self.evidence.mean_log10(row)
         value = self._hist.log_sum[row].value / self.n
         return value if math.isfinite(value) else None
 
@@ -149,7 +171,7 @@ class StreamedResults:
         return out
 
     def _qdict(self, which: str) -> dict[str, float]:
-        values = self._hist.quantile(self._row(which), QUANTILES)
+        values = self._quantile(which, QUANTILES)
         return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
     def summary(self) -> dict:
@@ -187,6 +209,8 @@ class StreamedResults:
             for group, members in self.group_members.items()
         }
         self._add_reporting(doc)
+        if self.evidence is not None:
+            doc["evidence"] = streamed_evidence(self)
         outside = {
             name: self._hist.outside(self._row(key))
             for name, key in self._series_keys()

@@ -31,6 +31,7 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
 from effcast.prior._hardware import lookup, peak
+from effcast.report._tables import sci
 
 __all__ = [
     "REFERENCE_RUNS",
@@ -169,19 +170,6 @@ def reference_run(
     if run.year is not None and not math.isfinite(run.year):
         raise EffcastError("the reference year must be finite", field="reference_year")
     return run
-
-
-def sci(x: float) -> str:
-    """``1e25`` rather than ``1e+25``; ``3.14e23`` rather than ``3.14e+23``.
-
-    Examples
-    --------
-    >>> sci(1e25), sci(3.14e23), sci(2e-3)
-    ('1e25', '3.14e23', '0.002')
-    """
-    text = f"{x:.3g}"
-    mant, e, exp = text.partition("e")
-    return f"{mant}e{int(exp)}" if e else text
 
 
 def _fmt_year(t: float) -> float | None:

@@ -13,8 +13,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from effcast.analysis._threshold import sci as _sci
 from effcast.report._tables import fmt_multiplier, fmt_percent
+from effcast.report._tables import sci as _sci
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
 

@@ -12,7 +12,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["fmt_multiplier", "fmt_percent", "render_summary"]
+__all__ = ["fmt_multiplier", "fmt_percent", "render_summary", "sci"]
 
 
 def fmt_multiplier(x: float | None) -> str:
@@ -385,3 +385,16 @@ def render_comparison(doc: dict) -> Group:
     for i, run in enumerate(runs, start=1):
         legend.append(f"[{i}] {run['prior']}: {run.get('title') or ''}\n")
     return Group(head, Text(""), table, Text(""), legend)
+
+
+def sci(x: float) -> str:
+    """``1e25`` rather than ``1e+25``; ``3.14e23`` rather than ``3.14e+23``.
+
+    Examples
+    --------
+    >>> sci(1e25), sci(3.14e23), sci(2e-3)
+    ('1e25', '3.14e23', '0.002')
+    """
+    text = f"{x:.3g}"
+    mant, e, exp = text.partition("e")
+    return f"{mant}e{int(exp)}" if e else text

@@ -55,6 +55,15 @@ class SampleCount(click.ParamType):
             n = int(text.replace("_", "")) if "e" not in text.lower() else int(number)
         if n < 1:
             self.fail(f"must be at least 1, got {n}", param, ctx)
+        from effcast.engine._blocks import MAX_SAMPLES
+
+        if n > MAX_SAMPLES:
+            self.fail(
+                f"{value!r} is more samples than a run could finish "
+                f"(at most {MAX_SAMPLES:.0e})",
+                param,
+                ctx,
+            )
         return n
 
 

@@ -364,9 +364,24 @@ for _command in POLICY_COMMANDS:
 
 
 def run() -> None:  # pragma: no cover - exercised through the console script
-    """Entry point that also turns Ctrl-C into a quiet exit."""
+    """Entry point: Ctrl-C exits 130 quietly, running out of memory exits 2.
+
+    click in its standalone mode would turn Ctrl-C into "Aborted!" and
+    status 1, so the errors it would handle are handled here.
+    """
     try:
-        main(prog_name="effcast")
-    except KeyboardInterrupt:
+        code = main.main(prog_name="effcast", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("effcast: interrupted", err=True)
         sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except MemoryError:
+        click.echo(
+            "effcast: error: out of memory; draw fewer samples, or summarise "
+            "them without keeping them (--stream)",
+            err=True,
+        )
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -234,19 +234,29 @@ class Sampler:
         n = check_count(n)
         root, entropy = resolve_seed(seed)
         rows = 2 + (len(self.marginals) if factors else 0)
-        need = 8 * rows * n
+        # The samples, plus the few series-sized scratch arrays a summary
+        # takes at once (a quantile's partition, a group's product).
+        need = 8 * (rows + 3) * n
         avail = available_memory()
+        advice = (
+            "summarise them without keeping them (Model.stream, or --stream on "
+            "the command line), draw fewer"
+            + (", or keep only the totals (factors=False)" if factors else "")
+        )
         if avail is not None and need > 0.8 * avail:
             raise EffcastError(
                 f"{n:,} samples would need {need / 2**30:.1f} GiB of memory but only "
-                f"{avail / 2**30:.1f} GiB is available; summarise them without "
-                "keeping them (Model.stream, or --stream on the command line), "
-                "draw fewer"
-                + (", or keep only the totals (factors=False)" if factors else ""),
+                f"{avail / 2**30:.1f} GiB is available (counting container and "
+                f"ulimit limits); {advice}",
                 field="samples",
             )
-        totals = np.empty((2, n))
-        out_factors = np.empty((rows - 2, n))
+        try:
+            totals = np.empty((2, n))
+            out_factors = np.empty((rows - 2, n))
+        except MemoryError:
+            raise EffcastError(
+                f"{n:,} samples do not fit in memory; {advice}", field="samples"
+            ) from None
         self._run_blocks(root, out_factors, totals, 0, n, threads, progress)
         return Draws(totals, out_factors if factors else None, entropy)
 
@@ -279,7 +289,8 @@ class Sampler:
                 self._fill(root, out_factors, totals, b, first)
                 report(i)
             return
-        with ThreadPoolExecutor(max_workers=threads) as pool:
+        pool = ThreadPoolExecutor(max_workers=threads)
+        try:
             for i, f in enumerate(
                 [
                     pool.submit(self._fill, root, out_factors, totals, b, first)
@@ -289,6 +300,10 @@ class Sampler:
             ):
                 f.result()
                 report(i)
+        finally:
+            # On Ctrl-C (or any error) drop the blocks not yet started, so
+            # the interrupt is honoured once the running ones finish (ms).
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def accumulate(
         self,

@@ -26,15 +26,15 @@ The heavy modules (pydantic, numba, matplotlib) load on first use, so that
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from effcast._errors import EffcastError
 from effcast._version import __version__
 
-if TYPE_CHECKING:  # pragma: no cover
+if _typing.TYPE_CHECKING:  # pragma: no cover
     from effcast.analysis._forecast import Forecast, forecast
-    from effcast.analysis._sensitivity import sensitivity
+    from effcast.analysis._sensitivity import Sensitivity, sensitivity
     from effcast.analysis._sweep import Sweep, sweep
     from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
     from effcast.io._samples import write_samples
@@ -52,6 +52,7 @@ __all__ = [
     "Model",
     "ReferenceRun",
     "Results",
+    "Sensitivity",
     "StreamedResults",
     "Sweep",
     "__version__",
@@ -75,6 +76,7 @@ _LAZY = {
     "load": "effcast.results._model",
     "Results": "effcast.results._in_memory",
     "sensitivity": "effcast.analysis._sensitivity",
+    "Sensitivity": "effcast.analysis._sensitivity",
     "shipped_priors": "effcast.prior._shipped",
     "write_samples": "effcast.io._samples",
     "figure": "effcast.plots._figures",
@@ -94,13 +96,14 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
+        value = getattr(_importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'effcast' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public API only (``__all__``), not the helpers this module uses."""
+    return sorted(__all__)

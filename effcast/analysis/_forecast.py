@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
+from effcast.analysis._defaults import SAMPLES
 from effcast.analysis._forecast_settings import (
     finite,
     forecast_years,
@@ -46,6 +47,8 @@ from effcast.analysis._forecast_settings import (
     resolve_settings,
 )
 from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.report._display import Displayable, need_pandas
+from effcast.results._base import check_probabilities, check_values, scalar_or_array
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
 from effcast.results._model import Model
 
@@ -65,7 +68,7 @@ TOTALS = ("hardware", "compute")
 _RATE_STREAM = (0x666F7265, 0x63617374)
 
 
-class Forecast:
+class Forecast(Displayable):
     """Per-sample projections of the hardware and compute reductions.
 
     Build one with :func:`effcast.forecast`. Every reduction it reports is
@@ -164,8 +167,10 @@ class Forecast:
         }
 
     def _check(self, which: str) -> str:
-        if which not in TOTALS:
-            raise EffcastError(f"expected 'hardware' or 'compute', got {which!r}")
+        if not isinstance(which, str) or which not in TOTALS:
+            raise EffcastError(
+                f"expected 'hardware' or 'compute', got {which!r}", field="which"
+            )
         return which
 
     def _forward(self, rho: np.ndarray, tau: float) -> np.ndarray:
@@ -213,9 +218,19 @@ class Forecast:
 
     def quantiles(
         self, which: str, year: float, q: float | Sequence[float] = QUANTILES
-    ) -> np.ndarray:
-        """Quantiles of the reduction at ``year`` (numpy's linear method)."""
-        return np.quantile(self.reduction(which, year), q)
+    ) -> Any:
+        """Quantiles of the reduction at ``year`` (numpy's linear method).
+
+        A float for a scalar ``q``, else an array.
+
+        Raises
+        ------
+        EffcastError
+            For a series other than hardware and compute, a year before the
+            period start, or a probability outside [0, 1].
+        """
+        qs = check_probabilities(q)
+        return scalar_or_array(np.quantile(self.reduction(which, year), qs), q)
 
     def crossing_year(
         self, which: str, oom: float | np.ndarray, since: float | None = None
@@ -244,7 +259,7 @@ class Forecast:
                 "before it",
                 field="reference_year",
             )
-        oom = float(oom)
+        oom = finite(oom, "oom")
         target = self.log10_reduction(which, since) + oom
         total = self._log_h if which == "hardware" else self._log_c
         hist = self._hist[which]
@@ -278,7 +293,10 @@ class Forecast:
 
         This is the document ``effcast forecast --json`` prints.
         """
-        grid = self.years if years is None else np.asarray(years, dtype=float)
+        grid = self.years if years is None else check_values(years, "years")
+        grid = np.atleast_1d(grid)
+        if not np.all(np.isfinite(grid)):
+            raise EffcastError("years must be finite", field="years")
         doc: dict[str, Any] = {
             "prior": self.results.source,
             "title": self.results.title,
@@ -301,10 +319,39 @@ class Forecast:
             doc[which] = rows
         return doc
 
+    def _renderable(self) -> Any:
+        from effcast.report._forecast_tables import render_forecast
+
+        return render_forecast(self.summary())
+
+    def to_pandas(self) -> Any:
+        """The table of :meth:`summary` as a tidy DataFrame.
+
+        One row per series, year and probability: columns ``series``
+        (``"hardware"`` or ``"compute"``), ``year``, ``q`` and
+        ``reduction`` (cumulative since the period start).
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        rows = [
+            {"series": which, "year": float(year), "q": q, "reduction": float(v)}
+            for which in TOTALS
+            for year in self.years
+            for q, v in zip(
+                QUANTILES, self.quantiles(which, float(year), QUANTILES), strict=True
+            )
+        ]
+        return pd.DataFrame(rows, columns=["series", "year", "q", "reduction"])
+
     def __repr__(self) -> str:
+        med = self.quantiles("hardware", self.to, 0.5)
         return (
             f"<Forecast of {self.results.source!r}: {self.n:,} samples, "
-            f"{self.end:g} -> {self.to:g}>"
+            f"{self.end:g} -> {self.to:g}; hardware median {med:.3g}x by {self.to:g}>"
         )
 
 
@@ -312,7 +359,7 @@ def forecast(
     model: Model,
     to: float | None = None,
     *,
-    n: int = 1_000_000,
+    n: int = SAMPLES,
     seed: SeedLike = None,
     step: float | None = None,
     rate: float | str | Mapping[str, Any] | None = None,
@@ -380,6 +427,17 @@ def forecast(
     >>> bool(fc.quantiles("compute", 2030, 0.5) > fc.quantiles("compute", 2026, 0.5))
     True
     """
+    if not isinstance(model, Model):
+        raise EffcastError(
+            f"forecast needs a Model (effcast.load(...)), got {type(model).__name__}",
+            field="model",
+        )
+    if results is not None and not isinstance(results, Results):
+        raise EffcastError(
+            f"results must be a Results (model.sample(...)), got "
+            f"{type(results).__name__}",
+            field="results",
+        )
     settings = resolve_settings(
         model, to=to, step=step, rate=rate, acceleration=acceleration, cap=cap
     )

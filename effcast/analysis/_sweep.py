@@ -22,15 +22,23 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
-from effcast.analysis._executors import executor_kind, run_dask, run_processes
+from effcast.analysis._defaults import MAX_SCENARIOS, SAMPLES, SCHEDULER
+from effcast.analysis._executors import (
+    executor_kind,
+    run_dask,
+    run_processes,
+    run_threads,
+)
 from effcast.analysis._forecast import period_start, resolve_settings
 from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
 from effcast.analysis._threshold import check_question
-from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.engine._blocks import SeedLike, as_count, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._json import to_json
 from effcast.prior._loading import parse_prior, read_toml
 from effcast.prior._overrides import normalise_overrides, parse_value
+from effcast.prior._shipped import resolve_prior_path
+from effcast.report._display import Displayable, need_pandas
 from effcast.results._model import Model
 
 __all__ = [
@@ -144,7 +152,7 @@ def run_scenario(
     return {s.text: compute_stat(res, s, fc, cr) for s in parsed}
 
 
-class Sweep:
+class Sweep(Displayable):
     """The statistics of every scenario of a sweep.
 
     Attributes
@@ -193,10 +201,41 @@ class Sweep:
         """
         return [{**r["overrides"], "seed": r["seed"], **r["stats"]} for r in self.rows]
 
+    def _renderable(self) -> Any:
+        from effcast.report._forecast_tables import render_sweep
+
+        return render_sweep(self.summary())
+
+    def to_pandas(self) -> Any:
+        """The sweep as a tidy DataFrame: one row per scenario and statistic.
+
+        Columns: one per overridden path (its value in the scenario), then
+        ``seed`` (the scenario's), ``stat`` (as asked, e.g.
+        ``"hardware.0.5"``) and ``value``. :meth:`table` gives the wide
+        form, one row per scenario.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        rows = [
+            {**r["overrides"], "seed": r["seed"], "stat": stat, "value": value}
+            for r in self.rows
+            for stat, value in r["stats"].items()
+        ]
+        columns = [*self.paths, "seed", "stat", "value"]
+        return pd.DataFrame(rows, columns=columns)
+
     def __repr__(self) -> str:
+        first = self.stats[0]
+        values = [r["stats"][first] for r in self.rows]
+        shown = [v for v in values if isinstance(v, int | float)]
+        span = f"; {first} from {min(shown):.3g} to {max(shown):.3g}" if shown else ""
         return (
             f"<Sweep of {self.source!r}: {len(self.rows)} scenarios x "
-            f"{len(self.stats)} statistics, {self.samples:,} samples each>"
+            f"{len(self.stats)} statistics, {self.samples:,} samples each{span}>"
         )
 
 
@@ -207,6 +246,24 @@ def _scenarios(
     if grid is not None and scenarios is not None:
         raise EffcastError("give a grid or a list of scenarios, not both")
     if scenarios is not None:
+        if isinstance(scenarios, str | bytes | Mapping):
+            raise EffcastError(
+                "scenarios must be a list of mappings of overrides",
+                field="scenarios",
+            )
+        scenarios = list(scenarios)
+        if len(scenarios) > MAX_SCENARIOS:
+            raise EffcastError(
+                f"{len(scenarios):,} scenarios; a sweep may hold at most "
+                f"{MAX_SCENARIOS:,}",
+                field="scenarios",
+            )
+        if not all(isinstance(x, Mapping) for x in scenarios):
+            raise EffcastError(
+                "each scenario must be a mapping of overrides such as "
+                '{"moe.median": 2}',
+                field="scenarios",
+            )
         out = [normalise_overrides(dict(s)) for s in scenarios]
         paths: list[str] = []
         for s in out:
@@ -219,7 +276,9 @@ def _scenarios(
     if grid is None:
         return [], [[]]
     if isinstance(grid, Mapping):
-        items = [(str(k), list(v)) for k, v in grid.items()]
+        items = [(str(k), _values(k, v)) for k, v in grid.items()]
+    elif isinstance(grid, str):
+        items = [parse_grid(grid)]
     else:
         items = [parse_grid(g) for g in grid]
     paths = [p for p, _ in items]
@@ -229,8 +288,39 @@ def _scenarios(
     for p, values in items:
         if not values:
             raise EffcastError(f"--grid {p}: no values", field="grid")
+    size = math.prod(len(v) for _, v in items)
+    if size > MAX_SCENARIOS:
+        shape = " x ".join(f"{len(v)} ({p})" for p, v in items)
+        raise EffcastError(
+            f"the grid holds {size:,} scenarios ({shape}); a sweep may hold at "
+            f"most {MAX_SCENARIOS:,}: use fewer values or split it",
+            field="grid",
+        )
     combos = itertools.product(*[v for _, v in items])
     return paths, [list(zip(paths, c, strict=True)) for c in combos]
+
+
+def _values(path: Any, values: Any) -> list[Any]:
+    if isinstance(values, str | bytes | Mapping) or not hasattr(values, "__iter__"):
+        raise EffcastError(
+            f"grid {path}: expected a list of values, got {values!r}", field="grid"
+        )
+    return list(values)
+
+
+def _timeout(timeout: Any) -> float:
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        raise EffcastError(
+            f"timeout must be a number of seconds, got {timeout!r}", field="timeout"
+        ) from None
+    if isinstance(timeout, bool) or not value > 0 or not math.isfinite(value):
+        raise EffcastError(
+            f"timeout must be a positive number of seconds, got {timeout!r}",
+            field="timeout",
+        )
+    return value
 
 
 def _describe(scenario: list[tuple[str, Any]]) -> str:
@@ -250,9 +340,9 @@ def sweep(
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
     stats: Sequence[str] = DEFAULT_STATS,
     question: Mapping[str, Any] | None = None,
-    n: int = 200_000,
+    n: int = SAMPLES,
     seed: SeedLike = None,
-    scheduler: str | None = "processes",
+    scheduler: str | None = SCHEDULER,
     workers: int | None = None,
     timeout: float = 10.0,
     source: str | None = None,
@@ -282,17 +372,21 @@ def sweep(
         :func:`effcast.crossing` (``{"thresholds": [1e25], "reference":
         "gpt4", "budget": 1e5, "gpu": "H100"}``).
     n : int
-        Samples per scenario.
+        Samples per scenario (an integral float such as ``1e6`` works);
+        the same default as ``effcast sweep -n``.
     seed : int, numpy.random.Generator or None
         The sweep's seed; scenario ``i`` uses an integer drawn from child
         ``i`` of ``SeedSequence(seed)``.
     scheduler : str or None
-        ``"processes"`` (default: a pool of local processes), ``"serial"``
-        (this process), ``"local"`` (a Dask LocalCluster) or the address of
-        a Dask scheduler (``"tcp://host:8786"``). The results are the same.
+        ``"threads"`` (default: a pool of threads in this process; the
+        kernels release the GIL, and a plain script needs no ``if __name__
+        == "__main__":`` guard), ``"processes"`` (local processes, which
+        never re-import the calling script), ``"serial"`` (one after
+        another), ``"local"`` (a Dask LocalCluster) or the address of a Dask
+        scheduler (``"tcp://host:8786"``). The results are the same.
     workers : int, optional
-        Processes (or Dask workers for ``"local"``); default one per core,
-        at most one per scenario.
+        Threads, processes (or Dask workers for ``"local"``); default one
+        per core, at most one per scenario.
     timeout : float
         Seconds to wait for a Dask scheduler before giving up.
     source : str, optional
@@ -323,22 +417,23 @@ def sweep(
     if isinstance(prior, Mapping):
         data, name = dict(prior), source or "<dict>"
     else:
-        data, _ = read_toml(prior)
-        name = source or str(prior)
+        if not isinstance(prior, str | Path):
+            raise EffcastError(
+                f"prior must be a path, a shipped prior's name or a mapping, "
+                f"got {type(prior).__name__}",
+                field="prior",
+            )
+        resolved = resolve_prior_path(prior)
+        data, _ = read_toml(resolved)
+        name = source or str(resolved)
     base = normalise_overrides(overrides)
-    paths, combos = _scenarios(grid, scenarios)
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise EffcastError(
-            f"the number of samples must be a positive integer, got {n!r}",
-            field="samples",
-        )
+    n = as_count(n)
     kind = executor_kind(scheduler)
-    if kind != "serial" and workers is not None and workers < 1:
-        raise EffcastError(f"workers must be at least 1, got {workers}")
-    timeout = float(timeout)
-    if not timeout > 0 or not math.isfinite(timeout):
-        raise EffcastError(f"timeout must be positive, got {timeout:g}")
-    stats = list(stats)
+    if workers is not None:
+        workers = as_count(workers, field="workers", what="workers", maximum=4096)
+    timeout = _timeout(timeout)
+    paths, combos = _scenarios(grid, scenarios)
+    stats = [stats] if isinstance(stats, str) else list(stats)
     if not stats:
         raise EffcastError("ask for at least one statistic", field="stat")
     parsed = [parse_stat(s) for s in stats]
@@ -378,6 +473,8 @@ def sweep(
     ]
     if kind == "serial":
         results = [run_scenario(*t) for t in tasks]
+    elif kind == "threads":
+        results = run_threads(run_scenario, tasks, workers, _with_threads)
     elif kind == "processes":
         results = run_processes(run_scenario, tasks, workers, _with_threads)
     else:

@@ -31,7 +31,9 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
 from effcast.prior._hardware import lookup, peak
+from effcast.report._display import Displayable, need_pandas
 from effcast.report._tables import sci
+from effcast.results._base import check_probabilities, check_values, scalar_or_array
 
 __all__ = [
     "REFERENCE_RUNS",
@@ -176,7 +178,7 @@ def _fmt_year(t: float) -> float | None:
     return float(t) if math.isfinite(t) else None
 
 
-class Crossing:
+class Crossing(Displayable):
     """Per-sample crossing years for compute thresholds and a hardware budget.
 
     Build one with :func:`effcast.crossing`.
@@ -235,20 +237,84 @@ class Crossing:
                 }
             )
 
-    def prob_crossed_by(self, row: int, year: float | Sequence[float]):
-        """The fraction of samples whose crossing year is at or before ``year``."""
-        data = self.rows[row]["samples"]
-        ys = np.atleast_1d(np.asarray(year, dtype=float))
-        out = np.searchsorted(np.sort(data), ys, side="right") / data.size
-        return float(out[0]) if np.ndim(year) == 0 else out
+    def row_index(self, row: int | float | str) -> int:
+        """The position in :attr:`rows` of a question.
 
-    def year_quantile(self, row: int, q: float | Sequence[float]) -> np.ndarray:
+        ``row`` is a position (``0``), a compute threshold in FLOP
+        (``1e25``, matched to nine significant figures), ``"budget"`` (or
+        ``"hardware"``) for the hardware budget, or a row's label.
+
+        Raises
+        ------
+        EffcastError
+            If no question matches.
+
+        Examples
+        --------
+        >>> import effcast
+        >>> fc = effcast.forecast(effcast.load("gpt3_today"), to=2030,
+        ...                       n=10_000, seed=1)
+        >>> cr = effcast.crossing(fc, [1e25, 1e26], reference="gpt4")
+        >>> cr.row_index(1e26), cr.row_index(0)
+        (1, 0)
+        """
+        n = len(self.rows)
+        if isinstance(row, int | np.integer) and not isinstance(row, bool):
+            if -n <= row < n:
+                return int(row) % n
+        if isinstance(row, str):
+            key = row.strip().lower()
+            for i, r in enumerate(self.rows):
+                if key in ("budget", "hardware") and r["kind"] == "hardware":
+                    return i
+                if key == r["label"].lower():
+                    return i
+        elif isinstance(row, int | float | np.integer | np.floating) and not (
+            isinstance(row, bool)
+        ):
+            for i, r in enumerate(self.rows):
+                t = r.get("threshold_flop")
+                if t is not None and math.isclose(float(row), t, rel_tol=1e-9):
+                    return i
+        known = ", ".join(f"{i} ({r['label']})" for i, r in enumerate(self.rows))
+        raise EffcastError(
+            f"no crossing question {row!r}; give a position, a threshold in "
+            f"FLOP or 'budget': {known}",
+            field="row",
+        )
+
+    def samples(self, row: int | float | str) -> np.ndarray:
+        """Per sample, the crossing year of a question (see :meth:`row_index`)."""
+        return self.rows[self.row_index(row)]["samples"]
+
+    def prob_crossed_by(
+        self, row: int | float | str, year: float | Sequence[float]
+    ) -> Any:
+        """The fraction of samples whose crossing year is at or before ``year``.
+
+        ``row`` is a position, a threshold in FLOP or ``"budget"`` (see
+        :meth:`row_index`); a float for a scalar ``year``, else an array.
+
+        Raises
+        ------
+        EffcastError
+            For an unknown question or a year that is not a number.
+        """
+        data = self.samples(row)
+        ys = np.atleast_1d(check_values(year, "year"))
+        out = np.searchsorted(np.sort(data), ys, side="right") / data.size
+        return scalar_or_array(out, year)
+
+    def year_quantile(self, row: int | float | str, q: float | Sequence[float]) -> Any:
         """Quantiles of the crossing year (``inf`` if not reached by then).
 
         Uses the inverted empirical distribution function (each quantile is
         a sampled year), which stays defined when some samples never cross.
+        A float for a scalar ``q``, else an array.
         """
-        return np.quantile(self.rows[row]["samples"], q, method="inverted_cdf")
+        data = self.samples(row)
+        qs = check_probabilities(q)
+        return scalar_or_array(np.quantile(data, qs, method="inverted_cdf"), q)
 
     def summary(self) -> dict:
         """The document ``effcast threshold --json`` prints."""
@@ -282,9 +348,48 @@ class Crossing:
             doc["questions"].append(entry)
         return doc
 
+    def _renderable(self) -> Any:
+        from effcast.report._forecast_tables import render_crossing
+
+        return render_crossing(self.summary())
+
+    def to_pandas(self) -> Any:
+        """The probabilities of having crossed, as a tidy DataFrame.
+
+        One row per question and year: columns ``question`` (its label),
+        ``kind`` (``"compute"`` or ``"hardware"``), ``threshold`` (FLOP, or
+        GPU-hours for the budget), ``year`` and ``prob_crossed_by``.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        rows = []
+        for i, r in enumerate(self.rows):
+            limit = r.get("threshold_flop", r.get("budget_gpu_hours"))
+            probs = self.prob_crossed_by(i, self.years)
+            for year, p in zip(self.years, np.atleast_1d(probs), strict=True):
+                rows.append(
+                    {
+                        "question": r["label"],
+                        "kind": r["kind"],
+                        "threshold": limit,
+                        "year": float(year),
+                        "prob_crossed_by": float(p),
+                    }
+                )
+        columns = ["question", "kind", "threshold", "year", "prob_crossed_by"]
+        return pd.DataFrame(rows, columns=columns)
+
     def __repr__(self) -> str:
-        labels = ", ".join(r["label"] for r in self.rows)
-        return f"<Crossing of {self.reference.name} from {self.since:g}: {labels}>"
+        def median(i: int) -> str:
+            t = self.year_quantile(i, 0.5)
+            return f"median year {t:.1f}" if math.isfinite(t) else "median never"
+
+        parts = ", ".join(f"{r['label']}: {median(i)}" for i, r in enumerate(self.rows))
+        return f"<Crossing of {self.reference.name} from {self.since:g}: {parts}>"
 
 
 def check_question(
@@ -420,5 +525,5 @@ def crossing(
         first = math.floor(since) + 1
         grid = np.arange(first, math.floor(forecast.to + 1e-9) + 1, step, dtype=float)
     else:
-        grid = np.asarray(years, dtype=float)
+        grid = np.atleast_1d(check_values(years, "years"))
     return Crossing(forecast, run, thresholds, budget, gpu, grid)

@@ -14,6 +14,7 @@ import sys
 import click
 
 from effcast._errors import EffcastError
+from effcast.analysis._defaults import SAMPLES
 from effcast.io._json import to_json
 
 __all__ = [
@@ -120,7 +121,7 @@ def sampling_options(fn):
         "-n",
         "--samples",
         type=SampleCount(),
-        default=1_000_000,
+        default=SAMPLES,
         show_default=True,
         help="Number of Monte Carlo samples (1e6 works).",
     )(fn)

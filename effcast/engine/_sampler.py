@@ -29,6 +29,7 @@ from effcast.engine._blocks import (
 )
 from effcast.engine._copula import build_copula
 from effcast.families._base import FactorDistribution
+from effcast.families._bounds import check_factor, check_product
 from effcast.families._registry import marginal_from_spec
 from effcast.prior._loading import load_prior, parse_prior
 from effcast.prior._overrides import Overrides
@@ -70,9 +71,12 @@ class Sampler:
         self.prior = prior
         self.source = source
         marginals = []
+        ranges: dict[str, tuple[float, float]] = {}
         for spec in prior.factor:
             try:
-                marginals.append(marginal_from_spec(spec, prior.defaults))
+                marginal = marginal_from_spec(spec, prior.defaults)
+                ranges[spec.name] = check_factor(marginal, spec)
+                marginals.append(marginal)
             except EffcastError as exc:
                 raise EffcastError(
                     f"{source}: {exc}",
@@ -80,6 +84,22 @@ class Sampler:
                     factor=exc.factor,
                     field=exc.field,
                 ) from None
+            except (ArithmeticError, ValueError) as exc:
+                # Numbers the schema accepts but arithmetic cannot hold
+                # (an overflowing reference, a huge mu).
+                raise EffcastError(
+                    f"{source}: factor {spec.name!r}: its numbers cannot be "
+                    f"computed in double precision ({exc}); use values nearer "
+                    "to 1",
+                    source=source,
+                    factor=spec.name,
+                ) from None
+        try:
+            check_product(ranges)
+        except EffcastError as exc:
+            raise EffcastError(
+                f"{source}: {exc}", source=source, factor=exc.factor, field=exc.field
+            ) from None
         self.marginals: tuple[FactorDistribution, ...] = tuple(marginals)
         self._chol, self._copula = build_copula(
             self.factor_names, self.marginals, prior.correlation, source

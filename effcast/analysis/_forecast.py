@@ -47,6 +47,7 @@ from effcast.analysis._forecast_settings import (
     resolve_settings,
 )
 from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.engine._ppf import ppf_many
 from effcast.report._display import Displayable, need_pandas
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
@@ -140,7 +141,7 @@ class Forecast(Displayable):
                     entropy=root.entropy, spawn_key=_RATE_STREAM
                 )
                 u = np.random.Generator(np.random.PCG64(ss)).random(n)
-                rho_c = np.asarray(marginal.ppf(u), dtype=float)
+                rho_c = ppf_many(marginal, u)
                 self.seed = entropy
                 self.rate_spec = dict(rate)
             else:

@@ -495,8 +495,10 @@ def check_out_path(path: str | Path, force: bool = False) -> Path:
     return check_output(path, TABLE_FORMATS, force=force, field="out")
 
 
-def write_table(sw: Sweep, path: str | Path) -> Path:
-    """Write a sweep as CSV (one row per scenario) or JSON, atomically."""
+def write_table(sw: Sweep, path: str | Path, *, force: bool = False) -> Path:
+    """Write a sweep as CSV (one row per scenario) or JSON, atomically.
+
+    An existing file is replaced only with ``force``."""
     import csv
     import io
     import json
@@ -517,7 +519,8 @@ def write_table(sw: Sweep, path: str | Path) -> Path:
                 }
             )
         text = buf.getvalue()
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
+    check_out_path(path, force)
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"), force=force)
     return path
 
 

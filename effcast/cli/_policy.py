@@ -90,7 +90,7 @@ def forecast(
         if path is not None:
             from effcast.plots._forecast_figures import fan_chart
 
-            fan_chart(fc, path)
+            fan_chart(fc, path, force=force)
     except EffcastError as exc:
         fail(exc)
         return
@@ -178,7 +178,7 @@ def threshold(
         if path is not None:
             from effcast.plots._forecast_figures import crossing_chart
 
-            crossing_chart(cr, path)
+            crossing_chart(cr, path, force=force)
     except EffcastError as exc:
         fail(exc)
         return
@@ -298,7 +298,7 @@ def sweep(
         )
         doc = sw.summary()
         if out_path is not None:
-            write_table(sw, out_path)
+            write_table(sw, out_path, force=force)
     except EffcastError as exc:
         fail(exc)
         return

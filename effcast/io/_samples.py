@@ -121,9 +121,9 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
     columns = res.columns()
     meta = {"prior": res.source, "seed": str(res.seed), "samples": res.n}
     if ext == ".csv":
-        atomic_write(path, lambda tmp: _csv(columns, tmp))
+        atomic_write(path, lambda tmp: _csv(columns, tmp), force=force)
     elif ext == ".parquet":
-        atomic_write(path, lambda tmp: _parquet(columns, tmp, meta))
+        atomic_write(path, lambda tmp: _parquet(columns, tmp, meta), force=force)
     else:
-        atomic_write(path, lambda tmp: _npz(columns, tmp))
+        atomic_write(path, lambda tmp: _npz(columns, tmp), force=force)
     return path

@@ -411,9 +411,9 @@ def figure(res: Results, kind: str = "distributions"):
         return _DRAW[kind](res)
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig, path: Path, force: bool = False) -> Path:
     ext = path.suffix.lower().lstrip(".")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext), force=force)
     return path
 
 
@@ -432,7 +432,7 @@ def plot(
         For an unknown extension or kind, or a path that cannot be written.
     """
     path = check_output(path, PLOT_FORMATS, force=force)
-    return _save(figure(res, kind), path)
+    return _save(figure(res, kind), path, force)
 
 
 def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = None):
@@ -494,4 +494,4 @@ def plot_compare(
 ) -> Path:
     """Save :func:`compare_figure` to ``path`` (format from the extension)."""
     path = check_output(path, PLOT_FORMATS, force=force)
-    return _save(compare_figure(results, labels), path)
+    return _save(compare_figure(results, labels), path, force)

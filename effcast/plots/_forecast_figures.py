@@ -51,9 +51,9 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig, path: Path, force: bool = False) -> Path:
     ext = path.suffix.lower().lstrip(".")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150), force=force)
     return path
 
 
@@ -103,6 +103,7 @@ def fan_chart(
     *,
     points: int = 81,
     title: str | None = None,
+    force: bool = False,
 ) -> Any:
     """Draw the forecast as a fan chart: median and 50/80/90% bands, log axis.
 
@@ -120,6 +121,9 @@ def fan_chart(
         Years at which the quantiles are computed.
     title : str, optional
         Overrides the default title.
+    force : bool
+        Replace an existing file at ``path`` (refused otherwise, even if
+        another run writes it while this one draws).
 
     Returns
     -------
@@ -136,7 +140,7 @@ def fan_chart(
     True
     """
     if path is not None:
-        path = check_figure_path(path)
+        path = check_figure_path(path, force)
     idx = _subsample(fc)
     ts = np.linspace(fc.start, fc.to, points)
     ts = np.unique(np.concatenate([ts, [fc.end]]))
@@ -197,12 +201,16 @@ def fan_chart(
         fontsize=12,
     )
     if path is not None:
-        _save(fig, path)
+        _save(fig, path, force)
     return fig
 
 
 def crossing_chart(
-    cr: Crossing, path: str | Path | None = None, *, title: str | None = None
+    cr: Crossing,
+    path: str | Path | None = None,
+    *,
+    title: str | None = None,
+    force: bool = False,
 ) -> Any:
     """Draw P(crossed by year) for each threshold and budget, medians marked.
 
@@ -213,13 +221,16 @@ def crossing_chart(
         Where to save the figure (``.png``, ``.svg`` or ``.pdf``).
     title : str, optional
         Overrides the default title.
+    force : bool
+        Replace an existing file at ``path`` (refused otherwise, even if
+        another run writes it while this one draws).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     if path is not None:
-        path = check_figure_path(path)
+        path = check_figure_path(path, force)
     fc = cr.forecast
     lo = cr.since
     ts = np.linspace(lo, fc.to, 400)
@@ -268,5 +279,5 @@ def crossing_chart(
         fontsize=11,
     )
     if path is not None:
-        _save(fig, path)
+        _save(fig, path, force)
     return fig

@@ -64,6 +64,10 @@ def parse_value(text: str) -> Any:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text.strip()
+    except RecursionError:
+        raise EffcastError(
+            f"the value {text[:20]!r}... is nested too deeply", field="set"
+        ) from None
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

@@ -114,8 +114,14 @@ def factor_range(marginal: Any) -> tuple[float, float]:
     if getattr(marginal, "family", "") == "chinchilla":
         lo, hi = _chinchilla_range(marginal)
     else:
-        with np.errstate(all="ignore"):
-            lo, hi = (float(v) for v in marginal.ppf(np.array([TAIL, 1 - TAIL])))
+        try:
+            with np.errstate(all="ignore"):
+                q = marginal.ppf(np.array([TAIL, 1 - TAIL]))
+            lo, hi = float(q[0]), float(q[1])
+        except (ArithmeticError, ValueError, RuntimeError):
+            # Its quantiles cannot even be found (a root-finder that does not
+            # converge on a CDF flat to rounding): refused below.
+            lo, hi = math.nan, math.nan
     floor = getattr(marginal, "floor", -math.inf)
     return max(lo, floor), max(hi, floor)
 

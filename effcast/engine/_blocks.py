@@ -75,9 +75,9 @@ def resolve_seed(seed: SeedLike) -> tuple[np.random.SeedSequence, int]:
 
 
 MAX_SAMPLES = 10**12
-"""The most samples a run may ask for: streamed on one core at about 3.4
-million samples a second (benchmarks/), a trillion takes some three days;
-more could not finish, so it is refused before any work starts."""
+"""The most samples a run may ask for: a trillion takes days to stream even
+on many cores (``benchmarks/bench_stream.py`` measures the rate); more could
+not finish, so it is refused before any work starts."""
 
 
 def as_count(

@@ -247,3 +247,55 @@ def test_forecast_with_a_mixture_rate_uses_the_fast_path(monkeypatch):
     model = effcast.load("gpt3_today")
     fc = effcast.forecast(model, to=2030, n=20_000, seed=1, rate=MIXTURES[0])
     assert np.all(np.isfinite(fc.quantiles("compute", 2030, [0.1, 0.5, 0.9])))
+
+
+# -- extreme priors that load: every command runs ------------------------
+EXTREME = """\
+title = "extreme"
+[period]
+start = 2020.0
+end = 2024.0
+[[factor]]
+name = "a"
+reduces = "compute"
+dist = "lognormal"
+mu = 100.0
+sigma = 3.0
+[[factor]]
+name = "b"
+reduces = "hardware"
+dist = "lognormal"
+mu = -100.0
+sigma = 5.0
+[[factor]]
+name = "c"
+reduces = "compute"
+dist = "truncnormal"
+mean = 2.0
+sd = 1.0
+lower = 0.0
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sample", "-n", "5000", "--plot", "s.png", "--out", "s.csv"],
+        *(
+            ["plot", "-n", "5000", "--kind", k, "-o", f"{k}.png"]
+            for k in ("distributions", "factors", "waterfall", "tornado")
+        ),
+        ["sensitivity", "-n", "5000"],
+        ["forecast", "-n", "5000", "--to", "2030", "--plot", "fan.png"],
+        ["threshold", "-n", "5000", "--threshold", "1e25", "--plot", "t.png"],
+        ["sweep", "-n", "2000", "--grid", "a.sigma=1,2", "--scheduler", "serial"],
+    ],
+)
+def test_every_command_runs_on_an_extreme_prior_that_loads(tmp_path, args):
+    (tmp_path / "ext.toml").write_text(EXTREME)
+    cmd = [args[0], str(tmp_path / "ext.toml"), "--seed", "1", *args[1:]]
+    cmd = [c if not c.endswith((".png", ".csv")) else str(tmp_path / c) for c in cmd]
+    with np.errstate(all="ignore"):
+        result = CliRunner().invoke(main, cmd)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -111,7 +111,11 @@ def _range(*arrays, lo=0.002, hi=0.998) -> tuple[float, float]:
     qs = [np.quantile(a, [lo, hi]) for a in arrays]
     low = min(q[0] for q in qs)
     high = max(q[1] for q in qs)
-    low = max(low, 1e-12)
+    if not low > 0:  # a floor at zero: start at the least positive value
+        positive = [a[a > 0] for a in arrays]
+        low = min((float(p.min()) for p in positive if p.size), default=1e-12)
+    if not high > low:
+        high = low * 10.0
     return low / 1.2, high * 1.2
 
 

@@ -178,8 +178,15 @@ class Forecast(Displayable):
         a = self.acceleration
         if tau <= 0:
             return np.zeros_like(rho)
-        growth = tau if a == 1.0 else math.expm1(tau * math.log(a)) / math.log(a)
-        v = rho * growth
+        if a == 1.0:
+            growth = tau
+        else:
+            x = tau * math.log(a)
+            # Beyond e**700 the growth is infinite (the reduction, 10**v,
+            # was already infinite long before): no OverflowError.
+            growth = math.expm1(x) / math.log(a) if x < 700.0 else math.inf
+        with np.errstate(invalid="ignore", over="ignore"):
+            v = np.where(rho == 0.0, 0.0, rho * growth)
         if self.cap is not None:
             v = self.cap * -np.expm1(-v / self.cap)
         return v
@@ -215,7 +222,8 @@ class Forecast(Displayable):
         >>> bool(np.allclose(fc.reduction("compute", fc.end), fc.results.compute))
         True
         """
-        return 10.0 ** self.log10_reduction(which, year)
+        with np.errstate(over="ignore"):  # beyond 1e308 the reduction is inf
+            return 10.0 ** self.log10_reduction(which, year)
 
     def quantiles(
         self, which: str, year: float, q: float | Sequence[float] = QUANTILES
@@ -231,7 +239,7 @@ class Forecast(Displayable):
             period start, or a probability outside [0, 1].
         """
         qs = check_probabilities(q)
-        return scalar_or_array(np.quantile(self.reduction(which, year), qs), q)
+        return scalar_or_array(_quantile(self.reduction(which, year), qs), q)
 
     def crossing_year(
         self, which: str, oom: float | np.ndarray, since: float | None = None
@@ -314,8 +322,8 @@ class Forecast(Displayable):
             for year in grid:
                 data = self.reduction(which, float(year))
                 rows[f"{year:g}"] = {
-                    "quantiles": quantile_dict(data),
-                    "oom_quantiles": quantile_dict(np.log10(data)),
+                    "quantiles": _qdict(data),
+                    "oom_quantiles": _qdict(np.log10(data)),
                 }
             doc[which] = rows
         return doc
@@ -354,6 +362,23 @@ class Forecast(Displayable):
             f"<Forecast of {self.results.source!r}: {self.n:,} samples, "
             f"{self.end:g} -> {self.to:g}; hardware median {med:.3g}x by {self.to:g}>"
         )
+
+
+def _quantile(data: np.ndarray, q: Any) -> np.ndarray:
+    """``np.quantile``, or, where a projection overflowed to infinity, the
+    sampled value at each quantile (interpolating between two infinities
+    would give NaN)."""
+    if np.isfinite(data).all():
+        return np.quantile(data, q)
+    return np.quantile(data, q, method="inverted_cdf")
+
+
+def _qdict(data: np.ndarray) -> dict[str, float]:
+    """:func:`quantile_dict`, safe for projections that overflowed."""
+    if np.isfinite(data).all():
+        return quantile_dict(data)
+    values = _quantile(data, QUANTILES)
+    return {f"{q:g}": float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
 
 def forecast(

@@ -82,10 +82,9 @@ def _main_hidden() -> Iterator[None]:
     functions, so they are started as if from an interactive session.
     """
     main = sys.modules.get("__main__")
-    saved = {
-        k: main.__dict__[k]
-        for k in ("__file__", "__spec__")
-        if main and k in main.__dict__
+    keys: tuple[str, ...] = ("__file__", "__spec__")
+    saved: dict[str, Any] = {
+        k: main.__dict__[k] for k in keys if main is not None and k in main.__dict__
     }
     try:
         if main is not None:

@@ -520,7 +520,11 @@ def write_table(sw: Sweep, path: str | Path, *, force: bool = False) -> Path:
             )
         text = buf.getvalue()
     check_out_path(path, force)
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"), force=force)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, "utf-8")
+
+    atomic_write(path, write, force=force)
     return path
 
 

@@ -288,7 +288,7 @@ class Crossing(Displayable):
         return self.rows[self.row_index(row)]["samples"]
 
     def prob_crossed_by(
-        self, row: int | float | str, year: float | Sequence[float]
+        self, row: int | float | str, year: float | Sequence[float] | np.ndarray
     ) -> Any:
         """The fraction of samples whose crossing year is at or before ``year``.
 

@@ -103,7 +103,7 @@ def clean_stale_temporaries(directory: str | Path) -> list[Path]:
     longer exist are removed here, before each write to the directory.
     Returns the files removed.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(directory))
     except OSError:

@@ -19,7 +19,7 @@ numbers: their quantiles, exceedance probabilities and means of log10.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -139,7 +139,7 @@ def rates_summary(
 
 def seed_table(
     names: Sequence[str],
-    groups: dict[str, Sequence[str]],
+    groups: Mapping[str, Sequence[str]],
     reduces: dict[str, str],
     factor_medians: dict[str, float],
     running_medians: dict[str, float],

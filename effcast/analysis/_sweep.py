@@ -279,6 +279,12 @@ def _scenarios(
         items = [(str(k), _values(k, v)) for k, v in grid.items()]
     elif isinstance(grid, str):
         items = [parse_grid(grid)]
+    elif not isinstance(grid, Sequence):
+        raise EffcastError(
+            f"grid must be a mapping of paths to values or a list of "
+            f"'PATH=V1,V2' strings, got {grid!r}",
+            field="grid",
+        )
     else:
         items = [parse_grid(g) for g in grid]
     paths = [p for p, _ in items]
@@ -433,7 +439,15 @@ def sweep(
         workers = as_count(workers, field="workers", what="workers", maximum=4096)
     timeout = _timeout(timeout)
     paths, combos = _scenarios(grid, scenarios)
-    stats = [stats] if isinstance(stats, str) else list(stats)
+    if isinstance(stats, str):
+        stats = [stats]
+    if not isinstance(stats, Sequence) or not all(isinstance(s, str) for s in stats):
+        raise EffcastError(
+            f"stats must be a list of statistic names such as 'hardware.0.5', "
+            f"got {stats!r}",
+            field="stat",
+        )
+    stats = list(stats)
     if not stats:
         raise EffcastError("ask for at least one statistic", field="stat")
     parsed = [parse_stat(s) for s in stats]
@@ -541,6 +555,12 @@ _QUESTION_KEYS = (
 
 def _question(question: Mapping[str, Any] | None) -> dict[str, Any]:
     """The crossing question as plain data, with thresholds as a list."""
+    if question is not None and not isinstance(question, Mapping):
+        raise EffcastError(
+            f"question must be a mapping of effcast.crossing's arguments, got "
+            f"{question!r}",
+            field="question",
+        )
     out = dict(question or {})
     unknown = sorted(set(out) - set(_QUESTION_KEYS))
     if unknown:

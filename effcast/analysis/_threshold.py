@@ -116,6 +116,21 @@ def _positive(value: Any, name: str, field: str) -> float:
     return x
 
 
+def _finite_year(value: Any) -> float:
+    if isinstance(value, bool):
+        value = None
+    try:
+        year = float(value)
+    except (TypeError, ValueError):
+        raise EffcastError(
+            f"the reference year must be a number, got {value!r}",
+            field="reference_year",
+        ) from None
+    if not math.isfinite(year):
+        raise EffcastError("the reference year must be finite", field="reference_year")
+    return year
+
+
 def reference_run(
     reference: str | float | ReferenceRun = "gpt3",
     *,
@@ -160,7 +175,7 @@ def reference_run(
     _positive(run.flop, "the reference run's FLOP", "reference")
     changes: dict[str, Any] = {}
     if year is not None:
-        changes["year"] = float(year)
+        changes["year"] = _finite_year(year)
     if gpu_hours is not None:
         changes["gpu_hours"] = _positive(
             gpu_hours, "the reference run's GPU-hours", "reference_gpu_hours"

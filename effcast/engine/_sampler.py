@@ -21,6 +21,7 @@ from effcast._errors import EffcastError
 from effcast.engine._blocks import (
     BLOCK_SIZE,
     SeedLike,
+    as_count,
     available_memory,
     block_generator,
     check_count,
@@ -147,6 +148,12 @@ class Sampler:
         ``overrides`` (``{"moe.median": 3}`` or ``["moe.median=3"]``) are
         applied before validation; see :meth:`with_overrides`.
         """
+        if not isinstance(data, Mapping):
+            raise EffcastError(
+                f"{source}: a prior must be a mapping shaped like the TOML file, "
+                f"got {type(data).__name__}",
+                source=source,
+            )
         prior = parse_prior(dict(data), source=source, overrides=overrides)
         return cls(prior, source=source)
 
@@ -365,6 +372,7 @@ class Sampler:
         """
         n = check_count(n)
         root, _ = resolve_seed(seed)
+        chunk = as_count(chunk, field="chunk", what="chunk", maximum=None)
         chunk = max(BLOCK_SIZE, chunk // BLOCK_SIZE * BLOCK_SIZE)
         for first in range(0, n, chunk):
             m = min(chunk, n - first)

@@ -55,6 +55,8 @@ def check_output(
     ...
     effcast._errors.EffcastError: table.xlsx: unknown file type '.xlsx'; use .csv (CSV) or .json (JSON)
     """  # noqa: E501
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise EffcastError(f"expected a file path, got {path!r}", field=field)
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in formats:

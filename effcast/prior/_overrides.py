@@ -103,6 +103,12 @@ def normalise_overrides(overrides: Overrides) -> list[tuple[str, Any]]:
         return [(str(k), v) for k, v in overrides.items()]
     if isinstance(overrides, str):
         overrides = [overrides]
+    if not isinstance(overrides, Iterable):
+        raise EffcastError(
+            f"overrides must be a mapping ({{'moe.median': 3}}) or strings "
+            f"('moe.median=3'), got {overrides!r}",
+            field="overrides",
+        )
     out = []
     for item in overrides:
         if isinstance(item, tuple) and len(item) == 2:

@@ -299,3 +299,20 @@ def test_every_command_runs_on_an_extreme_prior_that_loads(tmp_path, args):
         result = CliRunner().invoke(main, cmd)
     assert result.exit_code == 0, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_million_scenario_grid_is_refused_before_any_is_built():
+    values = ",".join(["2"] * 1000)
+    result = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            "gpt3_today",
+            "--grid",
+            f"moe.median={values}",
+            "--grid",
+            f"moe.level={','.join(['0.9'] * 1000)}",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "1,000,000 scenarios" in result.output and "10,000" in result.output

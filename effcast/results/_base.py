@@ -267,8 +267,8 @@ class ResultsBase(Displayable):
         --------
         >>> import effcast
         >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
-        >>> res.series_key("moe"), res.series_key("group:architecture")
-        ('factor:moe', 'group:architecture')
+        >>> res.series_key("moe"), res.series_key("algorithmic")
+        ('factor:moe', 'group:algorithmic')
         """
         if not isinstance(which, str):
             raise EffcastError(

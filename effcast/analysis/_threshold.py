@@ -30,9 +30,9 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
+from effcast.io._numbers import sci
 from effcast.prior._hardware import lookup, peak
 from effcast.report._display import Displayable, need_pandas
-from effcast.report._tables import sci
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "check_question",
     "crossing",
     "reference_run",
-    "sci",
 ]
 
 
@@ -430,12 +429,16 @@ def check_question(
     EffcastError
         As :func:`crossing`.
     """
-    if np.ndim(thresholds) == 0:
-        thresholds = [thresholds]
-    thresholds = [_positive(t, "a compute threshold", "threshold") for t in thresholds]
+    given = (
+        list(thresholds)
+        if isinstance(thresholds, Sequence | np.ndarray)
+        and not isinstance(thresholds, str)
+        else [thresholds]
+    )
+    limits = [_positive(t, "a compute threshold", "threshold") for t in given]
     if budget is not None:
         budget = _positive(budget, "the hardware budget", "budget")
-    if not thresholds and budget is None:
+    if not limits and budget is None:
         raise EffcastError(
             "give at least one compute threshold (FLOP) or a hardware budget "
             "(GPU-hours)",
@@ -464,7 +467,7 @@ def check_question(
             f"about ({to:g})",
             field="reference_year",
         )
-    return thresholds, budget, gpu, run, since
+    return limits, budget, gpu, run, since
 
 
 def crossing(
@@ -514,7 +517,7 @@ def crossing(
     Examples
     --------
     >>> import effcast
-    >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
+    >>> fc = effcast.forecast(effcast.load("gpt3_today"),
     ...                       to=2030, n=100_000, seed=1)
     >>> cr = effcast.crossing(fc, 1e25, reference="gpt4")
     >>> p = cr.prob_crossed_by(0, [2023, 2024, 2025])

@@ -31,6 +31,7 @@ from effcast.engine._blocks import (
 from effcast.engine._copula import build_copula
 from effcast.families._base import FactorDistribution
 from effcast.families._bounds import check_factor, check_product
+from effcast.families._layout import KERNEL_KINDS
 from effcast.families._registry import marginal_from_spec
 from effcast.prior._loading import load_prior, parse_prior
 from effcast.prior._overrides import Overrides
@@ -102,6 +103,15 @@ class Sampler:
                 f"{source}: {exc}", source=source, factor=exc.factor, field=exc.field
             ) from None
         self.marginals: tuple[FactorDistribution, ...] = tuple(marginals)
+        for m in self.marginals:
+            if m.kind not in KERNEL_KINDS:
+                raise EffcastError(
+                    f"{source}: factor {m.name!r} is of family {m.family!r}, whose "
+                    f"kernel kind {m.kind} the sampling kernel does not know",
+                    source=source,
+                    factor=m.name,
+                    field="dist",
+                )
         self._chol, self._copula = build_copula(
             self.factor_names, self.marginals, prior.correlation, source
         )
@@ -186,7 +196,7 @@ class Sampler:
         Examples
         --------
         >>> import effcast
-        >>> model = effcast.load("priors/gpt3_today.toml")
+        >>> model = effcast.load("gpt3_today")
         >>> round(model.with_overrides({"moe.median": 3}).marginals[1].median, 6)
         3.0
         """

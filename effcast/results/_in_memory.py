@@ -59,7 +59,7 @@ class Results(ResultsBase):
     Examples
     --------
     >>> import effcast
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(200_000, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(200_000, seed=1)
     >>> bool(300 < res.quantile("hardware", 0.5) < 550)
     True
     >>> res.factor("moe").shape
@@ -240,7 +240,7 @@ class Results(ResultsBase):
         Examples
         --------
         >>> import effcast
-        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
         >>> bool((res.series("factor:moe") == res.factor("moe")).all())
         True
         >>> bool((res.series("moe") == res.factor("moe")).all())
@@ -343,7 +343,7 @@ class Results(ResultsBase):
         Examples
         --------
         >>> import effcast
-        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
         >>> df = res.to_pandas()  # doctest: +SKIP
         >>> list(df.columns[:3])  # doctest: +SKIP
         ['total.hardware', 'total.compute', 'factor.transformer_pp']

@@ -1,4 +1,4 @@
-"""Sweeps: the same prior under many overrides, on local processes or Dask.
+"""Sweeps: the same prior under many overrides, on threads, processes or Dask.
 
 A sweep is a list of scenarios, each a set of overrides in the ``--set``
 syntax (``moe.median=2.5``); a grid (``{"moe.median": [1.5, 2.5, 4]}``)
@@ -6,15 +6,15 @@ gives their cartesian product. Every scenario is validated before any runs.
 Scenario ``i`` is sampled with the integer seed drawn from child ``i`` of
 ``SeedSequence(seed)``, so each scenario's figures depend only on the prior,
 its overrides, the sample count and the sweep's seed: they are bit-identical
-whether the scenarios run one after another, in local processes or on a Dask
-cluster. What travels to a worker is plain data (the prior as a dictionary,
-the overrides, the count and the seed), so any executor can pickle it.
+whether the scenarios run one after another, on threads, in local processes
+or on a Dask cluster. What a sweep is asked (grids, scenarios, the crossing
+question) is read by :mod:`effcast.analysis._sweep_args`. What travels to a
+worker is plain data (the prior as a dictionary, the overrides, the count and
+the seed), so any executor can pickle it.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
-from effcast.analysis._defaults import MAX_SCENARIOS, SAMPLES, SCHEDULER
+from effcast.analysis._defaults import SAMPLES, SCHEDULER
 from effcast.analysis._executors import (
     executor_kind,
     run_dask,
@@ -30,6 +30,14 @@ from effcast.analysis._executors import (
     run_threads,
 )
 from effcast.analysis._forecast import period_start, resolve_settings
+from effcast.analysis._sweep_args import (
+    describe_scenario,
+    parse_grid,
+    question_of,
+    scenarios_of,
+    split_values,
+    timeout_of,
+)
 from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
 from effcast.analysis._threshold import check_question
 from effcast.engine._blocks import SeedLike, as_count, resolve_seed
@@ -37,7 +45,7 @@ from effcast.io._atomic import atomic_write, check_output
 from effcast.io._formats import TABLE_FORMATS
 from effcast.io._json import to_json
 from effcast.prior._loading import parse_prior, read_toml
-from effcast.prior._overrides import normalise_overrides, parse_value
+from effcast.prior._overrides import normalise_overrides
 from effcast.prior._shipped import resolve_prior_path
 from effcast.report._display import Displayable, need_pandas
 from effcast.results._model import Model
@@ -55,70 +63,6 @@ __all__ = [
 
 DEFAULT_STATS = ("hardware.0.5", "compute.0.5", "hardware.oom.0.5", "compute.oom.0.5")
 """The statistics a sweep reports unless told otherwise."""
-
-
-def split_values(text: str) -> list[str]:
-    """Split ``"1.5,2.5,[1, 4]"`` at the commas outside brackets and quotes.
-
-    Examples
-    --------
-    >>> split_values('1.5, 2.5,[1, 4],"a,b"')
-    ['1.5', '2.5', '[1, 4]', '"a,b"']
-    """
-    items: list[str] = []
-    current: list[str] = []
-    depth, quote = 0, ""
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            items.append("".join(current).strip())
-            current = []
-            continue
-        current.append(ch)
-    items.append("".join(current).strip())
-    return items
-
-
-def parse_grid(text: str) -> tuple[str, list[Any]]:
-    """``"moe.median=1.5,2.5,4"`` -> ``("moe.median", [1.5, 2.5, 4])``.
-
-    Each value is read like a ``--set`` value (as TOML, else a bare string).
-
-    Raises
-    ------
-    EffcastError
-        If there is no ``=``, the path is empty, or a value is empty.
-
-    Examples
-    --------
-    >>> parse_grid("period.end=2024,2025")
-    ('period.end', [2024, 2025])
-    >>> parse_grid("moe.ci=[1.25, 5],[1.5, 6]")
-    ('moe.ci', [[1.25, 5], [1.5, 6]])
-    """
-    path, sep, rest = str(text).partition("=")
-    path = path.strip()
-    if not sep or not path or any(not p for p in path.split(".")):
-        raise EffcastError(
-            f"--grid {text!r}: expected NAME.KEY=V1,V2,..., for example "
-            "moe.median=1.5,2.5,4",
-            field="grid",
-        )
-    raw = split_values(rest)
-    if any(not item for item in raw):
-        raise EffcastError(
-            f"--grid {text!r}: empty value (values are separated by commas)",
-            field="grid",
-        )
-    return path, [parse_value(item) for item in raw]
 
 
 def run_scenario(
@@ -242,100 +186,6 @@ class Sweep(Displayable):
         )
 
 
-def _scenarios(
-    grid: Mapping[str, Sequence[Any]] | Sequence[str] | None,
-    scenarios: Sequence[Mapping[str, Any]] | None,
-) -> tuple[list[str], list[list[tuple[str, Any]]]]:
-    if grid is not None and scenarios is not None:
-        raise EffcastError("give a grid or a list of scenarios, not both")
-    if scenarios is not None:
-        if isinstance(scenarios, str | bytes | Mapping):
-            raise EffcastError(
-                "scenarios must be a list of mappings of overrides",
-                field="scenarios",
-            )
-        scenarios = list(scenarios)
-        if len(scenarios) > MAX_SCENARIOS:
-            raise EffcastError(
-                f"{len(scenarios):,} scenarios; a sweep may hold at most "
-                f"{MAX_SCENARIOS:,}",
-                field="scenarios",
-            )
-        if not all(isinstance(x, Mapping) for x in scenarios):
-            raise EffcastError(
-                "each scenario must be a mapping of overrides such as "
-                '{"moe.median": 2}',
-                field="scenarios",
-            )
-        out = [normalise_overrides(dict(s)) for s in scenarios]
-        paths: list[str] = []
-        for s in out:
-            for p, _ in s:
-                if p not in paths:
-                    paths.append(p)
-        if not out:
-            raise EffcastError("the list of scenarios is empty", field="grid")
-        return paths, out
-    if grid is None:
-        return [], [[]]
-    if isinstance(grid, Mapping):
-        items = [(str(k), _values(k, v)) for k, v in grid.items()]
-    elif isinstance(grid, str):
-        items = [parse_grid(grid)]
-    elif not isinstance(grid, Sequence):
-        raise EffcastError(
-            f"grid must be a mapping of paths to values or a list of "
-            f"'PATH=V1,V2' strings, got {grid!r}",
-            field="grid",
-        )
-    else:
-        items = [parse_grid(g) for g in grid]
-    paths = [p for p, _ in items]
-    if len(set(paths)) != len(paths):
-        dup = next(p for p in paths if paths.count(p) > 1)
-        raise EffcastError(f"--grid {dup} is given twice", field="grid")
-    for p, values in items:
-        if not values:
-            raise EffcastError(f"--grid {p}: no values", field="grid")
-    size = math.prod(len(v) for _, v in items)
-    if size > MAX_SCENARIOS:
-        shape = " x ".join(f"{len(v)} ({p})" for p, v in items)
-        raise EffcastError(
-            f"the grid holds {size:,} scenarios ({shape}); a sweep may hold at "
-            f"most {MAX_SCENARIOS:,}: use fewer values or split it",
-            field="grid",
-        )
-    combos = itertools.product(*[v for _, v in items])
-    return paths, [list(zip(paths, c, strict=True)) for c in combos]
-
-
-def _values(path: Any, values: Any) -> list[Any]:
-    if isinstance(values, str | bytes | Mapping) or not hasattr(values, "__iter__"):
-        raise EffcastError(
-            f"grid {path}: expected a list of values, got {values!r}", field="grid"
-        )
-    return list(values)
-
-
-def _timeout(timeout: Any) -> float:
-    try:
-        value = float(timeout)
-    except (TypeError, ValueError):
-        raise EffcastError(
-            f"timeout must be a number of seconds, got {timeout!r}", field="timeout"
-        ) from None
-    if isinstance(timeout, bool) or not value > 0 or not math.isfinite(value):
-        raise EffcastError(
-            f"timeout must be a positive number of seconds, got {timeout!r}",
-            field="timeout",
-        )
-    return value
-
-
-def _describe(scenario: list[tuple[str, Any]]) -> str:
-    return ", ".join(f"{p}={v!r}" for p, v in scenario) or "no overrides"
-
-
 def _with_threads(task: tuple, threads: int) -> tuple:
     """A scenario's task with its thread count (position 6) replaced."""
     return (*task[:6], threads, *task[7:])
@@ -440,8 +290,8 @@ def sweep(
     kind = executor_kind(scheduler)
     if workers is not None:
         workers = as_count(workers, field="workers", what="workers", maximum=4096)
-    timeout = _timeout(timeout)
-    paths, combos = _scenarios(grid, scenarios)
+    timeout = timeout_of(timeout)
+    paths, combos = scenarios_of(grid, scenarios)
     if isinstance(stats, str):
         stats = [stats]
     if not isinstance(stats, Sequence) or not all(isinstance(s, str) for s in stats):
@@ -454,12 +304,12 @@ def sweep(
     if not stats:
         raise EffcastError("ask for at least one statistic", field="stat")
     parsed = [parse_stat(s) for s in stats]
-    question = _question(question)
+    question = question_of(question)
     looks_ahead = any(s.needs_forecast for s in parsed)
     crosses = any(s.series == "crossing" for s in parsed)
     first_model = None
     for i, combo in enumerate(combos):
-        where = f"scenario {i + 1} of {len(combos)} ({_describe(combo)})"
+        where = f"scenario {i + 1} of {len(combos)} ({describe_scenario(combo)})"
         try:
             model = Model(parse_prior(data, source=name, overrides=base + combo), name)
         except EffcastError as exc:
@@ -541,35 +391,3 @@ def write_table(sw: Sweep, path: str | Path, *, force: bool = False) -> Path:
 
     atomic_write(path, write, force=force)
     return path
-
-
-_QUESTION_KEYS = (
-    "thresholds",
-    "reference",
-    "reference_year",
-    "budget",
-    "gpu",
-    "reference_gpu_hours",
-    "reference_gpu",
-)
-
-
-def _question(question: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The crossing question as plain data, with thresholds as a list."""
-    if question is not None and not isinstance(question, Mapping):
-        raise EffcastError(
-            f"question must be a mapping of effcast.crossing's arguments, got "
-            f"{question!r}",
-            field="question",
-        )
-    out = dict(question or {})
-    unknown = sorted(set(out) - set(_QUESTION_KEYS))
-    if unknown:
-        raise EffcastError(
-            f"unknown crossing question keys {unknown}; expected some of "
-            + ", ".join(_QUESTION_KEYS),
-            field="question",
-        )
-    thresholds = out.get("thresholds", [])
-    out["thresholds"] = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)
-    return out

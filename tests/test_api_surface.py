@@ -297,3 +297,37 @@ def test_dir_lists_the_public_api_only():
     assert names == sorted(effcast.__all__)
     for private in ("Any", "TYPE_CHECKING", "import_module"):
         assert private not in names
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, r, f: effcast.load(123),
+        lambda m, r, f: effcast.load(None),
+        lambda m, r, f: effcast.load("gpt3_today", overrides=5),
+        lambda m, r, f: effcast.Model.from_dict(None),
+        lambda m, r, f: effcast.Model.from_dict([1]),
+        lambda m, r, f: m.with_overrides(3),
+        lambda m, r, f: list(m.iter_blocks(10, chunk="x")),
+        lambda m, r, f: effcast.write_samples(3, "a.npz"),
+        lambda m, r, f: effcast.write_samples(r, 5),
+        lambda m, r, f: effcast.plot(3, "a.png"),
+        lambda m, r, f: effcast.plot(r, None),
+        lambda m, r, f: effcast.figure(3),
+        lambda m, r, f: effcast.compare_figure([]),
+        lambda m, r, f: effcast.plot_compare([r, r], "c.png", labels=["a"]),
+        lambda m, r, f: effcast.fan_chart(3),
+        lambda m, r, f: effcast.fan_chart(f, points="x"),
+        lambda m, r, f: effcast.crossing_chart(3),
+        lambda m, r, f: effcast.crossing(f, 1e25, reference_year="x"),
+        lambda m, r, f: effcast.sweep("gpt3_today", stats=None, n=100),
+        lambda m, r, f: effcast.sweep("gpt3_today", overrides=5, n=100),
+        lambda m, r, f: effcast.sweep("gpt3_today", question=5, n=100),
+        lambda m, r, f: effcast.sweep("gpt3_today", grid=5, n=100),
+    ],
+)
+def test_wrong_types_raise_effcast_error(model, res, fc, call, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(effcast.EffcastError):
+        call(model, res, fc)
+    assert list(tmp_path.iterdir()) == []  # nothing written

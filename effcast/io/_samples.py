@@ -111,6 +111,12 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
     ...     sorted(np.load(path))[:3]
     ['factor.chinchilla', 'factor.data_quality', 'factor.hardware_efficiency']
     """
+    if not callable(getattr(res, "columns", None)):
+        raise EffcastError(
+            f"write_samples needs Results (model.sample(...)), got "
+            f"{type(res).__name__}",
+            field="results",
+        )
     path = check_output(path, SAMPLE_FORMATS, force=force)
     ext = path.suffix.lower()
     if ext == ".parquet":

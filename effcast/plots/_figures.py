@@ -369,6 +369,11 @@ def figure(res: Results, kind: str = "distributions"):
     >>> len(fig.axes)
     2
     """
+    if not isinstance(res, Results):
+        raise EffcastError(
+            f"a figure needs Results (model.sample(...)), got {type(res).__name__}",
+            field="results",
+        )
     if kind not in _DRAW:
         raise EffcastError(
             f"unknown plot kind {kind!r}; choose one of {', '.join(KINDS)}",
@@ -408,7 +413,16 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
     import matplotlib
     from matplotlib.lines import Line2D
 
+    results = list(results) if isinstance(results, Sequence) else []
+    if not results or not all(isinstance(r, Results) for r in results):
+        raise EffcastError(
+            "compare_figure needs a non-empty list of Results", field="results"
+        )
     labels = list(labels) if labels else [r.title or r.source for r in results]
+    if len(labels) != len(results):
+        raise EffcastError(
+            f"{len(labels)} labels for {len(results)} results", field="labels"
+        )
     styles: list[LineStyleType] = ["-", "--", "-.", ":"]
     with matplotlib.rc_context(RC):
         fig = new_figure(8.0, 6.4 + 0.25 * len(results))

@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
 from effcast.analysis._threshold import Crossing
+from effcast.engine._blocks import as_count
 from effcast.io._atomic import check_output
 from effcast.io._formats import FIGURE_FORMATS, save_figure
 from effcast.io._numbers import sci
@@ -110,6 +112,11 @@ def fan_chart(
     ...     os.path.getsize(os.path.join(tmp, "fan.png")) > 10_000
     True
     """
+    if not isinstance(fc, Forecast):
+        raise EffcastError(
+            f"fan_chart needs a Forecast, got {type(fc).__name__}", field="forecast"
+        )
+    points = as_count(points, field="points", what="points", minimum=2, maximum=10_000)
     if path is not None:
         path = check_figure_path(path, force)
     idx = _subsample(fc)
@@ -200,6 +207,11 @@ def crossing_chart(
     -------
     matplotlib.figure.Figure
     """
+    if not isinstance(cr, Crossing):
+        raise EffcastError(
+            f"crossing_chart needs a Crossing, got {type(cr).__name__}",
+            field="crossing",
+        )
     if path is not None:
         path = check_figure_path(path, force)
     fc = cr.forecast

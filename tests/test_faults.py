@@ -316,3 +316,15 @@ def test_a_million_scenario_grid_is_refused_before_any_is_built():
     )
     assert result.exit_code == 2, result.output
     assert "1,000,000 scenarios" in result.output and "10,000" in result.output
+
+
+def test_a_full_disk_ends_in_one_message_and_no_file(tmp_path):
+    import errno
+
+    def full(tmp: Path) -> None:
+        tmp.write_text("part")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(effcast.EffcastError, match="No space left"):
+        atomic_write(tmp_path / "fig.png", full)
+    assert list(tmp_path.iterdir()) == []

@@ -74,7 +74,8 @@ class Displayable:
             legacy_windows=False,
         )
         console.print(self._renderable())
-        return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+        lines = (line.rstrip() for line in buf.getvalue().splitlines())
+        return clean_text("\n".join(lines) + "\n")
 
     def _repr_html_(self) -> str:
         """The report's tables as HTML, for notebooks (text escaped)."""

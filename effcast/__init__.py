@@ -26,16 +26,16 @@ The heavy modules (pydantic, numba, matplotlib) load on first use, so that
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from effcast._errors import EffcastError, EffcastWarning
 from effcast._version import __version__
 
-if TYPE_CHECKING:  # pragma: no cover
+if _typing.TYPE_CHECKING:  # pragma: no cover
     from effcast.analysis._describe import describe
     from effcast.analysis._forecast import Forecast, forecast
-    from effcast.analysis._sensitivity import sensitivity
+    from effcast.analysis._sensitivity import Sensitivity, sensitivity
     from effcast.analysis._sweep import Sweep, sweep
     from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
     from effcast.families._base import FactorDistribution
@@ -62,6 +62,7 @@ __all__ = [
     "ProgressBar",
     "ReferenceRun",
     "Results",
+    "Sensitivity",
     "StreamedResults",
     "Sweep",
     "__version__",
@@ -87,6 +88,7 @@ _LAZY = {
     "Results": "effcast.results._in_memory",
     "sensitivity": "effcast.analysis._sensitivity",
     "describe": "effcast.analysis._describe",
+    "Sensitivity": "effcast.analysis._sensitivity",
     "shipped_priors": "effcast.prior._shipped",
     "Prior": "effcast.prior._schema",
     "FactorDistribution": "effcast.families._base",
@@ -110,13 +112,14 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
+        value = getattr(_importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'effcast' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public API only (``__all__``), not the helpers this module uses."""
+    return sorted(__all__)

@@ -538,9 +538,9 @@ def model():
     [
         (0, {}, "samples", ("at least 1", "got 0")),
         (-5, {}, "samples", ("at least 1", "-5")),
-        (1.5, {}, "samples", ("integer", "1.5")),
-        ("1000", {}, "samples", ("integer", "'1000'")),
-        (True, {}, "samples", ("integer", "True")),
+        (1.5, {}, "samples", ("whole number", "1.5")),
+        ("1000", {}, "samples", ("whole number", "'1000'")),
+        (True, {}, "samples", ("whole number", "True")),
         (10, {"seed": -1}, "seed", ("non-negative", "-1")),
         (10, {"seed": "abc"}, "seed", ("integer", "str")),
         (10, {"seed": 1.5}, "seed", ("integer", "float")),

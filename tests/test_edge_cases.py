@@ -138,7 +138,8 @@ def test_streamed_summary_flags_values_outside_the_histogram():
     assert "samples_outside_histogram_range" not in fine
 
 
-def test_overflowing_prior_gives_strict_json(tmp_path):
+def test_overflowing_prior_is_refused_with_the_field_named(tmp_path):
+    """Accepted means finite: a belief whose draws overflow exits 2."""
     data = {
         "period": PERIOD,
         "factor": [
@@ -157,8 +158,9 @@ def test_overflowing_prior_gives_strict_json(tmp_path):
         result = CliRunner().invoke(
             main, ["sample", str(path), "-n", "20000", "--json"]
         )
-    assert result.exit_code == 0, result.output
-    strict_json(result.output)
+    assert result.exit_code == 2, result.output
+    assert "factor 'a', field 'ci'" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_chinchilla_exponent_noise_stays_finite():
@@ -239,7 +241,7 @@ def test_very_wide_mixture_in_a_copula_stays_finite():
                 "reduces": "compute",
                 "dist": "mixture",
                 "components": [
-                    {"weight": 1.0, "dist": "lognormal", "mu": 0.0, "sigma": 95.0},
+                    {"weight": 1.0, "dist": "lognormal", "mu": 0.0, "sigma": 25.0},
                     {"weight": 1.0, "dist": "lognormal", "ci": [1, 3], "level": 0.8},
                 ],
             },
@@ -248,8 +250,12 @@ def test_very_wide_mixture_in_a_copula_stays_finite():
         "correlation": [{"between": ["m", "b"], "rho": 0.5}],
     }
     x = effcast.Model.from_dict(data).sample(20_000, seed=1).factor("m")
-    assert np.mean(np.isfinite(x)) > 0.99
+    assert np.all(np.isfinite(x))
     assert 0.3 < np.median(x) < 3.0
+    # Wider, its draws would overflow: refused, with the field named.
+    data["factor"][0]["components"][0]["sigma"] = 95.0
+    with pytest.raises(effcast.EffcastError, match="field 'components'"):
+        effcast.Model.from_dict(data)
 
 
 @pytest.mark.parametrize(
@@ -269,7 +275,7 @@ def test_far_horizons_and_degenerate_periods_exit_2(args, needle):
     assert needle in result.output and "Traceback" not in result.output
 
 
-def test_enormous_floor_prints_without_crashing():
+def test_enormous_floor_is_refused_with_the_field_named():
     args = [
         "sample",
         str(PRIORS / "gpt3_today.toml"),
@@ -280,7 +286,8 @@ def test_enormous_floor_prints_without_crashing():
     ]
     with np.errstate(all="ignore"):
         result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output
+    assert "field 'floor'" in result.output and "Traceback" not in result.output
 
 
 def test_threshold_rows_follow_step():

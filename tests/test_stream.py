@@ -170,9 +170,9 @@ def test_cli_stream_json_and_auto_threshold(monkeypatch):
 
 def test_too_many_samples_in_memory_suggests_streaming():
     result = CliRunner().invoke(
-        main, ["sample", str(GPT3), "-n", "1e13", "--no-stream"]
+        main, ["sample", str(GPT3), "-n", "1e11", "--no-stream"]
     )
     assert result.exit_code == 2
     assert "--stream" in result.output and "Traceback" not in result.output
     with pytest.raises(effcast.EffcastError, match="Model.stream"):
-        effcast.load(GPT3).sample(10**13)
+        effcast.load(GPT3).sample(10**11)

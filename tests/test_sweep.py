@@ -146,7 +146,9 @@ def test_parsing():
         ({"stats": ["hardware"]}, "expected SERIES.Q"),
         ({"stats": ["nosuch.0.5"]}, "not hardware, compute"),
         ({"stats": ["moe.p10"]}, "quantiles only"),
-        ({"n": 0}, "positive integer"),
+        ({"n": 0}, "at least 1"),
+        ({"n": 2.5}, "whole number"),
+        ({"n": 1e13}, "at most"),
         ({"stats": ["crossing.1e25.0.5"]}, "give the threshold with --threshold"),
         (
             {"stats": ["crossing.1e25.0.5"], "question": {"thresholds": [1e26]}},

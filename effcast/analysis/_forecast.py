@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
+from effcast.analysis._defaults import SAMPLES
 from effcast.analysis._forecast_settings import (
     finite,
     forecast_years,
@@ -46,10 +47,13 @@ from effcast.analysis._forecast_settings import (
     resolve_settings,
 )
 from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.engine._ppf import ppf_many
 from effcast.prior._provenance import provenance_fields
+from effcast.report._display import Displayable, need_pandas
+from effcast.results._base import check_probabilities, check_values, scalar_or_array
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
 from effcast.results._model import Model
-from effcast.results._weighted import weighted_quantile
+from effcast.results._weighted import weighted_inverted_cdf, weighted_quantile
 
 __all__ = [
     "Forecast",
@@ -67,7 +71,7 @@ TOTALS = ("hardware", "compute")
 _RATE_STREAM = (0x666F7265, 0x63617374)
 
 
-class Forecast:
+class Forecast(Displayable):
     """Per-sample projections of the hardware and compute reductions.
 
     Build one with :func:`effcast.forecast`. Every reduction it reports is
@@ -140,7 +144,7 @@ class Forecast:
                     entropy=root.entropy, spawn_key=_RATE_STREAM
                 )
                 u = np.random.Generator(np.random.PCG64(ss)).random(n)
-                rho_c = np.asarray(marginal.ppf(u), dtype=float)
+                rho_c = ppf_many(marginal, u)
                 self.seed = entropy
                 self.rate_spec = dict(rate)
             else:
@@ -167,16 +171,25 @@ class Forecast:
         }
 
     def _check(self, which: str) -> str:
-        if which not in TOTALS:
-            raise EffcastError(f"expected 'hardware' or 'compute', got {which!r}")
+        if not isinstance(which, str) or which not in TOTALS:
+            raise EffcastError(
+                f"expected 'hardware' or 'compute', got {which!r}", field="which"
+            )
         return which
 
     def _forward(self, rho: np.ndarray, tau: float) -> np.ndarray:
         a = self.acceleration
         if tau <= 0:
             return np.zeros_like(rho)
-        growth = tau if a == 1.0 else math.expm1(tau * math.log(a)) / math.log(a)
-        v = rho * growth
+        if a == 1.0:
+            growth = tau
+        else:
+            x = tau * math.log(a)
+            # Beyond e**700 the growth is infinite (the reduction, 10**v,
+            # was already infinite long before): no OverflowError.
+            growth = math.expm1(x) / math.log(a) if x < 700.0 else math.inf
+        with np.errstate(invalid="ignore", over="ignore"):
+            v = np.where(rho == 0.0, 0.0, rho * growth)
         if self.cap is not None:
             v = self.cap * -np.expm1(-v / self.cap)
         return v
@@ -212,14 +225,26 @@ class Forecast:
         >>> bool(np.allclose(fc.reduction("compute", fc.end), fc.results.compute))
         True
         """
-        return 10.0 ** self.log10_reduction(which, year)
+        with np.errstate(over="ignore"):  # beyond 1e308 the reduction is inf
+            return 10.0 ** self.log10_reduction(which, year)
 
     def quantiles(
         self, which: str, year: float, q: float | Sequence[float] = QUANTILES
-    ) -> np.ndarray:
+    ) -> Any:
         """Quantiles of the reduction at ``year`` (numpy's linear method;
-        weighted by the evidence, if any)."""
-        return weighted_quantile(self.reduction(which, year), self.weights, q)
+        weighted by the evidence, if any).
+
+        A float for a scalar ``q``, else an array.
+
+        Raises
+        ------
+        EffcastError
+            For a series other than hardware and compute, a year before the
+            period start, or a probability outside [0, 1].
+        """
+        qs = check_probabilities(q)
+        data = self.reduction(which, year)
+        return scalar_or_array(_quantile(data, qs, self.weights), q)
 
     def crossing_year(
         self, which: str, oom: float | np.ndarray, since: float | None = None
@@ -248,7 +273,7 @@ class Forecast:
                 "before it",
                 field="reference_year",
             )
-        oom = float(oom)
+        oom = finite(oom, "oom")
         target = self.log10_reduction(which, since) + oom
         total = self._log_h if which == "hardware" else self._log_c
         hist = self._hist[which]
@@ -282,7 +307,10 @@ class Forecast:
 
         This is the document ``effcast forecast --json`` prints.
         """
-        grid = self.years if years is None else np.asarray(years, dtype=float)
+        grid = self.years if years is None else check_values(years, "years")
+        grid = np.atleast_1d(grid)
+        if not np.all(np.isfinite(grid)):
+            raise EffcastError("years must be finite", field="years")
         doc: dict[str, Any] = {
             "prior": self.results.source,
             "title": self.results.title,
@@ -300,24 +328,70 @@ class Forecast:
             for year in grid:
                 data = self.reduction(which, float(year))
                 rows[f"{year:g}"] = {
-                    "quantiles": quantile_dict(data, self.weights),
-                    "oom_quantiles": quantile_dict(np.log10(data), self.weights),
+                    "quantiles": _qdict(data, self.weights),
+                    "oom_quantiles": _qdict(np.log10(data), self.weights),
                 }
             doc[which] = rows
         return doc
 
+    def _renderable(self) -> Any:
+        from effcast.report._forecast_tables import render_forecast
+
+        return render_forecast(self.summary())
+
+    def to_pandas(self) -> Any:
+        """The table of :meth:`summary` as a tidy DataFrame.
+
+        One row per series, year and probability: columns ``series``
+        (``"hardware"`` or ``"compute"``), ``year``, ``q`` and
+        ``reduction`` (cumulative since the period start).
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        rows = [
+            {"series": which, "year": float(year), "q": q, "reduction": float(v)}
+            for which in TOTALS
+            for year in self.years
+            for q, v in zip(
+                QUANTILES, self.quantiles(which, float(year), QUANTILES), strict=True
+            )
+        ]
+        return pd.DataFrame(rows, columns=["series", "year", "q", "reduction"])
+
     def __repr__(self) -> str:
+        med = self.quantiles("hardware", self.to, 0.5)
         return (
             f"<Forecast of {self.results.source!r}: {self.n:,} samples, "
-            f"{self.end:g} -> {self.to:g}>"
+            f"{self.end:g} -> {self.to:g}; hardware median {med:.3g}x by {self.to:g}>"
         )
+
+
+def _quantile(data: np.ndarray, q: Any, w: np.ndarray | None = None) -> np.ndarray:
+    """numpy's linear quantile (weighted by ``w``), or, where a projection
+    overflowed to infinity, the sampled value at each quantile (interpolating
+    between two infinities would give NaN)."""
+    if np.isfinite(data).all():
+        return np.asarray(weighted_quantile(data, w, q))
+    return np.asarray(weighted_inverted_cdf(data, w, q))
+
+
+def _qdict(data: np.ndarray, w: np.ndarray | None = None) -> dict[str, float]:
+    """:func:`quantile_dict`, safe for projections that overflowed."""
+    if np.isfinite(data).all():
+        return quantile_dict(data, w)
+    values = _quantile(data, QUANTILES, w)
+    return {f"{q:g}": float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
 
 def forecast(
     model: Model,
     to: float | None = None,
     *,
-    n: int = 1_000_000,
+    n: int = SAMPLES,
     seed: SeedLike = None,
     step: float | None = None,
     rate: float | str | Mapping[str, Any] | None = None,
@@ -385,6 +459,17 @@ def forecast(
     >>> bool(fc.quantiles("compute", 2030, 0.5) > fc.quantiles("compute", 2026, 0.5))
     True
     """
+    if not isinstance(model, Model):
+        raise EffcastError(
+            f"forecast needs a Model (effcast.load(...)), got {type(model).__name__}",
+            field="model",
+        )
+    if results is not None and not isinstance(results, Results):
+        raise EffcastError(
+            f"results must be a Results (model.sample(...)), got "
+            f"{type(results).__name__}",
+            field="results",
+        )
     settings = resolve_settings(
         model, to=to, step=step, rate=rate, acceleration=acceleration, cap=cap
     )

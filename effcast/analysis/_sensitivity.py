@@ -33,11 +33,15 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from effcast._errors import EffcastError
+from effcast.analysis._defaults import SAMPLES
 from effcast.engine._blocks import SeedLike
 from effcast.prior._provenance import provenance_fields
+from effcast.report._display import Displayable, need_pandas
 from effcast.results._in_memory import TOTALS, Results
 from effcast.results._model import Model
 from effcast.results._weighted import weighted_mean, weighted_quantile
@@ -93,6 +97,63 @@ def _var(x: np.ndarray, w: np.ndarray | None) -> float:
     return weighted_mean((x - m) ** 2, w)
 
 
+class Sensitivity(dict, Displayable):
+    """What :func:`sensitivity` returns: its document, with displays.
+
+    A plain dictionary (its keys are described under :func:`sensitivity`)
+    that also prints as the ``effcast sensitivity`` tables
+    (:meth:`report`, notebooks) and converts to a DataFrame.
+    """
+
+    def _renderable(self) -> Any:
+        from effcast.report._tables import render_sensitivity
+
+        return render_sensitivity(dict(self))
+
+    def to_pandas(self) -> Any:
+        """One row per total and factor: columns ``total`` (``"hardware"``
+        or ``"compute"``), ``factor``, ``share``, ``variance_log10``,
+        ``low_value``, ``high_value``, ``median_at_low`` and
+        ``median_at_high``.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        rows = [
+            {"total": which, "factor": name, **entry}
+            for which in TOTALS
+            for name, entry in self[which]["factors"].items()
+        ]
+        return pd.DataFrame(rows, columns=[*_COLUMNS])
+
+    def __repr__(self) -> str:
+        top = max(
+            self["hardware"]["factors"].items(),
+            key=lambda kv: kv[1]["share"],
+            default=None,
+        )
+        lead = f"; largest share {top[0]} ({100 * top[1]['share']:.0f}%)" if top else ""
+        return (
+            f"<Sensitivity of {self['prior']!r}: hardware median "
+            f"{self['hardware']['median']:.3g}x{lead}>"
+        )
+
+
+_COLUMNS = (
+    "total",
+    "factor",
+    "share",
+    "variance_log10",
+    "low_value",
+    "high_value",
+    "median_at_low",
+    "median_at_high",
+)
+
+
 def _members(res: Results, which: str) -> list[str]:
     if which == "hardware":
         return list(res.names)
@@ -101,12 +162,12 @@ def _members(res: Results, which: str) -> list[str]:
 
 def sensitivity(
     source: Results | Model,
-    n: int = 1_000_000,
+    n: int = SAMPLES,
     seed: SeedLike = None,
     *,
     low: float = 0.1,
     high: float = 0.9,
-) -> dict:
+) -> Sensitivity:
     """Variance shares and a one-at-a-time tornado for both totals.
 
     Parameters
@@ -120,8 +181,9 @@ def sensitivity(
 
     Returns
     -------
-    dict
-        ``prior``, ``title``, ``samples``, ``seed``, ``low``, ``high``, and
+    Sensitivity
+        A dictionary (with ``report()``, ``to_pandas()`` and a notebook
+        display) of ``prior``, ``title``, ``samples``, ``seed``, ``low``, ``high``, and
         for ``"hardware"`` and ``"compute"``: the ``median`` total, the
         ``variance_log10`` of the total, and per factor (in file order; the
         compute total leaves out hardware factors) its ``share`` of that
@@ -136,6 +198,20 @@ def sensitivity(
         logarithm does not exist), or ``low``/``high`` are not in (0, 1)
         with ``low < high``.
     """
+    if not isinstance(source, Results | Model):
+        raise EffcastError(
+            f"sensitivity needs Results or a Model, got {type(source).__name__}",
+            field="source",
+        )
+    if (
+        isinstance(low, bool)
+        or isinstance(high, bool)
+        or not isinstance(low, int | float)
+        or not isinstance(high, int | float)
+    ):
+        raise EffcastError(
+            f"low and high must be numbers, got {low!r} and {high!r}", field="low"
+        )
     if not 0 < low < high < 1:
         raise EffcastError(
             f"the tornado's percentiles must satisfy 0 < low < high < 1, got "
@@ -147,15 +223,17 @@ def sensitivity(
         raise EffcastError(
             "sensitivity needs each factor's samples; sample with factors=True"
         )
-    doc: dict = {
-        "prior": res.source,
-        "title": res.title,
-        "samples": res.n,
-        "seed": res.seed,
-        **provenance_fields(res),
-        "low": low,
-        "high": high,
-    }
+    doc = Sensitivity(
+        {
+            "prior": res.source,
+            "title": res.title,
+            "samples": res.n,
+            "seed": res.seed,
+            **provenance_fields(res),
+            "low": low,
+            "high": high,
+        }
+    )
     values = {name: res.factor(name) for name in res.names}
     for name, x in values.items():
         if not np.all(x > 0):

@@ -1,4 +1,4 @@
-"""Sweeps: the same prior under many overrides, on local processes or Dask.
+"""Sweeps: the same prior under many overrides, on threads, processes or Dask.
 
 A sweep is a list of scenarios, each a set of overrides in the ``--set``
 syntax (``moe.median=2.5``); a grid (``{"moe.median": [1.5, 2.5, 4]}``)
@@ -6,16 +6,16 @@ gives their cartesian product. Every scenario is validated before any runs.
 Scenario ``i`` is sampled with the integer seed drawn from child ``i`` of
 ``SeedSequence(seed)``, so each scenario's figures depend only on the prior,
 its overrides, the sample count and the sweep's seed: they are bit-identical
-whether the scenarios run one after another, in local processes or on a Dask
-cluster. What travels to a worker is plain data (the prior as a dictionary,
-the overrides, the count and the seed), so any executor can pickle it.
+whether the scenarios run one after another, on threads, in local processes
+or on a Dask cluster. What a sweep is asked (grids, scenarios, the crossing
+question) is read by :mod:`effcast.analysis._sweep_args`. What travels to a
+worker is plain data (the prior as a dictionary, the overrides, the count and
+the seed), so any executor can pickle it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,18 +23,33 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
-from effcast.analysis._executors import executor_kind, run_dask, run_processes
+from effcast.analysis._defaults import SAMPLES, SCHEDULER
+from effcast.analysis._executors import (
+    executor_kind,
+    run_dask,
+    run_processes,
+    run_threads,
+)
 from effcast.analysis._forecast import period_start, resolve_settings
+from effcast.analysis._sweep_args import (
+    describe_scenario,
+    parse_grid,
+    question_of,
+    scenarios_of,
+    split_values,
+    timeout_of,
+)
 from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
 from effcast.analysis._threshold import check_question
-from effcast.engine._blocks import SeedLike, resolve_seed
+from effcast.engine._blocks import SeedLike, as_count, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._formats import TABLE_FORMATS
 from effcast.io._json import to_json
 from effcast.prior._loading import parse_prior, read_toml
-from effcast.prior._overrides import normalise_overrides, parse_value
+from effcast.prior._overrides import normalise_overrides
 from effcast.prior._provenance import Provenance, dict_digest
 from effcast.prior._shipped import resolve_prior_path
+from effcast.report._display import Displayable, need_pandas
 from effcast.results._model import Model
 
 __all__ = [
@@ -50,70 +65,6 @@ __all__ = [
 
 DEFAULT_STATS = ("hardware.0.5", "compute.0.5", "hardware.oom.0.5", "compute.oom.0.5")
 """The statistics a sweep reports unless told otherwise."""
-
-
-def split_values(text: str) -> list[str]:
-    """Split ``"1.5,2.5,[1, 4]"`` at the commas outside brackets and quotes.
-
-    Examples
-    --------
-    >>> split_values('1.5, 2.5,[1, 4],"a,b"')
-    ['1.5', '2.5', '[1, 4]', '"a,b"']
-    """
-    items: list[str] = []
-    current: list[str] = []
-    depth, quote = 0, ""
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            items.append("".join(current).strip())
-            current = []
-            continue
-        current.append(ch)
-    items.append("".join(current).strip())
-    return items
-
-
-def parse_grid(text: str) -> tuple[str, list[Any]]:
-    """``"moe.median=1.5,2.5,4"`` -> ``("moe.median", [1.5, 2.5, 4])``.
-
-    Each value is read like a ``--set`` value (as TOML, else a bare string).
-
-    Raises
-    ------
-    EffcastError
-        If there is no ``=``, the path is empty, or a value is empty.
-
-    Examples
-    --------
-    >>> parse_grid("period.end=2024,2025")
-    ('period.end', [2024, 2025])
-    >>> parse_grid("moe.ci=[1.25, 5],[1.5, 6]")
-    ('moe.ci', [[1.25, 5], [1.5, 6]])
-    """
-    path, sep, rest = str(text).partition("=")
-    path = path.strip()
-    if not sep or not path or any(not p for p in path.split(".")):
-        raise EffcastError(
-            f"--grid {text!r}: expected NAME.KEY=V1,V2,..., for example "
-            "moe.median=1.5,2.5,4",
-            field="grid",
-        )
-    raw = split_values(rest)
-    if any(not item for item in raw):
-        raise EffcastError(
-            f"--grid {text!r}: empty value (values are separated by commas)",
-            field="grid",
-        )
-    return path, [parse_value(item) for item in raw]
 
 
 def run_scenario(
@@ -150,7 +101,7 @@ def run_scenario(
     return {s.text: compute_stat(res, s, fc, cr) for s in parsed}
 
 
-class Sweep:
+class Sweep(Displayable):
     """The statistics of every scenario of a sweep.
 
     Attributes
@@ -203,48 +154,42 @@ class Sweep:
         """
         return [{**r["overrides"], "seed": r["seed"], **r["stats"]} for r in self.rows]
 
+    def _renderable(self) -> Any:
+        from effcast.report._forecast_tables import render_sweep
+
+        return render_sweep(self.summary())
+
+    def to_pandas(self) -> Any:
+        """The sweep as a tidy DataFrame: one row per scenario and statistic.
+
+        Columns: one per overridden path (its value in the scenario), then
+        ``seed`` (the scenario's), ``stat`` (as asked, e.g.
+        ``"hardware.0.5"``) and ``value``. :meth:`table` gives the wide
+        form, one row per scenario.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        rows = [
+            {**r["overrides"], "seed": r["seed"], "stat": stat, "value": value}
+            for r in self.rows
+            for stat, value in r["stats"].items()
+        ]
+        columns = [*self.paths, "seed", "stat", "value"]
+        return pd.DataFrame(rows, columns=columns)
+
     def __repr__(self) -> str:
+        first = self.stats[0]
+        values = [r["stats"][first] for r in self.rows]
+        shown = [v for v in values if isinstance(v, int | float)]
+        span = f"; {first} from {min(shown):.3g} to {max(shown):.3g}" if shown else ""
         return (
             f"<Sweep of {self.source!r}: {len(self.rows)} scenarios x "
-            f"{len(self.stats)} statistics, {self.samples:,} samples each>"
+            f"{len(self.stats)} statistics, {self.samples:,} samples each{span}>"
         )
-
-
-def _scenarios(
-    grid: Mapping[str, Sequence[Any]] | Sequence[str] | None,
-    scenarios: Sequence[Mapping[str, Any]] | None,
-) -> tuple[list[str], list[list[tuple[str, Any]]]]:
-    if grid is not None and scenarios is not None:
-        raise EffcastError("give a grid or a list of scenarios, not both")
-    if scenarios is not None:
-        out = [normalise_overrides(dict(s)) for s in scenarios]
-        paths: list[str] = []
-        for s in out:
-            for p, _ in s:
-                if p not in paths:
-                    paths.append(p)
-        if not out:
-            raise EffcastError("the list of scenarios is empty", field="grid")
-        return paths, out
-    if grid is None:
-        return [], [[]]
-    if isinstance(grid, Mapping):
-        items = [(str(k), list(v)) for k, v in grid.items()]
-    else:
-        items = [parse_grid(g) for g in grid]
-    paths = [p for p, _ in items]
-    if len(set(paths)) != len(paths):
-        dup = next(p for p in paths if paths.count(p) > 1)
-        raise EffcastError(f"--grid {dup} is given twice", field="grid")
-    for p, values in items:
-        if not values:
-            raise EffcastError(f"--grid {p}: no values", field="grid")
-    combos = itertools.product(*[v for _, v in items])
-    return paths, [list(zip(paths, c, strict=True)) for c in combos]
-
-
-def _describe(scenario: list[tuple[str, Any]]) -> str:
-    return ", ".join(f"{p}={v!r}" for p, v in scenario) or "no overrides"
 
 
 def _with_threads(task: tuple, threads: int) -> tuple:
@@ -260,9 +205,9 @@ def sweep(
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
     stats: Sequence[str] = DEFAULT_STATS,
     question: Mapping[str, Any] | None = None,
-    n: int = 200_000,
+    n: int = SAMPLES,
     seed: SeedLike = None,
-    scheduler: str | None = "processes",
+    scheduler: str | None = SCHEDULER,
     workers: int | None = None,
     timeout: float = 10.0,
     source: str | None = None,
@@ -292,17 +237,21 @@ def sweep(
         :func:`effcast.crossing` (``{"thresholds": [1e25], "reference":
         "gpt4", "budget": 1e5, "gpu": "H100"}``).
     n : int
-        Samples per scenario.
+        Samples per scenario (an integral float such as ``1e6`` works);
+        the same default as ``effcast sweep -n``.
     seed : int, numpy.random.Generator or None
         The sweep's seed; scenario ``i`` uses an integer drawn from child
         ``i`` of ``SeedSequence(seed)``.
     scheduler : str or None
-        ``"processes"`` (default: a pool of local processes), ``"serial"``
-        (this process), ``"local"`` (a Dask LocalCluster) or the address of
-        a Dask scheduler (``"tcp://host:8786"``). The results are the same.
+        ``"threads"`` (default: a pool of threads in this process; the
+        kernels release the GIL, and a plain script needs no ``if __name__
+        == "__main__":`` guard), ``"processes"`` (local processes, which
+        never re-import the calling script), ``"serial"`` (one after
+        another), ``"local"`` (a Dask LocalCluster) or the address of a Dask
+        scheduler (``"tcp://host:8786"``). The results are the same.
     workers : int, optional
-        Processes (or Dask workers for ``"local"``); default one per core,
-        at most one per scenario.
+        Threads, processes (or Dask workers for ``"local"``); default one
+        per core, at most one per scenario.
     timeout : float
         Seconds to wait for a Dask scheduler before giving up.
     source : str, optional
@@ -334,33 +283,41 @@ def sweep(
         data, name = dict(prior), source or "<dict>"
         prov = Provenance(name, dict_digest(data))
     else:
+        if not isinstance(prior, str | Path):
+            raise EffcastError(
+                f"prior must be a path, a shipped prior's name or a mapping, "
+                f"got {type(prior).__name__}",
+                field="prior",
+            )
         resolved = resolve_prior_path(prior)
         data, text = read_toml(resolved)
         name = source or str(prior)
         prov = Provenance(str(resolved), hashlib.sha256(text.encode()).hexdigest())
     base = normalise_overrides(overrides)
-    paths, combos = _scenarios(grid, scenarios)
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise EffcastError(
-            f"the number of samples must be a positive integer, got {n!r}",
-            field="samples",
-        )
+    n = as_count(n)
     kind = executor_kind(scheduler)
-    if kind != "serial" and workers is not None and workers < 1:
-        raise EffcastError(f"workers must be at least 1, got {workers}")
-    timeout = float(timeout)
-    if not timeout > 0 or not math.isfinite(timeout):
-        raise EffcastError(f"timeout must be positive, got {timeout:g}")
+    if workers is not None:
+        workers = as_count(workers, field="workers", what="workers", maximum=4096)
+    timeout = timeout_of(timeout)
+    paths, combos = scenarios_of(grid, scenarios)
+    if isinstance(stats, str):
+        stats = [stats]
+    if not isinstance(stats, Sequence) or not all(isinstance(s, str) for s in stats):
+        raise EffcastError(
+            f"stats must be a list of statistic names such as 'hardware.0.5', "
+            f"got {stats!r}",
+            field="stat",
+        )
     stats = list(stats)
     if not stats:
         raise EffcastError("ask for at least one statistic", field="stat")
     parsed = [parse_stat(s) for s in stats]
-    question = _question(question)
+    question = question_of(question)
     looks_ahead = any(s.needs_forecast for s in parsed)
     crosses = any(s.series == "crossing" for s in parsed)
     first_model = None
     for i, combo in enumerate(combos):
-        where = f"scenario {i + 1} of {len(combos)} ({_describe(combo)})"
+        where = f"scenario {i + 1} of {len(combos)} ({describe_scenario(combo)})"
         try:
             model = Model(parse_prior(data, source=name, overrides=base + combo), name)
         except EffcastError as exc:
@@ -391,6 +348,8 @@ def sweep(
     ]
     if kind == "serial":
         results = [run_scenario(*t) for t in tasks]
+    elif kind == "threads":
+        results = run_threads(run_scenario, tasks, workers, _with_threads)
     elif kind == "processes":
         results = run_processes(run_scenario, tasks, workers, _with_threads)
     else:
@@ -410,8 +369,10 @@ def check_out_path(path: str | Path, force: bool = False) -> Path:
     return check_output(path, TABLE_FORMATS, force=force, field="out")
 
 
-def write_table(sw: Sweep, path: str | Path) -> Path:
-    """Write a sweep as CSV (one row per scenario) or JSON, atomically."""
+def write_table(sw: Sweep, path: str | Path, *, force: bool = False) -> Path:
+    """Write a sweep as CSV (one row per scenario) or JSON, atomically.
+
+    An existing file is replaced only with ``force``."""
     import csv
     import io
     import json
@@ -432,35 +393,10 @@ def write_table(sw: Sweep, path: str | Path) -> Path:
                 }
             )
         text = buf.getvalue()
+    check_out_path(path, force)
 
     def write(tmp: Path) -> None:
-        Path(tmp).write_text(text, "utf-8")
+        tmp.write_text(text, "utf-8")
 
-    atomic_write(path, write)
+    atomic_write(path, write, force=force)
     return path
-
-
-_QUESTION_KEYS = (
-    "thresholds",
-    "reference",
-    "reference_year",
-    "budget",
-    "gpu",
-    "reference_gpu_hours",
-    "reference_gpu",
-)
-
-
-def _question(question: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The crossing question as plain data, with thresholds as a list."""
-    out = dict(question or {})
-    unknown = sorted(set(out) - set(_QUESTION_KEYS))
-    if unknown:
-        raise EffcastError(
-            f"unknown crossing question keys {unknown}; expected some of "
-            + ", ".join(_QUESTION_KEYS),
-            field="question",
-        )
-    thresholds = out.get("thresholds", [])
-    out["thresholds"] = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)
-    return out

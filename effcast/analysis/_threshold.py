@@ -23,16 +23,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
+from effcast.analysis._reference import (
+    REFERENCE_RUNS,
+    ReferenceRun,
+    _gpu,
+    _positive,
+    reference_run,
+)
 from effcast.io._numbers import sci
-from effcast.prior._hardware import lookup, peak
 from effcast.prior._provenance import provenance_fields
+from effcast.report._display import Displayable, need_pandas
+from effcast.results._base import check_probabilities, check_values, scalar_or_array
 from effcast.results._weighted import (
     weighted_cdf,
     weighted_inverted_cdf,
@@ -49,139 +57,11 @@ __all__ = [
 ]
 
 
-def _gpu(name: str) -> str:
-    """The hardware catalogue's spelling of ``name`` (case, spaces, dashes ignored)."""
-    return lookup(str(name))[0]
-
-
-@dataclass(frozen=True)
-class ReferenceRun:
-    """A training run that fixes the reference capability.
-
-    Attributes
-    ----------
-    name : str
-        A label for reports.
-    flop : float
-        Its training compute.
-    year : float or None
-        When it was trained (decimal year); ``None`` means the prior's
-        period start.
-    gpu_hours : float or None
-        Its hardware, in hours of ``gpu``.
-    gpu : str
-        The GPU ``gpu_hours`` counts.
-    """
-
-    name: str
-    flop: float
-    year: float | None = None
-    gpu_hours: float | None = None
-    gpu: str = "V100"
-
-    def gpu_hours_on(self, gpu: str) -> float:
-        """The run's GPU-hours converted to ``gpu`` by peak throughput."""
-        if self.gpu_hours is None:
-            raise EffcastError(
-                f"the reference run {self.name!r} has no GPU-hours; give them "
-                "(--reference-gpu-hours) to ask about a hardware budget",
-                field="reference_gpu_hours",
-            )
-        ratio = peak(self.gpu) / peak(gpu)
-        return self.gpu_hours * ratio
-
-
-REFERENCE_RUNS: dict[str, ReferenceRun] = {
-    # 10,000 V100 for 14.8 days, 3.14e23 FLOP, early 2020 (the seed).
-    "gpt3": ReferenceRun("GPT-3", 3.14e23, 2020.0, 10_000 * 14.8 * 24, "V100"),
-    # About 2e25 FLOP on 25,000 A100 for about 95 days, finished in August
-    # 2022 (the seed, after SemiAnalysis; 68x GPT-3's FLOP, 40x its
-    # fp16-equivalent GPU-hours).
-    "gpt4": ReferenceRun("GPT-4", 2e25, 2022.6, 25_000 * 95 * 24, "A100"),
-}
-
-
-def _positive(value: Any, name: str, field: str) -> float:
-    if isinstance(value, bool):
-        value = None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise EffcastError(
-            f"{name} must be a number, got {value!r}", field=field
-        ) from None
-    if not math.isfinite(x):
-        raise EffcastError(
-            f"{name} must be a finite number, got {value!r}", field=field
-        )
-    if x <= 0:
-        raise EffcastError(f"{name} must be positive, got {value!r}", field=field)
-    return x
-
-
-def reference_run(
-    reference: str | float | ReferenceRun = "gpt3",
-    *,
-    year: float | None = None,
-    gpu_hours: float | None = None,
-    gpu: str | None = None,
-) -> ReferenceRun:
-    """A :class:`ReferenceRun` from a preset name or a FLOP figure.
-
-    Parameters
-    ----------
-    reference : str, float or ReferenceRun
-        ``"gpt3"`` (3.14e23 FLOP, 2020.0, 10,000 V100 x 14.8 days),
-        ``"gpt4"`` (2e25 FLOP, 2022.6, 25,000 A100 x 95 days), or the run's
-        FLOP as a positive number.
-    year, gpu_hours, gpu : optional
-        Replace the preset's values. A run given by its FLOP alone has no
-        year (meaning: the prior's period start) and no GPU-hours.
-
-    Examples
-    --------
-    >>> reference_run("gpt4").flop
-    2e+25
-    >>> reference_run(1e24, year=2023).year
-    2023.0
-    """
-    if isinstance(reference, ReferenceRun):
-        run = reference
-    elif isinstance(reference, str) and reference.strip().lower() in REFERENCE_RUNS:
-        run = REFERENCE_RUNS[reference.strip().lower()]
-    else:
-        try:
-            flop = float(reference)
-        except (TypeError, ValueError):
-            raise EffcastError(
-                f"reference must be one of {', '.join(REFERENCE_RUNS)} or a "
-                f"number of FLOP, got {reference!r}",
-                field="reference",
-            ) from None
-        flop = _positive(flop, "the reference run's FLOP", "reference")
-        run = ReferenceRun(f"{sci(flop)}-FLOP", flop)
-    _positive(run.flop, "the reference run's FLOP", "reference")
-    changes: dict[str, Any] = {}
-    if year is not None:
-        changes["year"] = float(year)
-    if gpu_hours is not None:
-        changes["gpu_hours"] = _positive(
-            gpu_hours, "the reference run's GPU-hours", "reference_gpu_hours"
-        )
-    if gpu is not None:
-        changes["gpu"] = _gpu(gpu)
-    if changes:
-        run = ReferenceRun(**{**asdict(run), **changes})
-    if run.year is not None and not math.isfinite(run.year):
-        raise EffcastError("the reference year must be finite", field="reference_year")
-    return run
-
-
 def _fmt_year(t: float) -> float | None:
     return float(t) if math.isfinite(t) else None
 
 
-class Crossing:
+class Crossing(Displayable):
     """Per-sample crossing years for compute thresholds and a hardware budget.
 
     Build one with :func:`effcast.crossing`.
@@ -240,25 +120,91 @@ class Crossing:
                 }
             )
 
-    def prob_crossed_by(self, row: int, year: float | Sequence[float] | np.ndarray):
-        """The fraction of samples (of the weight, with evidence) whose
-        crossing year is at or before ``year``."""
-        data = self.rows[row]["samples"]
-        out = weighted_cdf(data, self.forecast.weights, year)
-        return float(out[0]) if np.ndim(year) == 0 else out
+    def row_index(self, row: int | float | str) -> int:
+        """The position in :attr:`rows` of a question.
 
-    def year_quantile(self, row: int, q: float | Sequence[float]) -> np.ndarray:
+        ``row`` is a position (``0``), a compute threshold in FLOP
+        (``1e25``, matched to nine significant figures), ``"budget"`` (or
+        ``"hardware"``) for the hardware budget, or a row's label.
+
+        Raises
+        ------
+        EffcastError
+            If no question matches.
+
+        Examples
+        --------
+        >>> import effcast
+        >>> fc = effcast.forecast(effcast.load("gpt3_today"), to=2030,
+        ...                       n=10_000, seed=1)
+        >>> cr = effcast.crossing(fc, [1e25, 1e26], reference="gpt4")
+        >>> cr.row_index(1e26), cr.row_index(0)
+        (1, 0)
+        """
+        n = len(self.rows)
+        if isinstance(row, int | np.integer) and not isinstance(row, bool):
+            if -n <= row < n:
+                return int(row) % n
+        if isinstance(row, str):
+            key = row.strip().lower()
+            for i, r in enumerate(self.rows):
+                if key in ("budget", "hardware") and r["kind"] == "hardware":
+                    return i
+                if key == r["label"].lower():
+                    return i
+        elif isinstance(row, int | float | np.integer | np.floating) and not (
+            isinstance(row, bool)
+        ):
+            for i, r in enumerate(self.rows):
+                t = r.get("threshold_flop")
+                if t is not None and math.isclose(float(row), t, rel_tol=1e-9):
+                    return i
+        known = ", ".join(f"{i} ({r['label']})" for i, r in enumerate(self.rows))
+        raise EffcastError(
+            f"no crossing question {row!r}; give a position, a threshold in "
+            f"FLOP or 'budget': {known}",
+            field="row",
+        )
+
+    def samples(self, row: int | float | str) -> np.ndarray:
+        """Per sample, the crossing year of a question (see :meth:`row_index`)."""
+        return self.rows[self.row_index(row)]["samples"]
+
+    def prob_crossed_by(
+        self, row: int | float | str, year: float | Sequence[float] | np.ndarray
+    ) -> Any:
+        """The fraction of samples (of the weight, with evidence) whose
+        crossing year is at or before ``year``.
+
+        ``row`` is a position, a threshold in FLOP or ``"budget"`` (see
+        :meth:`row_index`); a float for a scalar ``year``, else an array.
+
+        Raises
+        ------
+        EffcastError
+            For an unknown question or a year that is not a number.
+        """
+        data = self.samples(row)
+        ys = np.atleast_1d(check_values(year, "year"))
+        out = weighted_cdf(data, self.forecast.weights, ys)
+        return scalar_or_array(out, year)
+
+    def year_quantile(self, row: int | float | str, q: float | Sequence[float]) -> Any:
         """Quantiles of the crossing year (``inf`` if not reached by then).
 
         Uses the inverted empirical distribution function (each quantile is
         a sampled year), which stays defined when some samples never cross.
+        A float for a scalar ``q``, else an array.
         """
-        data = self.rows[row]["samples"]
-        return weighted_inverted_cdf(data, self.forecast.weights, q)
+        data = self.samples(row)
+        qs = check_probabilities(q)
+        return scalar_or_array(
+            weighted_inverted_cdf(data, self.forecast.weights, qs), q
+        )
 
-    def prob_never(self, row: int) -> float:
+    def prob_never(self, row: int | float | str) -> float:
         """The fraction of samples (of the weight) that never cross."""
-        never = np.isinf(self.rows[row]["samples"])
+        never = np.isinf(self.samples(row))
         return weighted_mean(never.astype(float), self.forecast.weights)
 
     def summary(self) -> dict:
@@ -294,9 +240,48 @@ class Crossing:
             doc["questions"].append(entry)
         return doc
 
+    def _renderable(self) -> Any:
+        from effcast.report._forecast_tables import render_crossing
+
+        return render_crossing(self.summary())
+
+    def to_pandas(self) -> Any:
+        """The probabilities of having crossed, as a tidy DataFrame.
+
+        One row per question and year: columns ``question`` (its label),
+        ``kind`` (``"compute"`` or ``"hardware"``), ``threshold`` (FLOP, or
+        GPU-hours for the budget), ``year`` and ``prob_crossed_by``.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        rows = []
+        for i, r in enumerate(self.rows):
+            limit = r.get("threshold_flop", r.get("budget_gpu_hours"))
+            probs = self.prob_crossed_by(i, self.years)
+            for year, p in zip(self.years, np.atleast_1d(probs), strict=True):
+                rows.append(
+                    {
+                        "question": r["label"],
+                        "kind": r["kind"],
+                        "threshold": limit,
+                        "year": float(year),
+                        "prob_crossed_by": float(p),
+                    }
+                )
+        columns = ["question", "kind", "threshold", "year", "prob_crossed_by"]
+        return pd.DataFrame(rows, columns=columns)
+
     def __repr__(self) -> str:
-        labels = ", ".join(r["label"] for r in self.rows)
-        return f"<Crossing of {self.reference.name} from {self.since:g}: {labels}>"
+        def median(i: int) -> str:
+            t = self.year_quantile(i, 0.5)
+            return f"median year {t:.1f}" if math.isfinite(t) else "median never"
+
+        parts = ", ".join(f"{r['label']}: {median(i)}" for i, r in enumerate(self.rows))
+        return f"<Crossing of {self.reference.name} from {self.since:g}: {parts}>"
 
 
 def check_question(
@@ -436,5 +421,5 @@ def crossing(
         first = math.floor(since) + 1
         grid = np.arange(first, math.floor(forecast.to + 1e-9) + 1, step, dtype=float)
     else:
-        grid = np.asarray(years, dtype=float)
+        grid = np.atleast_1d(check_values(years, "years"))
     return Crossing(forecast, run, thresholds, budget, gpu, grid)

@@ -14,6 +14,7 @@ import sys
 import click
 
 from effcast._errors import EffcastError
+from effcast.analysis._defaults import SAMPLES
 from effcast.io._json import to_json
 
 __all__ = [
@@ -56,6 +57,15 @@ class SampleCount(click.ParamType):
             n = int(text.replace("_", "")) if "e" not in text.lower() else int(number)
         if n < 1:
             self.fail(f"must be at least 1, got {n}", param, ctx)
+        from effcast.engine._blocks import MAX_SAMPLES
+
+        if n > MAX_SAMPLES:
+            self.fail(
+                f"{value!r} is more samples than a run could finish "
+                f"(at most {MAX_SAMPLES:.0e})",
+                param,
+                ctx,
+            )
         return n
 
 
@@ -147,7 +157,7 @@ def sampling_options(fn):
         "-n",
         "--samples",
         type=SampleCount(),
-        default=1_000_000,
+        default=SAMPLES,
         show_default=True,
         help="Number of Monte Carlo samples (1e6 works).",
     )(fn)

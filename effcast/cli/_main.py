@@ -403,18 +403,21 @@ class _GuardedStdout:
 
 
 def run() -> None:  # pragma: no cover - exercised through the console script
-    """Entry point: Ctrl-C exits 130, and a closed pipe (``| head -1``) exits 0.
+    """Entry point: Ctrl-C exits 130, a closed pipe (``| head -1``) exits 0,
+    running out of memory exits 2.
 
     A reader that stops early (``head``, or quitting ``less``) is not an
-    error: the rest of the output is dropped without a word.
+    error: the rest of the output is dropped without a word. click in its
+    standalone mode would turn Ctrl-C into "Aborted!" and status 1, so the
+    errors it would handle are handled here.
     """
     import os
 
     real = sys.stdout
     sys.stdout = _GuardedStdout(real)
     try:
-        main(prog_name="effcast")
-    except KeyboardInterrupt:
+        code = main.main(prog_name="effcast", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("effcast: interrupted", err=True)
         sys.exit(130)
     except _PipeClosed:
@@ -423,6 +426,16 @@ def run() -> None:  # pragma: no cover - exercised through the console script
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, real.fileno())
         sys.exit(0)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except MemoryError:
+        click.echo(
+            "effcast: error: out of memory; draw fewer samples, or summarise "
+            "them without keeping them (--stream)",
+            err=True,
+        )
+        sys.exit(2)
     finally:
         if isinstance(sys.stdout, _GuardedStdout):
             try:
@@ -431,3 +444,4 @@ def run() -> None:  # pragma: no cover - exercised through the console script
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, real.fileno())
             sys.stdout = real
+    sys.exit(code if isinstance(code, int) else 0)

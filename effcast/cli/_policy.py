@@ -13,6 +13,7 @@ import math
 import click
 
 from effcast._errors import EffcastError
+from effcast.analysis._defaults import SAMPLES, SCHEDULER, SCHEDULERS
 from effcast.cli._common import (
     SampleCount,
     Seed,
@@ -217,7 +218,7 @@ def threshold(
     "-n",
     "--samples",
     type=SampleCount(),
-    default=1_000_000,
+    default=SAMPLES,
     show_default=True,
     help="Monte Carlo samples per scenario.",
 )
@@ -229,18 +230,18 @@ def threshold(
 )
 @click.option(
     "--scheduler",
-    default="processes",
+    default=SCHEDULER,
     show_default=True,
-    metavar="processes|serial|local|ADDRESS",
-    help="Where scenarios run: local processes, this process, a Dask "
-    "LocalCluster, or a Dask scheduler's address (tcp://host:8786); the "
-    "results are identical. Dask needs the dask extra.",
+    metavar="|".join(SCHEDULERS) + "|ADDRESS",
+    help="Where scenarios run: threads in this process, local processes, "
+    "one after another, a Dask LocalCluster, or a Dask scheduler's address "
+    "(tcp://host:8786); the results are identical. Dask needs the dask extra.",
 )
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes (or LocalCluster workers) [default: one per core].",
+    help="Threads, processes or LocalCluster workers [default: one per core].",
 )
 @click.option(
     "--connect-timeout",
@@ -301,7 +302,7 @@ def sweep(
         )
         doc = sw.summary()
         if out_path is not None:
-            write_table(sw, out_path)
+            write_table(sw, out_path, force=force)
     except EffcastError as exc:
         fail(exc)
         return

@@ -8,6 +8,7 @@ threads, in memory or streamed.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -17,7 +18,9 @@ from effcast._errors import EffcastError
 
 __all__ = [
     "BLOCK_SIZE",
+    "MAX_SAMPLES",
     "SeedLike",
+    "as_count",
     "block_generator",
     "check_count",
     "check_threads",
@@ -71,20 +74,126 @@ def resolve_seed(seed: SeedLike) -> tuple[np.random.SeedSequence, int]:
     return np.random.SeedSequence(entropy), entropy
 
 
+MAX_SAMPLES = 10**12
+"""The most samples a run may ask for: a trillion takes days to stream even
+on many cores (``benchmarks/bench_stream.py`` measures the rate); more could
+not finish, so it is refused before any work starts."""
+
+
+def as_count(
+    n: Any,
+    *,
+    field: str = "samples",
+    what: str = "the number of samples",
+    minimum: int = 1,
+    maximum: int | None = MAX_SAMPLES,
+) -> int:
+    """A whole number from an ``int`` or an integral float (``1e6``).
+
+    Raises
+    ------
+    EffcastError
+        Naming ``field``, for a bool, a string, a fraction, a non-finite
+        number, or a count outside ``[minimum, maximum]``.
+
+    Examples
+    --------
+    >>> as_count(1e6)
+    1000000
+    >>> as_count(2.5)
+    Traceback (most recent call last):
+    ...
+    effcast._errors.EffcastError: the number of samples must be a whole number, got 2.5
+    """
+    if isinstance(n, bool) or not isinstance(n, int | float | np.integer | np.floating):
+        raise EffcastError(f"{what} must be a whole number, got {n!r}", field=field)
+    if isinstance(n, float | np.floating):
+        if not math.isfinite(n) or n != math.floor(n):
+            raise EffcastError(f"{what} must be a whole number, got {n!r}", field=field)
+    value = int(n)
+    if value < minimum:
+        raise EffcastError(
+            f"{what} must be at least {minimum}, got {value:,}", field=field
+        )
+    if maximum is not None and value > maximum:
+        raise EffcastError(
+            f"{what} must be at most {maximum:.0e} (a run that large could not "
+            f"finish), got {n!r}",
+            field=field,
+        )
+    return value
+
+
 def check_count(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise EffcastError(
-            f"the number of samples must be a positive integer, got {n!r}",
-            field="samples",
-        )
-    if n < 1:
-        raise EffcastError(
-            f"the number of samples must be at least 1, got {n}", field="samples"
-        )
-    return int(n)
+    """A sample count: see :func:`as_count`."""
+    return as_count(n)
+
+
+def _read_int(path: str) -> int | None:
+    try:
+        with open(path) as fh:
+            text = fh.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _cgroup_headroom() -> int | None:
+    """Bytes this process's cgroup may still allocate (v2, then v1)."""
+    try:
+        with open("/proc/self/cgroup") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    best: int | None = None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":  # cgroup v2
+            base = "/sys/fs/cgroup" + path.rstrip("/")
+            limit, used = f"{base}/memory.max", f"{base}/memory.current"
+        elif "memory" in controllers.split(","):
+            base = "/sys/fs/cgroup/memory" + path.rstrip("/")
+            limit = f"{base}/memory.limit_in_bytes"
+            used = f"{base}/memory.usage_in_bytes"
+        else:
+            continue
+        cap, now = _read_int(limit), _read_int(used)
+        if cap is None or cap >= 1 << 60:  # "max", or v1's "no limit"
+            continue
+        room = max(cap - (now or 0), 0)
+        best = room if best is None else min(best, room)
+    return best
+
+
+def _rlimit_headroom() -> int | None:
+    """Bytes of address space the rlimit (``ulimit -v``) still allows."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        return None
+    if soft == resource.RLIM_INFINITY or soft < 0:
+        return None
+    size = None
+    try:
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
+    return max(soft - (size or 0), 0)
 
 
 def available_memory() -> int | None:
+    """Bytes a new allocation may take: the least of the machine's available
+    memory, the cgroup's headroom (containers) and the address-space rlimit."""
+    found = [
+        m for m in (_meminfo(), _cgroup_headroom(), _rlimit_headroom()) if m is not None
+    ]
+    return min(found) if found else None
+
+
+def _meminfo() -> int | None:
     try:
         with open("/proc/meminfo") as fh:
             for line in fh:
@@ -114,9 +223,6 @@ def block_generator(root: np.random.SeedSequence, b: int) -> np.random.Generator
 
 def check_threads(threads: int | None) -> int:
     """The worker count: ``NUMBA_NUM_THREADS`` by default, at least 1."""
-    threads = default_threads() if threads is None else int(threads)
-    if threads < 1:
-        raise EffcastError(
-            f"threads must be at least 1, got {threads}", field="threads"
-        )
-    return threads
+    if threads is None:
+        return default_threads()
+    return as_count(threads, field="threads", what="threads", maximum=4096)

@@ -76,6 +76,7 @@ from effcast.families._layout import (
 __all__ = [
     "chinchilla_ratio",
     "fill_block",
+    "split_cdf",
     "split_value",
     "truncated_quantile",
     "truncated_standard_normal",
@@ -156,7 +157,12 @@ def split_cdf(rows, rowflags, r, x):
 @_jit
 def mixture_from_normal(rows, rowflags, r0, nrows, w, x_lo, x_hi):
     """A mixture's quantile at ``Phi(w)``, by bisection on its CDF."""
-    u = ndtr(w)
+    return mixture_quantile(rows, rowflags, r0, nrows, ndtr(w), x_lo, x_hi)
+
+
+@_jit
+def mixture_quantile(rows, rowflags, r0, nrows, u, x_lo, x_hi):
+    """A mixture's quantile at ``u``, by bisection on its CDF."""
     geometric = x_lo > 0.0
     lo, hi = x_lo, x_hi
     for _ in range(100):

@@ -21,6 +21,7 @@ from effcast._errors import EffcastError
 from effcast.engine._blocks import (
     BLOCK_SIZE,
     SeedLike,
+    as_count,
     available_memory,
     block_generator,
     check_count,
@@ -30,6 +31,7 @@ from effcast.engine._blocks import (
 from effcast.engine._copula import build_copula
 from effcast.engine._evidence import EvidenceRun, Likelihood
 from effcast.families._base import FactorDistribution
+from effcast.families._bounds import check_factor, check_product
 from effcast.families._layout import KERNEL_KINDS
 from effcast.families._registry import marginal_from_spec
 from effcast.prior._loading import parse_prior
@@ -97,9 +99,12 @@ class Sampler:
             provenance.source, provenance.sha256, provenance.overrides, self.disabled
         )
         marginals = []
+        ranges: dict[str, tuple[float, float]] = {}
         for spec in self.prior.factor:
             try:
-                marginals.append(marginal_from_spec(spec, prior.defaults))
+                marginal = marginal_from_spec(spec, prior.defaults)
+                ranges[spec.name] = check_factor(marginal, spec)
+                marginals.append(marginal)
             except EffcastError as exc:
                 raise EffcastError(
                     f"{source}: {exc}",
@@ -107,6 +112,22 @@ class Sampler:
                     factor=exc.factor,
                     field=exc.field,
                 ) from None
+            except (ArithmeticError, ValueError) as exc:
+                # Numbers the schema accepts but arithmetic cannot hold
+                # (an overflowing reference, a huge mu).
+                raise EffcastError(
+                    f"{source}: factor {spec.name!r}: its numbers cannot be "
+                    f"computed in double precision ({exc}); use values nearer "
+                    "to 1",
+                    source=source,
+                    factor=spec.name,
+                ) from None
+        try:
+            check_product(ranges)
+        except EffcastError as exc:
+            raise EffcastError(
+                f"{source}: {exc}", source=source, factor=exc.factor, field=exc.field
+            ) from None
         self.marginals: tuple[FactorDistribution, ...] = tuple(marginals)
         for m in self.marginals:
             if m.kind not in KERNEL_KINDS:
@@ -165,6 +186,12 @@ class Sampler:
         ``overrides`` (``{"moe.median": 3}`` or ``["moe.median=3"]``) are
         applied before validation; see :meth:`with_overrides`.
         """
+        if not isinstance(data, Mapping):
+            raise EffcastError(
+                f"{source}: a prior must be a mapping shaped like the TOML file, "
+                f"got {type(data).__name__}",
+                source=source,
+            )
         prior = parse_prior(dict(data), source=source, overrides=overrides)
         prov = Provenance(source, dict_digest(dict(data))).with_overrides(overrides)
         return cls(prior, source=source, provenance=prov)
@@ -302,23 +329,34 @@ class Sampler:
         n = check_count(n)
         root, entropy = resolve_seed(seed)
         rows = 2 + (len(self.marginals) if factors else 0)
-        need = 8 * (rows + (self.likelihood is not None)) * n
+        # The samples and the weights, plus the few series-sized scratch
+        # arrays a summary takes at once (a quantile's partition, a product).
+        need = 8 * (rows + 3 + (self.likelihood is not None)) * n
         avail = available_memory()
+        advice = (
+            "summarise them without keeping them (Model.stream, or --stream on "
+            "the command line), draw fewer"
+            + (", or keep only the totals (factors=False)" if factors else "")
+        )
         if avail is not None and need > 0.8 * avail:
             raise EffcastError(
                 f"{n:,} samples would need {need / 2**30:.1f} GiB of memory but only "
-                f"{avail / 2**30:.1f} GiB is available; summarise them without "
-                "keeping them (Model.stream, or --stream on the command line), "
-                "draw fewer"
-                + (", or keep only the totals (factors=False)" if factors else ""),
+                f"{avail / 2**30:.1f} GiB is available (counting container and "
+                f"ulimit limits); {advice}",
                 field="samples",
             )
-        totals = np.empty((2, n))
-        out_factors = np.empty((rows - 2, n))
-        weights = None
-        if self.likelihood is not None:
-            block_rows = np.empty((math.ceil(n / BLOCK_SIZE), self.likelihood.width))
-            weights = (np.empty(n), block_rows)
+        try:
+            totals = np.empty((2, n))
+            out_factors = np.empty((rows - 2, n))
+            weights = None
+            if self.likelihood is not None:
+                n_blocks = math.ceil(n / BLOCK_SIZE)
+                block_rows = np.empty((n_blocks, self.likelihood.width))
+                weights = (np.empty(n), block_rows)
+        except MemoryError:
+            raise EffcastError(
+                f"{n:,} samples do not fit in memory; {advice}", field="samples"
+            ) from None
         self._run_blocks(root, out_factors, totals, 0, n, threads, progress, weights)
         if weights is None:
             return Draws(totals, out_factors if factors else None, entropy)
@@ -357,7 +395,8 @@ class Sampler:
                 self._fill(root, out_factors, totals, b, first, weights)
                 report(i)
             return
-        with ThreadPoolExecutor(max_workers=threads) as pool:
+        pool = ThreadPoolExecutor(max_workers=threads)
+        try:
             for i, f in enumerate(
                 [
                     pool.submit(
@@ -369,6 +408,10 @@ class Sampler:
             ):
                 f.result()
                 report(i)
+        finally:
+            # On Ctrl-C (or any error) drop the blocks not yet started, so
+            # the interrupt is honoured once the running ones finish (ms).
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def accumulate(
         self,
@@ -412,6 +455,7 @@ class Sampler:
         """
         n = check_count(n)
         root, _ = resolve_seed(seed)
+        chunk = as_count(chunk, field="chunk", what="chunk", maximum=None)
         chunk = max(BLOCK_SIZE, chunk // BLOCK_SIZE * BLOCK_SIZE)
         for first in range(0, n, chunk):
             m = min(chunk, n - first)

@@ -9,6 +9,7 @@ share of the blocks with the same kernel and streams as
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -69,6 +70,8 @@ def accumulate_blocks(
         bits = series.view(np.int64)
         block_sums = np.zeros(2)
         for b in range(w, n_blocks, workers):
+            if stop.is_set():  # Ctrl-C or an error in another worker
+                return
             m = min(BLOCK_SIZE, n - b * BLOCK_SIZE)
             f, t = factors[:, :m], totals[:, :m]
             fill_block(block_generator(root, b), *sampler._arrays, f, t)
@@ -96,12 +99,17 @@ def accumulate_blocks(
             if progress is not None:
                 progress(m)
 
+    stop = threading.Event()
     if workers == 1:
         work(0)
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for fut in [pool.submit(work, w) for w in range(workers)]:
-                fut.result()
+            try:
+                for fut in [pool.submit(work, w) for w in range(workers)]:
+                    fut.result()
+            except BaseException:
+                stop.set()  # every worker returns after its current block
+                raise
     merged = states[0]
     for other in states[1:]:
         merged.merge(other)

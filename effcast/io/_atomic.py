@@ -3,7 +3,9 @@
 A command that writes a file checks the path first (extension, directory,
 an existing file), so bad input fails before a long computation; then it
 writes to a temporary file in the same directory and renames it, so a file
-appears complete or not at all, with the permissions the umask gives. Every
+appears complete or not at all, with the permissions the umask gives. The
+rename never replaces a file another run wrote meanwhile (unless forced),
+and temporary files of killed runs are cleaned up. Every
 output effcast writes (samples, figures, sweep tables) goes through here.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from effcast._errors import EffcastError
 
-__all__ = ["atomic_write", "check_output"]
+__all__ = ["TEMP_MARK", "atomic_write", "check_output", "clean_stale_temporaries"]
 
 
 def check_output(
@@ -53,6 +55,8 @@ def check_output(
     ...
     effcast._errors.EffcastError: table.xlsx: unknown file type '.xlsx'; use .csv (CSV) or .json (JSON)
     """  # noqa: E501
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise EffcastError(f"expected a file path, got {path!r}", field=field)
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in formats:
@@ -79,24 +83,78 @@ def check_output(
     return path
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file, then rename it to ``path``.
+TEMP_MARK = ".effcast-tmp-"
+"""Part of every temporary file's name: ``.NAME.effcast-tmp-PID-XXXX.EXT``."""
 
-    The temporary file lies in the same directory (so the rename is atomic)
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's live process
+    return True
+
+
+def clean_stale_temporaries(directory: str | Path) -> list[Path]:
+    """Remove temporary files left in ``directory`` by killed effcast runs.
+
+    A run that is killed (SIGKILL, a power cut) cannot remove its temporary
+    file. Its name says which process made it; those of processes that no
+    longer exist are removed here, before each write to the directory.
+    Returns the files removed.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(".") or TEMP_MARK not in name:
+            continue
+        pid_text = name.split(TEMP_MARK, 1)[1].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed
+
+
+def atomic_write(
+    path: str | Path, write: Callable[[Path], None], *, force: bool = False
+) -> None:
+    """Call ``write(tmp)`` on a temporary file, then move it to ``path``.
+
+    The temporary file lies in the same directory (so the move is atomic)
     and keeps ``path``'s extension (so writers that look at it, such as
     matplotlib's ``savefig``, pick the right format). On any failure it is
-    removed and ``path`` is left as it was.
+    removed and ``path`` is left as it was; temporary files of killed runs
+    are recognised by name and removed (:func:`clean_stale_temporaries`).
+
+    Without ``force`` the move refuses to replace a file: if another run
+    wrote ``path`` since it was checked, this one fails instead of silently
+    replacing it (a hard link, which the operating system makes only if the
+    name is free). With ``force`` it replaces ``path`` atomically.
 
     Raises
     ------
     EffcastError
-        If the operating system refuses (permissions, a full disk).
+        If ``path`` now exists (without ``force``), or the operating system
+        refuses (permissions, a full disk).
     """
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
+    clean_stale_temporaries(parent)
     try:
         fd, name = tempfile.mkstemp(
-            dir=parent, prefix=f".{path.stem}.", suffix=path.suffix
+            dir=parent,
+            prefix=f".{path.stem}{TEMP_MARK}{os.getpid()}-",
+            suffix=path.suffix,
         )
     except OSError as exc:
         raise EffcastError(
@@ -110,7 +168,17 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        if force:
+            os.replace(tmp, path)
+        else:
+            _move_exclusive(tmp, path)
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise EffcastError(
+            f"{path}: already exists (another run wrote it meanwhile?); pass "
+            "--force (force=True) to replace it",
+            field="output",
+        ) from None
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise EffcastError(
@@ -119,3 +187,18 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _move_exclusive(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` only if no file has it (else FileExistsError)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links: claim the name, then replace.
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        os.close(fd)
+        os.replace(tmp, path)
+        return
+    tmp.unlink()

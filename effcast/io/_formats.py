@@ -55,16 +55,23 @@ def describe_formats(kind: str) -> str:
 
 
 def save_figure(
-    fig: Any, path: Path, dpi: float = 150, metadata: dict[str, str] | None = None
+    fig: Any,
+    path: Path,
+    dpi: float = 150,
+    metadata: dict[str, str] | None = None,
+    *,
+    force: bool = False,
 ) -> Path:
     """Save a matplotlib figure atomically, in the format its extension names.
 
     ``metadata`` goes into the file as matplotlib's ``savefig`` takes it
     (keys depend on the format: PNG text chunks, SVG and PDF document info).
+    An existing file is replaced only with ``force`` (see
+    :func:`~effcast.io._atomic.atomic_write`).
     """
     ext = path.suffix.lower().lstrip(".")
     save: Callable[[Path], None] = lambda tmp: fig.savefig(  # noqa: E731
         tmp, format=ext, dpi=dpi, metadata=metadata
     )
-    atomic_write(path, save)
+    atomic_write(path, save, force=force)
     return path

@@ -127,6 +127,12 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
     ...     sorted(np.load(path))[:3]
     ['factor.chinchilla', 'factor.data_quality', 'factor.hardware_efficiency']
     """
+    if not callable(getattr(res, "columns", None)):
+        raise EffcastError(
+            f"write_samples needs Results (model.sample(...)), got "
+            f"{type(res).__name__}",
+            field="results",
+        )
     path = check_output(path, SAMPLE_FORMATS, force=force)
     ext = path.suffix.lower()
     if ext == ".parquet":
@@ -134,11 +140,11 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
     columns = res.columns()
     meta = provenance_metadata(res)
     if ext == ".csv":
-        atomic_write(path, lambda tmp: _csv(columns, tmp, meta))
+        atomic_write(path, lambda tmp: _csv(columns, tmp, meta), force=force)
     elif ext == ".parquet":
-        atomic_write(path, lambda tmp: _parquet(columns, tmp, meta))
+        atomic_write(path, lambda tmp: _parquet(columns, tmp, meta), force=force)
     else:
-        atomic_write(path, lambda tmp: _npz(columns, tmp, meta))
+        atomic_write(path, lambda tmp: _npz(columns, tmp, meta), force=force)
     return path
 
 

@@ -65,7 +65,11 @@ def _range(*arrays, lo=0.002, hi=0.998) -> tuple[float, float]:
     qs = [np.quantile(a, [lo, hi]) for a in arrays]
     low = min(q[0] for q in qs)
     high = max(q[1] for q in qs)
-    low = max(low, 1e-12)
+    if not low > 0:  # a floor at zero: start at the least positive value
+        positive = [a[a > 0] for a in arrays]
+        low = min((float(p.min()) for p in positive if p.size), default=1e-12)
+    if not high > low:
+        high = low * 10.0
     return low / 1.2, high * 1.2
 
 
@@ -370,6 +374,11 @@ def figure(res: Results, kind: str = "distributions"):
     >>> len(fig.axes)
     2
     """
+    if not isinstance(res, Results):
+        raise EffcastError(
+            f"a figure needs Results (model.sample(...)), got {type(res).__name__}",
+            field="results",
+        )
     if kind not in _DRAW:
         raise EffcastError(
             f"unknown plot kind {kind!r}; choose one of {', '.join(KINDS)}",
@@ -401,7 +410,7 @@ def plot(
         For an unknown extension or kind, or a path that cannot be written.
     """
     path = check_output(path, FIGURE_FORMATS, force=force)
-    return save_with_provenance(figure(res, kind), path, [res])
+    return save_with_provenance(figure(res, kind), path, [res], force=force)
 
 
 def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = None):
@@ -409,7 +418,16 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
     import matplotlib
     from matplotlib.lines import Line2D
 
+    results = list(results) if isinstance(results, Sequence) else []
+    if not results or not all(isinstance(r, Results) for r in results):
+        raise EffcastError(
+            "compare_figure needs a non-empty list of Results", field="results"
+        )
     labels = list(labels) if labels else [r.title or r.source for r in results]
+    if len(labels) != len(results):
+        raise EffcastError(
+            f"{len(labels)} labels for {len(results)} results", field="labels"
+        )
     styles: list[LineStyleType] = ["-", "--", "-.", ":"]
     with matplotlib.rc_context(RC):
         fig = new_figure(8.0, 6.4 + 0.25 * len(results))
@@ -470,4 +488,5 @@ def plot_compare(
 ) -> Path:
     """Save :func:`compare_figure` to ``path`` (format from the extension)."""
     path = check_output(path, FIGURE_FORMATS, force=force)
-    return save_with_provenance(compare_figure(results, labels), path, results)
+    fig = compare_figure(results, labels)
+    return save_with_provenance(fig, path, results, force=force)

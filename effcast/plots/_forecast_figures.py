@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
 from effcast.analysis._threshold import Crossing
+from effcast.engine._blocks import as_count
 from effcast.io._atomic import check_output
 from effcast.io._formats import FIGURE_FORMATS
 from effcast.io._numbers import sci
@@ -101,7 +103,8 @@ def fan_chart(
     title : str, optional
         Overrides the default title.
     force : bool
-        Replace ``path`` if it already exists.
+        Replace an existing file at ``path`` (refused otherwise, even if
+        another run writes it while this one draws).
 
     Returns
     -------
@@ -117,6 +120,11 @@ def fan_chart(
     ...     os.path.getsize(os.path.join(tmp, "fan.png")) > 10_000
     True
     """
+    if not isinstance(fc, Forecast):
+        raise EffcastError(
+            f"fan_chart needs a Forecast, got {type(fc).__name__}", field="forecast"
+        )
+    points = as_count(points, field="points", what="points", minimum=2, maximum=10_000)
     if path is not None:
         path = check_figure_path(path, force)
     idx = _subsample(fc)
@@ -179,7 +187,7 @@ def fan_chart(
         fontsize=12,
     )
     if path is not None:
-        save_with_provenance(fig, path, [fc.results], DPI)
+        save_with_provenance(fig, path, [fc.results], DPI, force=force)
     return fig
 
 
@@ -200,12 +208,18 @@ def crossing_chart(
     title : str, optional
         Overrides the default title.
     force : bool
-        Replace ``path`` if it already exists.
+        Replace an existing file at ``path`` (refused otherwise, even if
+        another run writes it while this one draws).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    if not isinstance(cr, Crossing):
+        raise EffcastError(
+            f"crossing_chart needs a Crossing, got {type(cr).__name__}",
+            field="crossing",
+        )
     if path is not None:
         path = check_figure_path(path, force)
     fc = cr.forecast
@@ -257,5 +271,5 @@ def crossing_chart(
         fontsize=11,
     )
     if path is not None:
-        save_with_provenance(fig, path, [fc.results], DPI)
+        save_with_provenance(fig, path, [fc.results], DPI, force=force)
     return fig

@@ -109,15 +109,22 @@ def _metadata(ext: str, runs: Sequence[Any], title: str) -> dict[str, str]:
 
 
 def save_with_provenance(
-    fig: Any, path: Path, runs: Sequence[Any], dpi: float = DPI
+    fig: Any,
+    path: Path,
+    runs: Sequence[Any],
+    dpi: float = DPI,
+    *,
+    force: bool = False,
 ) -> Path:
     """Save ``fig`` atomically, with the provenance of ``runs`` in its metadata.
 
     PNG: text chunks ``Title``, ``Description`` (the JSON of
     :func:`effcast.io._samples.provenance_metadata`) and ``Software``; SVG:
     ``Title``, ``Description`` and ``Creator``; PDF: ``Title``, ``Subject``
-    (the JSON) and ``Creator``.
+    (the JSON) and ``Creator``. An existing file is replaced only with
+    ``force``.
     """
     ext = path.suffix.lower().lstrip(".")
     title = " | ".join(str(getattr(r, "title", "") or r.source) for r in runs)
-    return save_figure(fig, path, dpi, metadata=_metadata(ext, runs, title))
+    metadata = _metadata(ext, runs, title)
+    return save_figure(fig, path, dpi, metadata=metadata, force=force)

@@ -20,6 +20,7 @@ from effcast.prior._beliefs import FieldError
 from effcast.prior._overrides import Overrides, apply_overrides, normalise_overrides
 from effcast.prior._schema import FAMILY_NAMES, Prior
 from effcast.prior._shipped import resolve_prior_path, shipped_priors
+from effcast.prior._text import check_text
 from effcast.prior._whatif import lopsided_warnings
 
 __all__ = ["load_prior", "parse_prior", "read_toml"]
@@ -241,6 +242,7 @@ def _blame_override(
 
 
 def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
+    check_text(data, source)
     try:
         return Prior.model_validate(data)
     except FieldError as exc:  # pragma: no cover - pydantic wraps these
@@ -298,6 +300,10 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
         raise EffcastError(f"{source}: not a UTF-8 text file", source=source) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise EffcastError(
+            f"{source}: arrays or tables nested too deeply", source=source
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)

@@ -74,6 +74,10 @@ def parse_value(text: str) -> Any:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text.strip()
+    except RecursionError:
+        raise EffcastError(
+            f"the value {text[:20]!r}... is nested too deeply", field="set"
+        ) from None
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -109,6 +113,12 @@ def normalise_overrides(overrides: Overrides) -> list[tuple[str, Any]]:
         return [(str(k), v) for k, v in overrides.items()]
     if isinstance(overrides, str):
         overrides = [overrides]
+    if not isinstance(overrides, Iterable):
+        raise EffcastError(
+            f"overrides must be a mapping ({{'moe.median': 3}}) or strings "
+            f"('moe.median=3'), got {overrides!r}",
+            field="overrides",
+        )
     out: list[tuple[str, Any]] = []
     for item in overrides:
         if isinstance(item, tuple) and len(item) == 2:

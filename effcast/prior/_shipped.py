@@ -8,6 +8,7 @@ folder; in an installed wheel the same files sit inside the package, in
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 
 __all__ = ["resolve_prior_path", "shipped_priors"]
@@ -45,6 +46,13 @@ def resolve_prior_path(path: str | Path) -> Path:
     name; anything else is returned unchanged, so that reading it reports
     the missing file.
     """
+    if not isinstance(path, str | PathLike) or not str(path).strip():
+        from effcast._errors import EffcastError
+
+        raise EffcastError(
+            f"a prior is a file path or a shipped prior's name, got {path!r}",
+            field="prior",
+        )
     p = Path(path)
     if p.exists() or len(p.parts) != 1:
         return p

@@ -7,45 +7,39 @@ dictionary that ``effcast sample --json`` prints.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from effcast._errors import EffcastError
-from effcast._version import __version__
 from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
-from effcast.results._evidence_summary import in_memory_evidence
-from effcast.results._resources import (
-    reference_summary,
-    reference_thresholds,
-    resolve_resources,
-    resources_summary,
+from effcast.report._display import need_pandas
+from effcast.results._base import (
+    PROB_THRESHOLDS,
+    QUANTILES,
+    TOTALS,
+    ResultsBase,
+    _key,
+    check_probabilities,
+    check_values,
+    rates_summary,
+    scalar_or_array,
+    seed_table,
 )
+from effcast.results._evidence_summary import in_memory_evidence
+from effcast.results._resources import resolve_resources
 from effcast.results._weighted import (
     weighted_mean,
     weighted_prob_exceeds,
     weighted_quantile,
 )
 
-__all__ = ["PROB_THRESHOLDS", "QUANTILES", "Results", "seed_table"]
-
-QUANTILES: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
-"""The quantiles every summary reports."""
-
-PROB_THRESHOLDS: tuple[float, ...] = (10.0, 100.0, 1000.0)
-"""The reductions whose exceedance probability every summary reports."""
-
-TOTALS = ("hardware", "compute")
+__all__ = ["PROB_THRESHOLDS", "QUANTILES", "TOTALS", "Results", "seed_table"]
 
 
-def _key(x: float) -> str:
-    return f"{x:g}"
-
-
-class Results:
+class Results(ResultsBase):
     """Samples of every factor and of the hardware and compute reductions.
 
     A reduction of 400 means a model of the reference capability now needs
@@ -102,14 +96,16 @@ class Results:
         self.evidence = evidence
         self._totals = totals
         self._factors = factors
-        self.names = tuple(names)
-        self.group_members = {g: tuple(v) for g, v in groups.items()}
-        self.reduces = dict(zip(self.names, reduces, strict=True))
-        self.years = float(years)
-        self.seed = seed
-        self.source = source
-        self.title = title
-        self.prior = prior
+        self._init_meta(
+            names=names,
+            groups=groups,
+            reduces=reduces,
+            years=years,
+            seed=seed,
+            source=source,
+            title=title,
+            prior=prior,
+        )
 
     # -- the samples ----------------------------------------------------
     @property
@@ -171,13 +167,37 @@ class Results:
 
     def _series(self, which: str | np.ndarray) -> np.ndarray:
         if isinstance(which, str):
-            if which not in TOTALS:
-                raise EffcastError(
-                    f"expected 'hardware' or 'compute' (or an array such as "
-                    f"res.factor(...)), got {which!r}"
-                )
-            return self.hardware if which == "hardware" else self.compute
-        return np.asarray(which, dtype=float)
+            return self.series(which)
+        if isinstance(which, bool) or which is None:
+            raise EffcastError(
+                f"expected a series name or an array of samples, got {which!r}",
+                field="which",
+            )
+        try:
+            data = np.asarray(which, dtype=float)
+        except (TypeError, ValueError):
+            raise EffcastError(
+                f"expected a series name or an array of samples, got {which!r}",
+                field="which",
+            ) from None
+        if data.ndim != 1 or data.size == 0:
+            raise EffcastError(
+                f"expected a one-dimensional, non-empty array of samples, got "
+                f"shape {data.shape}",
+                field="which",
+            )
+        return data
+
+    def _samples(self, key: str) -> np.ndarray:
+        """The samples of a canonical series key (see :meth:`series_key`)."""
+        if key == "hardware":
+            return self.hardware
+        if key == "compute":
+            return self.compute
+        kind, _, name = key.partition(":")
+        if kind == "cumulative":
+            return self.running_products()[name]
+        return self.factor(name) if kind == "factor" else self.group(name)
 
     def _median(self, data: np.ndarray) -> float:
         """numpy's median, or the weighted one with evidence."""
@@ -191,19 +211,49 @@ class Results:
         return w if w is not None and data.shape == (self.n,) else None
 
     # -- statistics -----------------------------------------------------
-    def quantile(self, which: str | np.ndarray, q: float | Sequence[float]):
-        """Quantiles of a reduction (``"hardware"``, ``"compute"``) or an array.
+    def quantile(self, which: str | np.ndarray, q: float | Sequence[float]) -> Any:
+        """Quantiles of a series or an array: a float for a scalar ``q``.
 
-        Uses numpy's default (linear) interpolation between order statistics;
+        ``which`` is ``"hardware"``, ``"compute"``, a factor's name,
+        ``"factor:NAME"``, ``"group:NAME"`` or an array of samples. Uses
+        numpy's default (linear) interpolation between order statistics;
         with evidence, its weighted form (:mod:`effcast.results._weighted`).
-        """
-        data = self._series(which)
-        return weighted_quantile(data, self._weights_for(data), q)
 
-    def prob_exceeds(self, which: str | np.ndarray, x: float | Sequence[float]):
-        """The fraction of samples (of the weight, with evidence) above ``x``."""
+        Raises
+        ------
+        EffcastError
+            For an unknown series or a probability outside [0, 1].
+        """
+        if isinstance(which, str):
+            return super().quantile(which, q)
+        qs = check_probabilities(q)
         data = self._series(which)
-        return weighted_prob_exceeds(data, self._weights_for(data), x)
+        out = weighted_quantile(data, self._weights_for(data), qs)
+        return scalar_or_array(np.asarray(out, dtype=float), q)
+
+    def prob_exceeds(self, which: str | np.ndarray, x: float | Sequence[float]) -> Any:
+        """The fraction of samples (of the weight, with evidence) above ``x``."""
+        if isinstance(which, str):
+            return super().prob_exceeds(which, x)
+        xs = np.atleast_1d(check_values(x))
+        data = self._series(which)
+        out = weighted_prob_exceeds(data, self._weights_for(data), xs)
+        return scalar_or_array(np.atleast_1d(np.asarray(out, dtype=float)), x)
+
+    def _quantiles(self, key: str, q: np.ndarray) -> np.ndarray:
+        out = weighted_quantile(self._samples(key), self.weights, q)
+        return np.asarray(out, dtype=float)
+
+    def _exceed(self, key: str, x: np.ndarray) -> np.ndarray:
+        out = weighted_prob_exceeds(self._samples(key), self.weights, x)
+        return np.atleast_1d(np.asarray(out, dtype=float))
+
+    def _total_summary(self, which: str) -> dict:
+        return total_summary(self._samples(which), self.years, self.weights)
+
+    def _finish(self, doc: dict) -> None:
+        if self.evidence is not None:
+            doc["evidence"] = in_memory_evidence(self, doc)
 
     def oom_per_year(self, which: str | np.ndarray) -> np.ndarray:
         """Per sample, orders of magnitude per year: ``log10(reduction) / years``."""
@@ -213,71 +263,11 @@ class Results:
         """Per sample, the reduction per year: ``reduction ** (1 / years)``."""
         return self._series(which) ** (1.0 / self.years)
 
-    def summary(self) -> dict:
-        """Everything ``effcast sample --json`` prints, as a plain dictionary.
-
-        The quantiles of ``oom_per_year`` and ``annual_multiplier`` are the
-        monotone transforms of the reduction's quantiles.
-        """
-        doc: dict[str, Any] = {
-            "prior": self.source,
-            "title": self.title,
-            "samples": self.n,
-            "seed": self.seed,
-            "years": self.years,
-            "effcast_version": __version__,
-            **(self.provenance.fields() if self.provenance is not None else {}),
-        }
-        w = self.weights
-        for which in TOTALS:
-            doc[which] = total_summary(self._series(which), self.years, w)
-        doc["factors"] = {}
-        doc["groups"] = {}
-        if self.has_factors:
-            for name in self.names:
-                doc["factors"][name] = {
-                    "quantiles": quantile_dict(self.factor(name), w),
-                    "reduces": self.reduces[name],
-                }
-            for group, members in self.group_members.items():
-                doc["groups"][group] = {
-                    "quantiles": quantile_dict(self.group(group), w),
-                    "factors": list(members),
-                }
-            doc["table"] = seed_table(
-                self.names,
-                self.group_members,
-                self.reduces,
-                {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
-                self._running_medians(),
-                {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
-                doc["hardware"]["quantiles"]["0.5"],
-                doc["compute"]["quantiles"]["0.5"],
-            )
-        if self.prior is not None:
-            spec = resolve_resources(self.prior)
-            if spec is not None:
-                doc["resources"] = resources_summary(
-                    spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
-                )
-            if self.prior.reference:
-                probs = {
-                    name: (
-                        self.prob_exceeds(self.series(which), threshold)
-                        if self.has_factors or which in TOTALS
-                        else None
-                    )
-                    for name, which, threshold in reference_thresholds(self.prior)
-                }
-                doc["reference_rates"] = reference_summary(self.prior, probs)
-        if self.evidence is not None:
-            doc["evidence"] = in_memory_evidence(self, doc)
-        return doc
-
     def series(self, what: str) -> np.ndarray:
-        """Samples named as in a reference's ``applies_to``.
+        """The samples of a series.
 
-        ``"hardware"``, ``"compute"``, ``"factor:NAME"`` or ``"group:NAME"``.
+        ``"hardware"``, ``"compute"``, a factor's name, ``"factor:NAME"`` or
+        ``"group:NAME"`` (the names of a reference's ``applies_to``).
 
         Examples
         --------
@@ -285,13 +275,12 @@ class Results:
         >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
         >>> bool((res.series("factor:moe") == res.factor("moe")).all())
         True
+        >>> bool((res.series("moe") == res.factor("moe")).all())
+        True
         """
-        kind, sep, name = what.partition(":")
-        if sep and kind == "factor":
-            return self.factor(name)
-        if sep and kind == "group":
-            return self.group(name)
-        return self._series(what)
+        key = self.series_key(what)
+        self._need(key)
+        return self._samples(key)
 
     def running_products(self) -> dict[str, np.ndarray]:
         """Per factor, the product of it and every factor before it.
@@ -374,8 +363,12 @@ class Results:
             cols["weight"] = self.weights
         return cols
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """The samples as a pandas DataFrame, one column per :meth:`columns`.
+
+        Columns: ``total.hardware``, ``total.compute``, then
+        ``factor.<name>`` and ``group.<name>`` when factors were kept; one
+        row per sample.
 
         Raises
         ------
@@ -390,20 +383,7 @@ class Results:
         >>> list(df.columns[:3])  # doctest: +SKIP
         ['total.hardware', 'total.compute', 'factor.transformer_pp']
         """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise EffcastError(
-                'to_pandas needs pandas: pip install "effcast[pandas]"'
-            ) from None
-        return pd.DataFrame(self.columns())
-
-    def __repr__(self) -> str:
-        return (
-            f"<Results {self.n:,} samples of {self.source!r}: hardware median "
-            f"{self._median(self.hardware):.3g}x, compute median "
-            f"{self._median(self.compute):.3g}x>"
-        )
+        return need_pandas().DataFrame(self.columns())
 
 
 def quantile_dict(
@@ -432,73 +412,3 @@ def total_summary(
         mean_log10,
         years,
     )
-
-
-def rates_summary(
-    qs: dict[str, float],
-    probs: dict[str, float],
-    mean_log10: float | None,
-    years: float,
-) -> dict:
-    """Assemble a reduction's summary from its quantiles and probabilities."""
-
-    def oom(v: float) -> float | None:
-        return math.log10(v) / years if v > 0 else None
-
-    return {
-        "quantiles": qs,
-        "prob_exceeds": probs,
-        "mean_log10": mean_log10,
-        "oom_per_year": {"quantiles": {k: oom(v) for k, v in qs.items()}},
-        "annual_multiplier": {
-            "quantiles": {
-                k: (v ** (1.0 / years) if v > 0 else None) for k, v in qs.items()
-            }
-        },
-    }
-
-
-def seed_table(
-    names: Sequence[str],
-    groups: Mapping[str, Sequence[str]],
-    reduces: dict[str, str],
-    factor_medians: dict[str, float],
-    running_medians: dict[str, float],
-    group_medians: dict[str, float],
-    hardware_median: float,
-    compute_median: float,
-) -> dict:
-    """The founding analysis's summary table, from medians.
-
-    Per factor in order: its median and the median of the running product
-    (it times every factor before it); per group, the median of its
-    subtotal; and the medians of both totals. The median of a product is not
-    the product of the medians, so the running medians are reported as
-    sampled, not multiplied out.
-
-    Examples
-    --------
-    >>> t = seed_table(["a", "b"], {"g": ["a", "b"]}, {"a": "compute", "b": "hardware"},
-    ...                {"a": 2.0, "b": 3.0}, {"a": 2.0, "b": 6.5}, {"g": 6.5}, 6.5, 2.0)
-    >>> t["factors"][1]["running_median"], t["groups"][0]["median"]
-    (6.5, 6.5)
-    """
-    group_of = {f: g for g, members in groups.items() for f in members}
-    return {
-        "factors": [
-            {
-                "name": name,
-                "group": group_of[name],
-                "reduces": reduces[name],
-                "median": factor_medians[name],
-                "running_median": running_medians[name],
-            }
-            for name in names
-        ],
-        "groups": [
-            {"name": g, "factors": list(members), "median": group_medians[g]}
-            for g, members in groups.items()
-        ],
-        "hardware": hardware_median,
-        "compute": compute_median,
-    }

@@ -8,11 +8,13 @@ histograms; :class:`Model` adds the two methods users call,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from effcast._errors import EffcastError
 from effcast.engine._blocks import SeedLike
 from effcast.engine._sampler import Sampler
 from effcast.prior._overrides import Overrides
@@ -116,6 +118,9 @@ class Model(Sampler):
             warns (:class:`EvidenceWarning`).
         """
         d = self.draw(n, seed, factors=factors, threads=threads, progress=progress)
+        bad = int(np.count_nonzero(np.isnan(d.totals) | np.isposinf(d.totals)))
+        if bad:
+            self._not_finite(bad, d.entropy)
         check_evidence(d.evidence, self.source)
         return Results(
             d.totals,
@@ -123,6 +128,20 @@ class Model(Sampler):
             **self._meta(d.entropy),
             weights=d.weights,
             evidence=d.evidence,
+        )
+
+    def _not_finite(self, bad: int | str, entropy: int) -> None:
+        """Stop before any statistic is computed over NaN or infinity.
+
+        The prior's checks (:mod:`effcast.families._bounds`) keep every
+        accepted belief finite, so this is a bug in effcast, not bad input.
+        """
+        raise EffcastError(
+            f"{self.source}: {bad} sampled products are not finite numbers "
+            f"(seed {entropy}); no statistic is computed over them. This is a "
+            "bug in effcast: please report it with the prior and the seed",
+            source=self.source,
+            field="samples",
         )
 
     def stream(
@@ -177,6 +196,9 @@ class Model(Sampler):
             threads=threads,
             progress=progress,
         )
+        sums = [hist.log_sum[t].value for t in (0, 1)]
+        if any(math.isnan(v) or v == math.inf for v in sums):
+            self._not_finite("some", entropy)
         check_evidence(hist.evidence, self.source)
         return StreamedResults(hist, counted, **self._meta(entropy))
 

@@ -13,34 +13,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from effcast._errors import EffcastError
-from effcast._version import __version__
 from effcast.engine._histogram import RELATIVE_BIN_WIDTH, Histograms
 from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
-from effcast.results._evidence_summary import streamed_evidence
-from effcast.results._in_memory import (
+from effcast.report._display import need_pandas
+from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
     TOTALS,
+    ResultsBase,
     _key,
     rates_summary,
-    seed_table,
 )
-from effcast.results._resources import (
-    reference_summary,
-    reference_thresholds,
-    resolve_resources,
-    resources_summary,
-)
+from effcast.results._evidence_summary import streamed_evidence
 
 __all__ = ["StreamedResults"]
 
 
-class StreamedResults:
+class StreamedResults(ResultsBase):
     """Summaries of ``n`` samples that were never all in memory at once.
 
     Attributes
@@ -87,58 +81,54 @@ class StreamedResults:
         self.evidence = hist.evidence
         self.prior = prior
         self.thresholds = tuple(float(t) for t in thresholds)
-        self.names = tuple(names)
-        self.group_members = {g: tuple(v) for g, v in groups.items()}
-        self.reduces = dict(zip(self.names, reduces, strict=True))
-        self.years = float(years)
-        self.seed = seed
-        self.source = source
-        self.title = title
+        self._init_meta(
+            names=names,
+            groups=groups,
+            reduces=reduces,
+            years=years,
+            seed=seed,
+            source=source,
+            title=title,
+            prior=prior,
+        )
 
     @property
     def n(self) -> int:
         """The number of samples summarised."""
         return self._hist.count(0)
 
-    def _row(self, which: str) -> int:
-        """The histogram row of a total, ``factor:NAME``, ``group:NAME`` or
-        ``cumulative:NAME`` (the running product up to and including NAME)."""
+    def _row(self, key: str) -> int:
+        """The histogram row of a canonical key, or of ``cumulative:NAME``
+        (the running product up to and including factor NAME)."""
         n_f, groups = len(self.names), list(self.group_members)
-        if which in TOTALS:
-            return TOTALS.index(which)
-        kind, _, name = which.partition(":")
-        if kind == "factor" and name in self.names:
+        if key in TOTALS:
+            return TOTALS.index(key)
+        kind, _, name = key.partition(":")
+        if kind == "factor":
             return 2 + self.names.index(name)
-        if kind == "group" and name in groups:
+        if kind == "group":
             return 2 + n_f + groups.index(name)
-        if kind == "cumulative" and name in self.names:
-            return 2 + n_f + len(groups) + self.names.index(name)
-        raise EffcastError(
-            f"expected 'hardware', 'compute', 'factor:NAME', 'group:NAME' or "
-            f"'cumulative:NAME', got {which!r}"
-        )
+        return 2 + n_f + len(groups) + self.names.index(name)
 
-    def quantile(self, which: str, q: float | Sequence[float]):
-        """Quantiles of a series (``"hardware"``, ``"factor:moe"``, ...)."""
-        out = self._quantile(which, q)
-        return float(out[0]) if np.ndim(q) == 0 else out
-
-    def _quantile(self, which: str, q, *, posterior: bool = True) -> np.ndarray:
+    def _quantile(self, key: str, q, *, posterior: bool = True) -> np.ndarray:
         """Quantiles from the weighted histograms when there is evidence
         (and ``posterior``), else from the counts (the prior)."""
-        row = self._row(which)
+        row = self._row(key)
         if posterior and self._posterior is not None:
             h = self._hist
             return self._posterior.quantile(row, q, h.mins[row], h.maxs[row])
         return self._hist.quantile(row, q)
 
-    def prob_exceeds(self, which: str, x: float | Sequence[float]):
-        """P(series > x): exact for the totals at the thresholds counted."""
-        row = self._row(which)
-        xs = np.atleast_1d(np.asarray(x, dtype=float))
+    def _quantiles(self, key: str, q: np.ndarray) -> np.ndarray:
+        return np.asarray(self._quantile(key, q), dtype=float)
+
+    def _exceed(self, key: str, x: np.ndarray) -> np.ndarray:
+        """Exact for the totals at the thresholds counted while streaming;
+        weighted by the evidence, if any."""
+        row = self._row(key)
         out = []
         post, h = self._posterior, self._hist
-        for v in xs:
+        for v in x:
             if row < 2 and float(v) in self.thresholds:
                 k = self.thresholds.index(float(v))
                 if post is not None:
@@ -149,7 +139,7 @@ class StreamedResults:
                 out.append(post.prob_exceeds(row, float(v), h.mins[row], h.maxs[row]))
             else:
                 out.append(self._hist.prob_exceeds(row, float(v)))
-        return float(out[0]) if np.ndim(x) == 0 else np.array(out)
+        return np.array(out, dtype=float)
 
     def mean_log10(self, which: str) -> float | None:
         """The mean of log10 of a total (summed exactly, so thread-independent).
@@ -163,96 +153,60 @@ class StreamedResults:
         value = self._hist.log_sum[row].value / self.n
         return value if math.isfinite(value) else None
 
-    def _series_keys(self) -> list[tuple[str, str]]:
-        """(label, key) of every series the summary reports."""
-        out = [(t, t) for t in TOTALS]
-        out += [(f"factor:{n}", f"factor:{n}") for n in self.names]
-        out += [(f"group:{g}", f"group:{g}") for g in self.group_members]
-        return out
+    def _total_summary(self, which: str) -> dict:
+        probs = {
+            _key(t): float(self._exceed(which, np.array([t]))[0])
+            for t in PROB_THRESHOLDS
+        }
+        return rates_summary(
+            self._qdict(which), probs, self.mean_log10(which), self.years
+        )
 
-    def _qdict(self, which: str) -> dict[str, float]:
-        values = self._quantile(which, QUANTILES)
-        return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
+    def _running_medians(self) -> dict[str, float]:
+        return {
+            k: float(self._quantiles(f"cumulative:{k}", np.array([0.5]))[0])
+            for k in self.names
+        }
 
-    def summary(self) -> dict:
-        """The document of :meth:`Results.summary`, from the histograms."""
-        doc = {
-            "prior": self.source,
-            "title": self.title,
-            "samples": self.n,
-            "seed": self.seed,
-            "years": self.years,
-            "effcast_version": __version__,
-            **(self.provenance.fields() if self.provenance is not None else {}),
-            "streamed": True,
-            "quantile_relative_error": self.relative_error,
-        }
-        for which in TOTALS:
-            probs = {
-                _key(t): float(self.prob_exceeds(which, t)) for t in PROB_THRESHOLDS
-            }
-            doc[which] = rates_summary(
-                self._qdict(which), probs, self.mean_log10(which), self.years
-            )
-        doc["factors"] = {
-            name: {
-                "quantiles": self._qdict(f"factor:{name}"),
-                "reduces": self.reduces[name],
-            }
-            for name in self.names
-        }
-        doc["groups"] = {
-            group: {
-                "quantiles": self._qdict(f"group:{group}"),
-                "factors": list(members),
-            }
-            for group, members in self.group_members.items()
-        }
-        self._add_reporting(doc)
+    def _header(self) -> dict[str, Any]:
+        return {"streamed": True, "quantile_relative_error": self.relative_error}
+
+    def _finish(self, doc: dict) -> None:
         if self.evidence is not None:
             doc["evidence"] = streamed_evidence(self)
+        keys = [*TOTALS]
+        keys += [f"factor:{n}" for n in self.names]
+        keys += [f"group:{g}" for g in self.group_members]
         outside = {
-            name: self._hist.outside(self._row(key))
-            for name, key in self._series_keys()
+            key: self._hist.outside(self._row(key))
+            for key in keys
             if self._hist.outside(self._row(key))
         }
         if outside:
             # Samples below 2**-64 or above 2**64 (or not positive): their
             # quantiles are clamped to the exact extremes, beyond the bound.
             doc["samples_outside_histogram_range"] = outside
-        return doc
 
-    def _add_reporting(self, doc: dict) -> None:
-        """The ``table``, ``resources`` and ``reference_rates`` sections, made
-        by the same functions as :meth:`Results.summary` uses."""
-        doc["table"] = seed_table(
-            self.names,
-            self.group_members,
-            self.reduces,
-            {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
-            {k: self.quantile(f"cumulative:{k}", 0.5) for k in self.names},
-            {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
-            doc["hardware"]["quantiles"]["0.5"],
-            doc["compute"]["quantiles"]["0.5"],
-        )
-        if self.prior is None:
-            return
-        spec = resolve_resources(self.prior)
-        if spec is not None:
-            doc["resources"] = resources_summary(
-                spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
+    def to_pandas(self) -> Any:
+        """The summary's quantiles as a tidy DataFrame.
+
+        One row per series and probability: columns ``series``
+        (``"hardware"``, ``"compute"``, ``"factor:NAME"``, ``"group:NAME"``),
+        ``q`` and ``value``. The samples themselves were never kept.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        pd = need_pandas()
+        keys = [*TOTALS, *(f"factor:{n}" for n in self.names)]
+        keys += [f"group:{g}" for g in self.group_members]
+        rows = [
+            {"series": key, "q": q, "value": float(v)}
+            for key in keys
+            for q, v in zip(
+                QUANTILES, self._quantiles(key, np.asarray(QUANTILES)), strict=True
             )
-        if self.prior.reference:
-            # Exact for the totals (their thresholds are counted while
-            # streaming); from the histogram for factors and groups.
-            probs = {
-                name: float(self.prob_exceeds(which, threshold))
-                for name, which, threshold in reference_thresholds(self.prior)
-            }
-            doc["reference_rates"] = reference_summary(self.prior, probs)
-
-    def __repr__(self) -> str:
-        return (
-            f"<StreamedResults {self.n:,} samples of {self.source!r}: hardware "
-            f"median {self.quantile('hardware', 0.5):.3g}x>"
-        )
+        ]
+        return pd.DataFrame(rows, columns=["series", "q", "value"])

@@ -195,7 +195,7 @@ def _fraction(target, num: np.ndarray, numf: np.ndarray, k) -> np.ndarray:
 def weighted_quantile(
     data: np.ndarray,
     weights: np.ndarray | None,
-    q: float | Sequence[float] | np.ndarray,
+    q: float | Sequence[float] | np.ndarray | np.ndarray,
     *,
     general: bool = False,
 ):
@@ -251,7 +251,9 @@ def weighted_quantile(
 
 
 def weighted_prob_exceeds(
-    data: np.ndarray, weights: np.ndarray | None, x: float | Sequence[float]
+    data: np.ndarray,
+    weights: np.ndarray | None,
+    x: float | Sequence[float] | np.ndarray,
 ):
     """The share of the weight on samples strictly greater than ``x``."""
     data = np.asarray(data, dtype=float)
@@ -274,7 +276,9 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> float:
 
 
 def weighted_inverted_cdf(
-    data: np.ndarray, weights: np.ndarray | None, q: float | Sequence[float]
+    data: np.ndarray,
+    weights: np.ndarray | None,
+    q: float | Sequence[float] | np.ndarray,
 ):
     """numpy's ``"inverted_cdf"`` quantile, weighted: the smallest sample whose
     cumulative weight reaches ``q`` of the total (for crossing years, which

@@ -131,7 +131,7 @@ def run_scenario(
     parsed = [parse_stat(s) for s in stats]
     need_factors = any(
         s.series not in ("hardware", "compute", "crossing") for s in parsed
-    )
+    ) or any(getattr(f, "forward", None) is not None for f in model.prior.factor)
     res = model.sample(n, seed=seed, factors=need_factors, threads=threads)
     fc = cr = None
     if any(s.needs_forecast for s in parsed):

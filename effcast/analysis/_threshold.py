@@ -30,12 +30,14 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
+from effcast.analysis._indexed import frontier_rows, indexed_threshold
 from effcast.prior._hardware import lookup, peak
 
 __all__ = [
     "REFERENCE_RUNS",
     "Crossing",
     "ReferenceRun",
+    "baseline_run",
     "check_question",
     "crossing",
     "reference_run",
@@ -92,7 +94,22 @@ REFERENCE_RUNS: dict[str, ReferenceRun] = {
     # 2022 (the seed, after SemiAnalysis; 68x GPT-3's FLOP, 40x its
     # fp16-equivalent GPU-hours).
     "gpt4": ReferenceRun("GPT-4", 2e25, 2022.6, 25_000 * 95 * 24, "A100"),
+    # 3.8e25 FLOP on up to 16,384 H100 (BF16), 30.84M H100-hours; released
+    # 23 July 2024, so trained in the first half of 2024 (Meta, The Llama 3
+    # Herd of Models, 2024; model card).
+    "llama31_405b": ReferenceRun(
+        "Llama 3.1 405B", 3.8e25, 2024.4, 30.84e6, "H100"
+    ),
+    # 2.788M H800-hours for the full training, in FP8 mixed precision; about
+    # 3.3e24 FLOP (6 x 37B active parameters x 14.8T tokens); released 26
+    # December 2024 (DeepSeek-AI, DeepSeek-V3 Technical Report, 2024).
+    "deepseek_v3": ReferenceRun("DeepSeek-V3", 3.3e24, 2024.9, 2.788e6, "H800"),
 }
+
+
+def _preset(name: str) -> str:
+    """``"Llama31-405B"`` and ``"llama31_405b"`` name the same preset."""
+    return name.strip().lower().replace("-", "_")
 
 
 def _positive(value: Any, name: str, field: str) -> float:
@@ -113,6 +130,19 @@ def _positive(value: Any, name: str, field: str) -> float:
     return x
 
 
+def baseline_run(prior: Any) -> ReferenceRun | None:
+    """A prior's own ``[baseline]`` as a reference run, dated at its period start.
+
+    ``None`` when the prior has no baseline. Its GPU-hours come from the
+    baseline's ``gpus`` and ``days`` when it states them.
+    """
+    base = getattr(prior, "baseline", None)
+    if base is None:
+        return None
+    hours = None if base.gpus is None else base.gpus * base.days * 24.0
+    return ReferenceRun(base.name, base.flop, None, hours, base.gpu or "V100")
+
+
 def reference_run(
     reference: str | float | ReferenceRun = "gpt3",
     *,
@@ -125,9 +155,11 @@ def reference_run(
     Parameters
     ----------
     reference : str, float or ReferenceRun
-        ``"gpt3"`` (3.14e23 FLOP, 2020.0, 10,000 V100 x 14.8 days),
-        ``"gpt4"`` (2e25 FLOP, 2022.6, 25,000 A100 x 95 days), or the run's
-        FLOP as a positive number.
+        A preset of :data:`REFERENCE_RUNS`: ``"gpt3"`` (3.14e23 FLOP, 2020.0,
+        10,000 V100 x 14.8 days), ``"gpt4"`` (2e25 FLOP, 2022.6, 25,000 A100
+        x 95 days), ``"llama31_405b"`` (3.8e25 FLOP, 2024.4, 30.84M
+        H100-hours), ``"deepseek_v3"`` (3.3e24 FLOP, 2024.9, 2.788M
+        H800-hours); or the run's FLOP as a positive number.
     year, gpu_hours, gpu : optional
         Replace the preset's values. A run given by its FLOP alone has no
         year (meaning: the prior's period start) and no GPU-hours.
@@ -141,8 +173,8 @@ def reference_run(
     """
     if isinstance(reference, ReferenceRun):
         run = reference
-    elif isinstance(reference, str) and reference.strip().lower() in REFERENCE_RUNS:
-        run = REFERENCE_RUNS[reference.strip().lower()]
+    elif isinstance(reference, str) and _preset(reference) in REFERENCE_RUNS:
+        run = REFERENCE_RUNS[_preset(reference)]
     else:
         try:
             flop = float(reference)
@@ -202,7 +234,8 @@ class Crossing:
     years : numpy.ndarray
         The years of the default table (whole years after ``since``).
     rows : list of dict
-        One entry per question: ``kind`` (``"compute"`` or ``"hardware"``),
+        One entry per question: ``kind`` (``"compute"``, ``"hardware"`` or
+        ``"frontier"``),
         a ``label``, the ``oom`` of gain needed, and ``samples``, the
         per-sample crossing years (``inf`` where never).
     """
@@ -215,6 +248,8 @@ class Crossing:
         budget: float | None,
         gpu: str,
         years: np.ndarray,
+        *,
+        frontier: bool = False,
     ) -> None:
         self.forecast = forecast
         self.reference = reference
@@ -246,6 +281,8 @@ class Crossing:
                     "samples": forecast.crossing_year("hardware", oom, self.since),
                 }
             )
+        if frontier and forecast.frontier is not None:
+            self.rows.extend(frontier_rows(forecast.frontier, thresholds, sci))
 
     def prob_crossed_by(self, row: int, year: float | Sequence[float]):
         """The fraction of samples whose crossing year is at or before ``year``."""
@@ -291,6 +328,7 @@ class Crossing:
                 for q, t in zip(qs, self.year_quantile(i, qs), strict=True)
             }
             entry["median_year"] = entry["year_quantiles"]["0.5"]
+            entry["indexed_threshold"] = indexed_threshold(self, row)
             doc["questions"].append(entry)
         return doc
 
@@ -304,17 +342,19 @@ def check_question(
     to: float,
     thresholds: float | Sequence[float] = (),
     *,
-    reference: str | float | ReferenceRun = "gpt3",
+    reference: str | float | ReferenceRun | None = None,
     reference_year: float | None = None,
     budget: float | None = None,
     gpu: str = "H100",
     reference_gpu_hours: float | None = None,
     reference_gpu: str | None = None,
+    baseline: ReferenceRun | None = None,
 ) -> tuple[list[float], float | None, str, ReferenceRun, float]:
     """Validate a crossing question against a period start and a last year.
 
     Returns the thresholds, the budget, the GPU's catalogue name, the
-    reference run and the year gains count from. :func:`crossing` calls it;
+    reference run and the year gains count from. Without ``reference`` the
+    run is ``baseline`` (a prior's own, :func:`baseline_run`), else GPT-3. :func:`crossing` calls it;
     the command line calls it before sampling, so bad input fails at once.
 
     Raises
@@ -334,6 +374,8 @@ def check_question(
             field="threshold",
         )
     gpu = _gpu(gpu)
+    if reference is None:
+        reference = "gpt3" if baseline is None else baseline
     run = reference_run(
         reference,
         year=reference_year,
@@ -363,13 +405,14 @@ def crossing(
     forecast: Forecast,
     thresholds: float | Sequence[float] = (),
     *,
-    reference: str | float | ReferenceRun = "gpt3",
+    reference: str | float | ReferenceRun | None = None,
     reference_year: float | None = None,
     budget: float | None = None,
     gpu: str = "H100",
     reference_gpu_hours: float | None = None,
     reference_gpu: str | None = None,
     years: Sequence[float] | None = None,
+    frontier: bool = False,
 ) -> Crossing:
     """When can a model of the reference run's capability be trained under a limit?
 
@@ -379,9 +422,11 @@ def crossing(
         The projected gains (:func:`effcast.forecast`).
     thresholds : float or sequence of float
         Compute thresholds in FLOP (for example 1e25 and 1e26).
-    reference : str, float or ReferenceRun
-        The run that fixes the capability: ``"gpt3"`` (default), ``"gpt4"``
-        or its FLOP; see :func:`reference_run`.
+    reference : str, float or ReferenceRun, optional
+        The run that fixes the capability: a preset name (``"gpt3"``,
+        ``"gpt4"``, ``"llama31_405b"``, ``"deepseek_v3"``) or its FLOP; see
+        :func:`reference_run`. Default: the prior's own ``[baseline]``,
+        dated at its period start, else GPT-3.
     reference_year : float, optional
         When the reference run was trained, if not the preset's year (a
         run given by its FLOP defaults to the prior's period start). Gains
@@ -395,6 +440,9 @@ def crossing(
     years : sequence of float, optional
         The years of the table; by default each whole year after the
         reference year up to the forecast's ``to``.
+    frontier : bool
+        Also ask, for each threshold, when the largest training run exceeds
+        it (a question of kind ``"frontier"``; needs a ``[frontier]`` table).
 
     Raises
     ------
@@ -425,7 +473,14 @@ def crossing(
         gpu=gpu,
         reference_gpu_hours=reference_gpu_hours,
         reference_gpu=reference_gpu,
+        baseline=baseline_run(forecast.results.prior),
     )
+    if frontier and forecast.frontier is None:
+        raise EffcastError(
+            "a frontier question needs the prior's [frontier] table (the largest "
+            "training run and its growth); this prior has none",
+            field="frontier",
+        )
     if years is None:
         # Whole years after the reference run, every ``forecast.step`` years.
         step = max(1, round(forecast.step))
@@ -433,4 +488,4 @@ def crossing(
         grid = np.arange(first, math.floor(forecast.to + 1e-9) + 1, step, dtype=float)
     else:
         grid = np.asarray(years, dtype=float)
-    return Crossing(forecast, run, thresholds, budget, gpu, grid)
+    return Crossing(forecast, run, thresholds, budget, gpu, grid, frontier=frontier)

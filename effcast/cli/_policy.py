@@ -58,15 +58,17 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
 @force_option
 def forecast(
     prior, overrides, to, step, rate, rate_ci, rate_level, acceleration, cap,
-    samples, seed, threads, as_json, plot, force,
+    no_views, samples, seed, threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """Project PRIOR's efficiency gains forward, year by year.
 
-    Each sample's reductions continue past the prior's period end at that
-    sample's own historical rate (orders of magnitude per year), or at a
-    forward rate you give, optionally accelerating or slowing and under a
-    soft cap. Prints, for each year, the median and 80% interval of the
-    hardware and compute reductions, counted from the period start.
+    Each factor continues past the prior's period end by its own forward
+    view ([factor.forward]: one-off, recurring at a stated rate, under a
+    ceiling); factors without one continue at each sample's own historical
+    rate, or at a forward rate you give, optionally accelerating or slowing
+    and under a soft cap. Prints, for each year, the median and 80% interval
+    of the hardware and compute reductions, counted from the period start,
+    and, with a [frontier] table, the largest run and its effective compute.
     """
     try:
         from effcast.analysis._forecast import forecast as run_forecast
@@ -84,6 +86,7 @@ def forecast(
             acceleration=acceleration,
             cap=cap,
             threads=threads,
+            views=not no_views,
         )
         doc = fc.summary()
         if path is not None:
@@ -106,6 +109,12 @@ def forecast(
 @set_option
 @question_options
 @click.option(
+    "--frontier",
+    is_flag=True,
+    help="Also ask, for each --threshold, when the largest training run "
+    "exceeds it (needs the prior's [frontier] table).",
+)
+@click.option(
     "--to",
     "to",
     type=float,
@@ -126,8 +135,9 @@ def forecast(
 @force_option
 def threshold(
     prior, overrides, thresholds, reference, reference_year, budget, gpu,
-    reference_gpu_hours, reference_gpu, to, step, rate, rate_ci, rate_level,
-    acceleration, cap, samples, seed, threads, as_json, plot, force,
+    reference_gpu_hours, reference_gpu, frontier, to, step, rate, rate_ci,
+    rate_level, acceleration, cap, no_views, samples, seed, threads, as_json,
+    plot, force,
 ) -> None:  # fmt: skip
     """When can a model of a reference run's capability be trained under a limit?
 
@@ -139,13 +149,20 @@ def threshold(
     try:
         from effcast.analysis._forecast import forecast as run_forecast
         from effcast.analysis._forecast import period_start
-        from effcast.analysis._threshold import check_question, reference_run
+        from effcast.analysis._threshold import (
+            baseline_run,
+            check_question,
+            reference_run,
+        )
         from effcast.results._model import load
 
         path = figure_path(plot, force)
         model = load(prior, overrides=overrides or None)
         start = period_start(model)
         end = round(start + model.years, 9)
+        baseline = baseline_run(model.prior)
+        if reference is None:
+            reference = "gpt3" if baseline is None else baseline
         run = reference_run(reference, year=reference_year)
         since = start if run.year is None else run.year
         if to is None:
@@ -159,6 +176,12 @@ def threshold(
             reference_gpu=reference_gpu,
         )
         check_question(start, to, list(thresholds), **question)
+        if frontier and model.prior.frontier is None:
+            raise EffcastError(
+                f"{prior}: --frontier needs the prior's [frontier] table (the "
+                "largest training run and its growth)",
+                field="frontier",
+            )
         fc = run_forecast(
             model,
             to,
@@ -169,10 +192,11 @@ def threshold(
             acceleration=acceleration,
             cap=cap,
             threads=threads,
+            views=not no_views,
         )
         from effcast.analysis._threshold import crossing
 
-        cr = crossing(fc, list(thresholds), **question)
+        cr = crossing(fc, list(thresholds), frontier=frontier, **question)
         doc = cr.summary()
         if path is not None:
             from effcast.plots._forecast_figures import crossing_chart

@@ -21,6 +21,7 @@ from effcast.prior._beliefs import (
     TruncnormalBelief,
 )
 from effcast.prior._fits import ChinchillaSpec
+from effcast.prior._forward import ForwardView
 
 __all__ = [
     "FAMILY_NAMES",
@@ -41,6 +42,8 @@ class LognormalSpec(Identity, LognormalBelief):
     it exactly and must be positive.
     """
 
+    forward: ForwardView | None = None
+
 
 class TruncnormalSpec(Identity, TruncnormalBelief):
     """A (truncated, possibly split) normal factor: ``dist = "truncnormal"``.
@@ -49,6 +52,8 @@ class TruncnormalSpec(Identity, TruncnormalBelief):
     ``sd``; these describe the normal *before* truncation to
     ``[lower, upper]`` (either bound may be omitted).
     """
+
+    forward: ForwardView | None = None
 
 
 class _Weighted(StrictModel):
@@ -87,6 +92,7 @@ class MixtureSpec(Identity):
 
     dist: Literal["mixture"]
     components: Annotated[list[ComponentSpec], Field(min_length=1)]
+    forward: ForwardView | None = None
 
     @model_validator(mode="after")
     def _check(self) -> MixtureSpec:

@@ -231,9 +231,7 @@ def test_forward_rate_prior_matches_its_distribution():
 
 def test_hardware_keeps_its_own_extra_rate():
     model = effcast.load("priors/gpt3_today.toml")
-    fc = effcast.forecast(
-        model, to=2030, n=20_000, seed=2, rate="0.3oom", views=False
-    )
+    fc = effcast.forecast(model, to=2030, n=20_000, seed=2, rate="0.3oom", views=False)
     res = fc.results
     extra = np.log10(res.hardware / res.compute) / res.years
     gain_h = fc.log10_reduction("hardware", 2030) - np.log10(res.hardware)
@@ -289,7 +287,10 @@ def test_more_budget_crosses_sooner():
         ({"to": 2030, "cap": -1}, "cap must be positive"),
         ({"to": 2030, "step": 0}, "step must be positive"),
         ({"to": float("nan")}, "to must be a finite number"),
-        ({"to": 2030, "rate": {"median": "0.9oom", "ci": ["0.2oom", "0.8oom"]}}, "outside"),
+        (
+            {"to": 2030, "rate": {"median": "0.9oom", "ci": ["0.2oom", "0.8oom"]}},
+            "outside",
+        ),
         ({"to": 2030, "rate": {"median": "0.5oom", "name": "x"}}, "does not apply"),
         ({"to": 2030, "rate": "-0.1oom"}, "must be zero or more"),
         ({"to": 2030, "rate": 0.5}, "has no units"),
@@ -350,7 +351,10 @@ def test_prior_forecast_table_sets_defaults_and_arguments_win():
     "overrides, words",
     [
         ({"forecast.rate_ci": ["0.2oom", "0.8oom"]}, "rate_ci needs rate"),
-        ({"forecast.rate": "0.9oom", "forecast.rate_ci": ["0.2oom", "0.8oom"]}, "strictly inside"),
+        (
+            {"forecast.rate": "0.9oom", "forecast.rate_ci": ["0.2oom", "0.8oom"]},
+            "strictly inside",
+        ),
         ({"forecast.rate": "-1oom"}, "zero or more"),
         ({"forecast.rate": 0.4}, "has no units"),
         ({"forecast.acceleration": 0.0}, "must be positive"),

@@ -53,7 +53,7 @@ def growth(tau: Any, a: float) -> Any:
 
     Examples
     --------
-    >>> growth(2.0, 1.0), round(growth(2.0, 2.0), 4)
+    >>> growth(2.0, 1.0), round(growth(2.0, 2.0), 3)
     (2.0, 4.328)
     """
     if np.ndim(tau) == 0:
@@ -234,9 +234,7 @@ class FactorDynamics:
             )
         total = sum((self._flog[f] for f in members), np.zeros(self.results.n))
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(
-                total != 0, self._flog[name] / total, 1.0 / len(members)
-            )
+            share = np.where(total != 0, self._flog[name] / total, 1.0 / len(members))
         return block * share
 
     def factor_log_end(self, name: str) -> np.ndarray:

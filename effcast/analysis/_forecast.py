@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
+from effcast.analysis._dynamics import FactorDynamics
 from effcast.analysis._forecast_settings import (
     finite,
     forecast_years,
@@ -37,7 +38,6 @@ from effcast.analysis._forecast_settings import (
     rate_marginal,
     resolve_settings,
 )
-from effcast.analysis._dynamics import FactorDynamics
 from effcast.analysis._frontier import FrontierProjection, frontier_summary
 from effcast.engine._blocks import SeedLike
 from effcast.prior._forward import ForwardView

@@ -275,8 +275,9 @@ def resolve_settings(
         # reduction: it sets aside the compute factors' own views (the
         # hardware-only factors keep theirs, and so their ceilings).
         set_aside = [
-            f.name for f in model.prior.factor if f.reduces == "compute"
-            and f.name in forward
+            f.name
+            for f in model.prior.factor
+            if f.reduces == "compute" and f.name in forward
         ]
         for name in set_aside:
             del forward[name]

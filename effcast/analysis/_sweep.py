@@ -25,7 +25,7 @@ from effcast._errors import EffcastError
 from effcast.analysis._executors import executor_kind, run_dask, run_processes
 from effcast.analysis._forecast import period_start, resolve_settings
 from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
-from effcast.analysis._threshold import check_question
+from effcast.analysis._threshold import baseline_run, check_question
 from effcast.engine._blocks import SeedLike, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._json import to_json
@@ -365,7 +365,12 @@ def sweep(
             try:
                 to = resolve_settings(model)["to"]
                 if crosses:
-                    check_question(period_start(model), to, **question)
+                    check_question(
+                        period_start(model),
+                        to,
+                        **question,
+                        baseline=baseline_run(model.prior),
+                    )
             except EffcastError as exc:
                 raise EffcastError(f"{where}: {exc}", field=exc.field) from None
     root, entropy = resolve_seed(seed)

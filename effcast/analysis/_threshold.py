@@ -97,9 +97,7 @@ REFERENCE_RUNS: dict[str, ReferenceRun] = {
     # 3.8e25 FLOP on up to 16,384 H100 (BF16), 30.84M H100-hours; released
     # 23 July 2024, so trained in the first half of 2024 (Meta, The Llama 3
     # Herd of Models, 2024; model card).
-    "llama31_405b": ReferenceRun(
-        "Llama 3.1 405B", 3.8e25, 2024.4, 30.84e6, "H100"
-    ),
+    "llama31_405b": ReferenceRun("Llama 3.1 405B", 3.8e25, 2024.4, 30.84e6, "H100"),
     # 2.788M H800-hours for the full training, in FP8 mixed precision; about
     # 3.3e24 FLOP (6 x 37B active parameters x 14.8T tokens); released 26
     # December 2024 (DeepSeek-AI, DeepSeek-V3 Technical Report, 2024).
@@ -354,8 +352,9 @@ def check_question(
 
     Returns the thresholds, the budget, the GPU's catalogue name, the
     reference run and the year gains count from. Without ``reference`` the
-    run is ``baseline`` (a prior's own, :func:`baseline_run`), else GPT-3. :func:`crossing` calls it;
-    the command line calls it before sampling, so bad input fails at once.
+    run is ``baseline`` (a prior's own, :func:`baseline_run`), else GPT-3.
+    :func:`crossing` calls it; the command line calls it before sampling, so
+    bad input fails at once.
 
     Raises
     ------

@@ -134,7 +134,9 @@ def question_options(fn):
             "--gpu",
             default="H100",
             show_default=True,
-            help="The budget's GPU, one of the catalogue's: " + ", ".join(_gpus()) + ".",
+            help="The budget's GPU, one of the catalogue's: "
+            + ", ".join(_gpus())
+            + ".",
         ),
         click.option(
             "--reference-gpu-hours",

@@ -88,7 +88,7 @@ class ForwardView(StrictModel):
                     raise FieldError(
                         key,
                         "a one-off factor stays at its end-of-period value; "
-                        f"drop {key} or use kind = \"recurring\"",
+                        f'drop {key} or use kind = "recurring"',
                     )
         if self.kind == "recurring" and self.rate is None:
             raise FieldError(
@@ -99,7 +99,7 @@ class ForwardView(StrictModel):
         if self.kind == "historical" and self.rate is not None:
             raise FieldError(
                 "rate",
-                "kind = \"historical\" keeps each sample's own rate; drop rate "
+                'kind = "historical" keeps each sample\'s own rate; drop rate '
                 'or use kind = "recurring"',
             )
         if self.rate_ci is not None:

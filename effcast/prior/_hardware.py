@@ -4,9 +4,9 @@ Resources (GPU-hours, cluster sizes) are converted between accelerators by
 the ratio of their dense peak throughput, as the founding analysis does: an
 hour on a GPU with 7.9 times the peak counts as 7.9 hours on the slower one.
 The figures are the vendors' dense (no sparsity) peaks in TFLOP/s; ``bf16``
-is the 16-bit (BF16/FP16) tensor peak, ``fp8`` the FP8 and ``fp4`` the FP4 peak where the chip has
-one. A prior may add accelerators or replace these figures in its
-``[gpus]`` table (see docs/prior-format.md).
+is the 16-bit (BF16/FP16) tensor peak, ``fp8`` the FP8 and ``fp4`` the FP4
+peak where the chip has one. A prior may add accelerators or replace these
+figures in its ``[gpus]`` table (see docs/prior-format.md).
 
 Examples
 --------
@@ -72,8 +72,7 @@ SOURCES: dict[str, str] = {
     "MI355X": "AMD Instinct MI355X datasheet: 2.5 PF BF16, 5.0 PF FP8 and 10.1 "
     "PF MXFP4 dense",
     "TPUv4": "Google Cloud TPU v4 documentation: 275 TFLOP/s BF16",
-    "TPUv5p": "Google Cloud TPU v5p documentation: 459 TFLOP/s BF16 (918 INT8; "
-    "no FP8)",
+    "TPUv5p": "Google Cloud TPU v5p documentation: 459 TFLOP/s BF16 (918 INT8; no FP8)",
     "TPUv6e": "Google Cloud TPU v6e (Trillium) documentation: 918 TFLOP/s BF16 "
     "(1,836 INT8; no FP8)",
 }
@@ -95,9 +94,9 @@ def catalogue(
 
     Examples
     --------
-    >>> cat = catalogue({"h100": {"bf16": 1000.0}, "MI300X": {"bf16": 1307.0}})
-    >>> cat["H100"], cat["MI300X"]["bf16"]
-    ({'bf16': 1000.0, 'fp8': 1979.0}, 1307.0)
+    >>> cat = catalogue({"h100": {"bf16": 1000.0}, "Gaudi3": {"bf16": 1835.0}})
+    >>> cat["H100"], cat["Gaudi3"]["bf16"]
+    ({'bf16': 1000.0, 'fp8': 1979.0}, 1835.0)
     """
     out = {name: dict(peaks) for name, peaks in CATALOGUE.items()}
     index = {_canonical(name): name for name in out}
@@ -135,7 +134,7 @@ def peak(
     precision: str = "bf16",
     extra: Mapping[str, Mapping[str, float]] | None = None,
 ) -> float:
-    """Dense peak TFLOP/s of ``name`` in ``precision`` (``"bf16"``, ``"fp8"``, ``"fp4"``).
+    """Dense peak TFLOP/s of ``name`` in ``precision`` (bf16, fp8 or fp4).
 
     Raises
     ------

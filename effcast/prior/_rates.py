@@ -45,6 +45,9 @@ _RATE = re.compile(
 )
 
 
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
 class RateError(ValueError):
     """A rate that cannot be read; the message shows the accepted forms."""
 
@@ -84,6 +87,8 @@ def parse_rate(value: Any, *, allow_negative: bool = False) -> float:
             )
         raise RateError(f"a rate must be text such as {RATE_FORMS}, got {value!r}")
     m = _RATE.match(value)
+    if m is None and _NUMBER.match(value):
+        raise RateError(f"the rate {value!r} has no units; write it as {RATE_FORMS}")
     if m is None:
         raise RateError(f"cannot read the rate {value!r}; write it as {RATE_FORMS}")
     number = float(m.group("num"))

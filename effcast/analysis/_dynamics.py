@@ -120,6 +120,7 @@ class FactorDynamics:
         self.views = dict(views)
         self.acceleration = acceleration
         self.cap = cap
+        self.level = level
         years = results.years
         n = results.n
         names = results.names
@@ -282,7 +283,9 @@ class FactorDynamics:
                 assert rate is not None
                 text = f"recurring at {format_rate(rate)}"
                 if view.rate_ci is not None:
-                    text += f", interval {list(view.rate_ci)}"
+                    lo, hi = view.rate_ci
+                    level = view.rate_level or self.level
+                    text += f", {level:.0%} interval {lo} to {hi}"
             a = self.accel[f]
             if a != 1.0:
                 text += f", rate x{a:g} per year"

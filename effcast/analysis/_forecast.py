@@ -215,7 +215,7 @@ class Forecast:
             )
         year = finite(year, "year")
         end_value = self.dynamics.factor_log_end(name)
-        if year <= self.end:
+        if year < self.end:
             return end_value * (max(year - self.start, 0.0) / self.results.years)
         return end_value + self.dynamics.factor_gain(name, year - self.end)
 

@@ -27,7 +27,15 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictFloat, StrictStr, field_validator, model_validator
+from pydantic import (
+    Field,
+    StrictFloat,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from effcast._errors import EffcastError
 from effcast.prior._beliefs import (
@@ -48,6 +56,8 @@ GrowthBelief = Annotated[
 ]
 """A belief about the growth multiplier per year, as a factor states one."""
 
+_GROWTH: TypeAdapter[Any] = TypeAdapter(GrowthBelief)
+
 
 class Frontier(StrictModel):
     """The ``[frontier]`` table (see the module docstring)."""
@@ -60,7 +70,7 @@ class Frontier(StrictModel):
     days: _Positive | None = None
     mfu: _Positive | None = None
     precision: Literal["bf16", "fp8", "fp4"] = "bf16"
-    growth: StrictStr | GrowthBelief
+    growth: Any
     slowing: StrictFloat = 0.0
     source: StrictStr | None = None
     note: StrictStr | None = None
@@ -68,20 +78,36 @@ class Frontier(StrictModel):
     @field_validator("growth", mode="before")
     @classmethod
     def _growth(cls, v: Any) -> Any:
-        if isinstance(v, dict) and "dist" not in v:
-            return {"dist": "lognormal", **v}
+        """A constant with units, or a belief validated as a factor's."""
         if isinstance(v, str):
             try:
                 parse_rate(v, allow_negative=True)
             except RateError as exc:
                 raise ValueError(str(exc)) from None
-        elif isinstance(v, int | float) and not isinstance(v, bool):
+            return v
+        if isinstance(v, LognormalBelief | TruncnormalBelief):
+            return v
+        if not isinstance(v, dict):
             raise ValueError(
                 f"the growth {v!r} has no units; write a constant such as "
                 '"4.5x" (times per year) or a belief such as '
                 "{median = 4.5, ci = [3.5, 5.5], level = 0.8}"
             )
-        return v
+        data = {"dist": "lognormal", **v}
+        try:
+            return _GROWTH.validate_python(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = [str(p) for p in err["loc"] if p not in ("lognormal", "truncnormal")]
+            original = (err.get("ctx") or {}).get("error")
+            if isinstance(original, FieldError):
+                loc.append(original.field)
+                message = str(original)
+            elif err["type"] == "extra_forbidden":
+                message = "unknown key"
+            else:
+                message = str((err.get("ctx") or {}).get("error", err["msg"]))
+            raise FieldError(".".join(loc) or "dist", message) from None
 
     @field_validator("mfu")
     @classmethod

@@ -14,6 +14,12 @@ from rich.table import Table
 from rich.text import Text
 
 from effcast.analysis._threshold import sci as _sci
+from effcast.report._forward_tables import (
+    factors_table,
+    frontier_table,
+    indexed_table,
+    views_text,
+)
 from effcast.report._tables import fmt_multiplier, fmt_percent
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
@@ -48,6 +54,9 @@ def _forward_text(forward: dict[str, Any]) -> str:
         text = f"forward compute rate (OOM/yr): {body}"
     else:
         text = f"forward compute rate: {rate:g} OOM/yr"
+    if forward.get("factors"):
+        text = text.replace("forward", "default forward", 1)
+        text += " (factors without a view of their own)"
     if forward["acceleration"] != 1.0:
         text += f" | rate x{forward['acceleration']:g} per year"
     if forward["cap_oom"] is not None:
@@ -63,6 +72,8 @@ def _head(doc: dict) -> Text:
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
         f"period {period['start']:g}-{period['end']:g}\n{_forward_text(doc['forward'])}"
     )
+    head.append("\nper factor:")
+    head.append_text(views_text(doc["forward"]))
     return head
 
 
@@ -83,7 +94,11 @@ def render_forecast(doc: dict) -> Group:
             qs = doc[which][key]["quantiles"]
             cells += [_mult(qs["0.5"]), f"{_mult(qs['0.1'])} - {_mult(qs['0.9'])}"]
         table.add_row(*cells)
-    return Group(_head(doc), Text(""), table)
+    parts = [_head(doc), Text(""), table]
+    for extra in (factors_table(doc), frontier_table(doc)):
+        if extra is not None:
+            parts += [Text(""), extra]
+    return Group(*parts)
 
 
 def render_crossing(doc: dict) -> Group:
@@ -122,7 +137,11 @@ def render_crossing(doc: dict) -> Group:
         "forward model does not get there at all (a cap or a slowdown).",
         style="dim",
     )
-    return Group(_head(doc), Text(""), table, Text(""), summary, Text(""), note)
+    parts = [_head(doc), Text(""), table, Text(""), summary]
+    indexed = indexed_table(doc)
+    if indexed is not None:
+        parts += [Text(""), indexed]
+    return Group(*parts, Text(""), note)
 
 
 def _value(v: Any) -> str:

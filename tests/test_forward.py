@@ -276,7 +276,7 @@ def test_frontier_question_needs_a_frontier_table():
 # -- bad input ------------------------------------------------------------------
 BAD = [
     (
-        "hardware_efficiency.forward.ceiling=3.0",
+        "hardware_efficiency.forward.ceiling=2.0",
         "factor 'hardware_efficiency'",
         "forward.ceiling",
     ),

@@ -206,4 +206,35 @@ def frontier_summary(fc: Any, grid: np.ndarray) -> dict[str, Any]:
     }
     if split:
         doc["growth_split"] = split
+    hardware = _hardware_split(fc, fr)
+    if hardware is not None:
+        doc["hardware_split"] = hardware
     return doc
+
+
+def _hardware_split(fc: Any, fr: FrontierProjection) -> dict[str, Any] | None:
+    """At the frontier year: fp16-equivalent GPU-hours beside the hardware gain.
+
+    Needs the frontier's and the baseline's hardware. GPU-hours convert by
+    dense 16-bit peak, as the analysis does (its 267x for 2020-24).
+    """
+    prior = fc.results.prior
+    base = prior.baseline if prior is not None else None
+    spec = fr.spec
+    if base is None or base.gpu is None or spec.gpu is None or fr.year < fc.start:
+        return None
+    from effcast.prior._hardware import lookup
+
+    extra = prior.gpu_table()
+    assert base.gpus is not None and base.days is not None
+    assert spec.gpus is not None and spec.days is not None
+    peak_f = lookup(spec.gpu, extra)[1]["bf16"]
+    peak_b = lookup(base.gpu, extra)[1]["bf16"]
+    ratio = (spec.gpus * spec.days * peak_f) / (base.gpus * base.days * peak_b)
+    reduction = fc.reduction("hardware", fr.year)
+    return {
+        "year": fr.year,
+        "resources": ratio,
+        "efficiency": quantile_dict(reduction),
+        "effective": quantile_dict(ratio * reduction),
+    }

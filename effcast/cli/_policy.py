@@ -92,7 +92,7 @@ def forecast(
         if path is not None:
             from effcast.plots._forecast_figures import fan_chart
 
-            fan_chart(fc, path)
+            fan_chart(fc, path, force=force)
     except EffcastError as exc:
         fail(exc)
         return
@@ -201,7 +201,7 @@ def threshold(
         if path is not None:
             from effcast.plots._forecast_figures import crossing_chart
 
-            crossing_chart(cr, path)
+            crossing_chart(cr, path, force=force)
     except EffcastError as exc:
         fail(exc)
         return

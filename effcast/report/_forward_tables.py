@@ -109,6 +109,14 @@ def frontier_table(doc: dict) -> Table | None:
                 "n/a" if share != share else f"{share:.0%}",
             ]
         table.add_row(*cells)
+    hw = doc.get("hardware_split")
+    if hw is not None:
+        table.caption = (
+            f"Hardware side in {hw['year']:g}: {_mult(hw['resources'])} the baseline's "
+            f"fp16-equivalent GPU-hours beside a {_mult(hw['efficiency']['0.5'])} "
+            "hardware reduction (median)"
+        )
+        table.caption_justify = "left"
     return table
 
 

@@ -45,7 +45,13 @@ from scipy import special
 
 from effcast._errors import EffcastError
 
-__all__ = ["forward_inputs", "forward_sensitivity", "shapley_r2"]
+__all__ = [
+    "crossing_sensitivity",
+    "forecast_sensitivity",
+    "forward_inputs",
+    "forward_sensitivity",
+    "shapley_r2",
+]
 
 MAX_INPUTS = 16
 """The most inputs an exact Shapley decomposition is computed for."""
@@ -212,3 +218,46 @@ def _median(y: np.ndarray) -> float | None:
         return None
     m = float(np.quantile(y, 0.5, method="inverted_cdf"))
     return m if math.isfinite(m) else None
+
+
+def crossing_sensitivity(cr: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    """:func:`forward_sensitivity` of each question's crossing year."""
+    return [
+        forward_sensitivity(
+            cr.forecast, row["samples"], f"crossing year: {row['label']}", **kwargs
+        )
+        for row in cr.rows
+    ]
+
+
+def forecast_sensitivity(fc: Any, year: float, **kwargs: Any) -> list[dict[str, Any]]:
+    """:func:`forward_sensitivity` of the reductions and effective compute at ``year``.
+
+    Effective compute is in multiples of the ``[baseline]`` run when the
+    prior has one, else in FLOP at the period start's efficiency.
+
+    Raises
+    ------
+    EffcastError
+        If ``year`` lies before the period start.
+    """
+    out = [
+        forward_sensitivity(
+            fc,
+            fc.log10_reduction(which, year),
+            f"log10 {which} reduction in {year:g}",
+            **kwargs,
+        )
+        for which in ("hardware", "compute")
+    ]
+    if fc.frontier is not None:
+        effective = fc.frontier.log10_flop(year) + fc.log10_reduction("compute", year)
+        prior = fc.results.prior
+        if prior is not None and prior.baseline is not None:
+            effective = effective - math.log10(prior.baseline.flop)
+        out.append(
+            forward_sensitivity(
+                fc, effective, f"log10 effective compute in {year:g}", **kwargs
+            )
+        )
+    return out

@@ -47,6 +47,15 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
     "[default: the prior's [forecast] to, else 10 years after the period end].",
 )
 @forward_options
+@click.option(
+    "--sensitivity",
+    "sensitivity_year",
+    type=float,
+    default=None,
+    metavar="YEAR",
+    help="Also report which beliefs move the reductions (and effective "
+    "compute) in YEAR: Shapley shares and a tornado.",
+)
 @sampling_options
 @click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
 @click.option(
@@ -58,7 +67,7 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
 @force_option
 def forecast(
     prior, overrides, to, step, rate, rate_ci, rate_level, acceleration, cap,
-    no_views, samples, seed, threads, as_json, plot, force,
+    no_views, sensitivity_year, samples, seed, threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """Project PRIOR's efficiency gains forward, year by year.
 
@@ -89,6 +98,10 @@ def forecast(
             views=not no_views,
         )
         doc = fc.summary()
+        if sensitivity_year is not None:
+            from effcast.analysis._forward_sensitivity import forecast_sensitivity
+
+            doc["sensitivity"] = forecast_sensitivity(fc, sensitivity_year)
         if path is not None:
             from effcast.plots._forecast_figures import fan_chart
 
@@ -115,6 +128,19 @@ def forecast(
     "exceeds it (needs the prior's [frontier] table).",
 )
 @click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Also report which beliefs move each crossing year: Shapley shares "
+    "and a tornado.",
+)
+@click.option(
+    "--tornado",
+    default=None,
+    metavar="FILE",
+    help="Also draw the tornado of the first question's crossing year to FILE "
+    "(.png, .svg or .pdf); implies --sensitivity.",
+)
+@click.option(
     "--to",
     "to",
     type=float,
@@ -135,9 +161,9 @@ def forecast(
 @force_option
 def threshold(
     prior, overrides, thresholds, reference, reference_year, budget, gpu,
-    reference_gpu_hours, reference_gpu, frontier, to, step, rate, rate_ci,
-    rate_level, acceleration, cap, no_views, samples, seed, threads, as_json,
-    plot, force,
+    reference_gpu_hours, reference_gpu, frontier, sensitivity, tornado, to, step,
+    rate, rate_ci, rate_level, acceleration, cap, no_views, samples, seed,
+    threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """When can a model of a reference run's capability be trained under a limit?
 
@@ -157,6 +183,7 @@ def threshold(
         from effcast.results._model import load
 
         path = figure_path(plot, force)
+        tornado_path = figure_path(tornado, force)
         model = load(prior, overrides=overrides or None)
         start = period_start(model)
         end = round(start + model.years, 9)
@@ -198,6 +225,14 @@ def threshold(
 
         cr = crossing(fc, list(thresholds), frontier=frontier, **question)
         doc = cr.summary()
+        if sensitivity or tornado_path is not None:
+            from effcast.analysis._forward_sensitivity import crossing_sensitivity
+
+            doc["sensitivity"] = crossing_sensitivity(cr)
+        if tornado_path is not None:
+            from effcast.plots._forward_figures import forward_tornado
+
+            forward_tornado(doc["sensitivity"][0], tornado_path, force=force)
         if path is not None:
             from effcast.plots._forecast_figures import crossing_chart
 
@@ -208,6 +243,8 @@ def threshold(
     from effcast.report._forecast_tables import render_crossing
 
     extra = [f"Chart written to {path}"] if path is not None else []
+    if tornado_path is not None:
+        extra.append(f"Tornado written to {tornado_path}")
     if as_json and path is not None:
         click.echo(f"effcast: chart written to {path}", err=True)
     print_doc(doc, as_json, render_crossing, seed, extra)

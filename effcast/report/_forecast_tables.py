@@ -18,6 +18,7 @@ from effcast.report._forward_tables import (
     factors_table,
     frontier_table,
     indexed_table,
+    sensitivity_tables,
     views_text,
 )
 from effcast.report._tables import fmt_multiplier, fmt_percent
@@ -95,7 +96,7 @@ def render_forecast(doc: dict) -> Group:
             cells += [_mult(qs["0.5"]), f"{_mult(qs['0.1'])} - {_mult(qs['0.9'])}"]
         table.add_row(*cells)
     parts = [_head(doc), Text(""), table]
-    for extra in (factors_table(doc), frontier_table(doc)):
+    for extra in (factors_table(doc), frontier_table(doc), *sensitivity_tables(doc)):
         if extra is not None:
             parts += [Text(""), extra]
     return Group(*parts)
@@ -141,6 +142,8 @@ def render_crossing(doc: dict) -> Group:
     indexed = indexed_table(doc)
     if indexed is not None:
         parts += [Text(""), indexed]
+    for table in sensitivity_tables(doc):
+        parts += [Text(""), table]
     return Group(*parts, Text(""), note)
 
 

@@ -15,7 +15,13 @@ from rich.text import Text
 
 from effcast.report._tables import fmt_multiplier
 
-__all__ = ["factors_table", "frontier_table", "indexed_table", "views_text"]
+__all__ = [
+    "factors_table",
+    "frontier_table",
+    "indexed_table",
+    "sensitivity_tables",
+    "views_text",
+]
 
 
 def _mult(x: float) -> str:
@@ -143,3 +149,41 @@ def indexed_table(doc: dict) -> Table | None:
             ],
         )
     return table
+
+
+def _value(x: float | None, label: str) -> str:
+    if x is None:
+        return "never"
+    if label.startswith("crossing year"):
+        return f"{x:.1f}"
+    return _mult(10.0**x)
+
+
+def sensitivity_tables(doc: dict, top: int = 8) -> list[Table]:
+    """One table per sensitivity document: shares and the tornado's medians."""
+    tables = []
+    for sens in doc.get("sensitivity") or []:
+        label = sens["output"]
+        table = Table(
+            title=(
+                f"Which beliefs move it: {label} (median "
+                f"{_value(sens['median'], label)}; explained {sens['explained']:.0%})"
+            ),
+            title_justify="left",
+            show_edge=False,
+        )
+        table.add_column("belief")
+        table.add_column("share", justify="right")
+        table.add_column(f"median if low\n(bottom {sens['low']:.0%})", justify="right")
+        table.add_column(
+            f"median if high\n(top {1 - sens['high']:.0%})", justify="right"
+        )
+        for name, row in list(sens["inputs"].items())[:top]:
+            table.add_row(
+                name,
+                f"{row['share']:.0%}",
+                _value(row["median_at_low"], label),
+                _value(row["median_at_high"], label),
+            )
+        tables.append(table)
+    return tables

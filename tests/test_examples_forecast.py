@@ -44,3 +44,13 @@ def test_embed_example_writes_where_it_is_told(examples, tmp_path):
     result = embed_effcast.main(out, n=20_000)
     assert out.exists() and result["figure"] == str(out)
     assert 9 < result["median"] < 11  # the prior states a median of 10x
+
+
+def test_frontier_example_says_what_it_claims(examples):
+    import frontier_and_thresholds
+
+    out = frontier_and_thresholds.main(n=20_000)
+    assert out["largest run > 1e27 FLOP"] < out["largest run > 1e28 FLOP"]
+    assert 0 < out["efficiency_share_2030"] < 1
+    assert out["indexed_1e25_2030"] < out["indexed_1e25_2028"] < 1e25
+    assert 2024 < out["fits_under_1e25"] < 2030

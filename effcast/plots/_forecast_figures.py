@@ -262,7 +262,7 @@ def _frontier_panel(ax, fc: Forecast, ts: np.ndarray, idx) -> None:
     prior = fc.results.prior
     assert fc.frontier is not None and prior is not None and prior.baseline is not None
     base = math.log10(prior.baseline.flop)
-    series = {
+    series: dict[str, tuple[str, list[np.ndarray]]] = {
         "resources (frontier FLOP / baseline)": ("#7f8c8d", []),
         "efficiency (compute reduction)": (COLOURS["compute"], []),
         "effective compute": ("#2c3e50", []),

@@ -315,7 +315,7 @@ class Forecast:
         """Per sample, the first year after ``lo_year`` with ``L(t) >= target``.
 
         Every factor's forward gain is non-decreasing in time, so ``L`` is
-        too, and bisection finds the crossing to about 1e-9 years. Samples
+        too, and bisection finds the crossing to about 1e-11 years. Samples
         not there by ``SOLVE_HORIZON`` years after the period end never get
         there (``inf``): a ceiling, a one-off or a slowdown stops them.
         """
@@ -325,7 +325,7 @@ class Forecast:
         hi = np.full(self.n, SOLVE_HORIZON)
         done = total + gain(which, lo) >= target
         never = total + gain(which, SOLVE_HORIZON) < target
-        for _ in range(60):
+        for _ in range(48):  # 1,000 years / 2**48: below 1e-11 years
             mid = 0.5 * (lo + hi)
             reached = total + gain(which, mid) >= target
             hi = np.where(reached, mid, hi)

@@ -186,6 +186,13 @@ def rate_option(rate, rate_ci, rate_level):
     """
     if rate_level is not None and rate_ci is None:
         raise EffcastError("--rate-level goes with --rate-ci", field="rate_level")
+    if rate is not None and rate.strip() != "historical":
+        from effcast.prior._rates import RateError, parse_rate
+
+        try:
+            parse_rate(rate)
+        except RateError as exc:
+            raise EffcastError(f"--rate: {exc}", field="rate") from None
     if rate_ci is None:
         return rate
     if rate is None:

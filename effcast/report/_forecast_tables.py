@@ -54,7 +54,7 @@ def _forward_text(forward: dict[str, Any]) -> str:
         body = ", ".join(f"{k} {v}" for k, v in rate.items())
         text = f"forward compute rate (OOM/yr): {body}"
     else:
-        text = f"forward compute rate: {rate:g} OOM/yr"
+        text = f"forward compute rate: {10.0**rate:.3g}x/yr ({rate:.3g} OOM/yr)"
     if forward.get("factors"):
         text = text.replace("forward", "default forward", 1)
         text += " (factors without a view of their own)"

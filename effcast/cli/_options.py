@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from effcast._errors import EffcastError
+from effcast.prior._hardware import CATALOGUE
 
 __all__ = ["figure_path", "forward_options", "question_options", "rate_option"]
 
@@ -134,9 +135,9 @@ def question_options(fn):
             "--gpu",
             default="H100",
             show_default=True,
-            help="The budget's GPU, one of the catalogue's: "
-            + ", ".join(_gpus())
-            + ".",
+            help="The budget's GPU: "
+            + ", ".join(CATALOGUE)
+            + " (or one in the prior's [gpus]).",
         ),
         click.option(
             "--reference-gpu-hours",
@@ -164,18 +165,13 @@ def _presets() -> list[str]:
 
 
 def _preset_help() -> list[str]:
-    from effcast.analysis._threshold import REFERENCE_RUNS, sci
+    from effcast.analysis._threshold import REFERENCE_RUNS
+    from effcast.io._numbers import sci
 
     return [
         f"{key}: {run.name}, {sci(run.flop)} FLOP, {run.year:g}"
         for key, run in REFERENCE_RUNS.items()
     ]
-
-
-def _gpus() -> list[str]:
-    from effcast.prior._hardware import CATALOGUE
-
-    return list(CATALOGUE)
 
 
 def rate_option(rate, rate_ci, rate_level):

@@ -15,12 +15,14 @@ from typing import Any
 import numpy as np
 
 from effcast.analysis._forecast import Forecast
-from effcast.analysis._threshold import Crossing, sci
-from effcast.io._atomic import atomic_write, check_output
+from effcast.analysis._threshold import Crossing
+from effcast.io._atomic import check_output
+from effcast.io._formats import FIGURE_FORMATS, save_figure
+from effcast.io._numbers import sci
+from effcast.plots._style import COLOURS, DPI, decade_ticks, new_figure
 
-__all__ = ["FORMATS", "check_figure_path", "crossing_chart", "fan_chart"]
+__all__ = ["check_figure_path", "crossing_chart", "fan_chart"]
 
-FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF"}
 """Figure formats, chosen by the file's extension."""
 
 BANDS = ((0.90, 0.18), (0.80, 0.30), (0.50, 0.48))
@@ -28,8 +30,6 @@ BANDS = ((0.90, 0.18), (0.80, 0.30), (0.50, 0.48))
 
 MAX_PLOT_SAMPLES = 200_000
 """Fan-chart quantiles use at most this many samples (evenly spaced)."""
-
-COLOURS = {"hardware": "#1f5fa8", "compute": "#c0392b"}
 
 
 def check_figure_path(path: str | Path, force: bool = False) -> Path:
@@ -42,42 +42,13 @@ def check_figure_path(path: str | Path, force: bool = False) -> Path:
     >>> check_figure_path("fan.png").suffix
     '.png'
     """
-    return check_output(path, FORMATS, force=force, field="plot")
-
-
-def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def _save(fig, path: Path) -> Path:
-    ext = path.suffix.lower().lstrip(".")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150))
-    return path
+    return check_output(path, FIGURE_FORMATS, force=force, field="plot")
 
 
 def _subsample(fc: Forecast) -> np.ndarray | None:
     if fc.n <= MAX_PLOT_SAMPLES:
         return None
     return np.linspace(0, fc.n - 1, MAX_PLOT_SAMPLES).astype(np.int64)
-
-
-def _log_ticks(ax) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator
-
-    def label(v, _pos):
-        if v <= 0:
-            return ""
-        e = math.log10(v)
-        if abs(e - round(e)) > 1e-9:
-            return ""
-        e = round(e)
-        return f"{10**e:,.0f}x" if 0 <= e <= 4 else f"$10^{{{e}}}$x"
-
-    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=30))
-    ax.yaxis.set_major_formatter(FuncFormatter(label))
-    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
 
 
 def _default_rate(fc: Forecast) -> str:
@@ -150,7 +121,7 @@ def fan_chart(
     Examples
     --------
     >>> import effcast, tempfile, os
-    >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
+    >>> fc = effcast.forecast(effcast.load("gpt3_today"),
     ...                       to=2030, n=20_000, seed=1)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     fig = effcast.fan_chart(fc, os.path.join(tmp, "fan.png"))
@@ -164,20 +135,20 @@ def fan_chart(
     qs = sorted({0.5} | {0.5 + s * w / 2 for w, _ in BANDS for s in (-1, 1)})
     prior = fc.results.prior
     panels = 3 if _frontier_panel_possible(fc) else 2
-    fig = _figure(5.5 * panels, 5.0)
+    fig = new_figure(5.5 * panels, 5.0)
     axes = fig.subplots(1, panels)
     labels = {
         "hardware": "Hardware (GPU-hours)",
         "compute": "Compute (FLOP)",
     }
     for ax, which in zip(axes, ("hardware", "compute"), strict=False):
-        table = []
+        rows = []
         for t in ts:
             data = fc.log10_reduction(which, float(t))
             if idx is not None:
                 data = data[idx]
-            table.append(np.quantile(data, qs))
-        table = 10.0 ** np.array(table)
+            rows.append(np.quantile(data, qs))
+        table = 10.0 ** np.array(rows)
         col = {q: table[:, i] for i, q in enumerate(qs)}
         colour = COLOURS[which]
         for width, alpha in BANDS:
@@ -194,7 +165,7 @@ def fan_chart(
         ax.plot(ts, col[0.5], color=colour, linewidth=2, label="median")
         _observations(ax, fc, which, ts)
         ax.set_yscale("log")
-        _log_ticks(ax)
+        decade_ticks(ax.yaxis)
         ax.set_title(labels[which], fontsize=12)
         ax.set_xlabel("year")
         ax.grid(True, which="major", axis="both", alpha=0.3)
@@ -213,7 +184,7 @@ def fan_chart(
         fontsize=12,
     )
     if path is not None:
-        _save(fig, path)
+        save_figure(fig, path, DPI)
     return fig
 
 
@@ -281,7 +252,7 @@ def _frontier_panel(ax, fc: Forecast, ts: np.ndarray, idx) -> None:
         ax.fill_between(ts, arr[:, 0], arr[:, 2], color=colour, alpha=0.18, linewidth=0)
         ax.plot(ts, arr[:, 1], color=colour, linewidth=2, label=label)
     ax.set_yscale("log")
-    _log_ticks(ax)
+    decade_ticks(ax.yaxis)
     ax.set_title(
         f"Frontier vs {prior.baseline.name} ({sci(prior.baseline.flop)} FLOP)",
         fontsize=12,
@@ -328,7 +299,7 @@ def crossing_chart(
     lo = cr.since
     ts = np.linspace(lo, fc.to, 400)
     flop_rows = [r for r in cr.rows if r["kind"] in ("compute", "frontier")]
-    fig = _figure(15 if flop_rows else 8.5, 5)
+    fig = new_figure(15 if flop_rows else 8.5, 5)
     if flop_rows:
         ax, side = fig.subplots(1, 2, width_ratios=[1.15, 1])
     else:
@@ -379,7 +350,7 @@ def crossing_chart(
         fontsize=11,
     )
     if path is not None:
-        _save(fig, path)
+        save_figure(fig, path, DPI)
     return fig
 
 

@@ -12,7 +12,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from effcast.plots._forecast_figures import _figure, _save, check_figure_path
+from effcast.io._formats import save_figure
+from effcast.plots._forecast_figures import check_figure_path
+from effcast.plots._style import DPI, new_figure
 
 __all__ = ["forward_tornado"]
 
@@ -62,7 +64,7 @@ def forward_tornado(
         for name, r in rows
         if r["median_at_low"] is not None and r["median_at_high"] is not None
     ]
-    fig = _figure(10, 0.45 * max(len(rows), 3) + 2.2)
+    fig = new_figure(10, 0.45 * max(len(rows), 3) + 2.2)
     ax = fig.subplots()
     centre = doc["median"]
     for i, (_, r) in enumerate(reversed(rows)):
@@ -95,5 +97,5 @@ def forward_tornado(
         fontsize=11,
     )
     if path is not None:
-        _save(fig, path)
+        save_figure(fig, path, DPI)
     return fig

@@ -13,7 +13,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from effcast.report._tables import fmt_multiplier
+from effcast.io._numbers import fmt_x as _mult
 
 __all__ = [
     "factors_table",
@@ -22,15 +22,6 @@ __all__ = [
     "sensitivity_tables",
     "views_text",
 ]
-
-
-def _mult(x: float) -> str:
-    if not math.isfinite(x):
-        return f"{x:g}x"
-    if x < 1e5:
-        return fmt_multiplier(x)
-    mant, _, exp = f"{x:.2g}".partition("e")
-    return f"{mant}e{int(exp)}x"
 
 
 def _flop(x: float) -> str:

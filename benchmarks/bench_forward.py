@@ -29,7 +29,6 @@ import tracemalloc
 from pathlib import Path
 
 import effcast
-from effcast.analysis._forward_sensitivity import crossing_sensitivity
 
 PRIOR = Path(__file__).resolve().parents[1] / "priors" / "gpt3_today.toml"
 
@@ -69,7 +68,7 @@ def main() -> None:
             lambda: views.crossing_year("compute", 3.0), args.repeat
         ),
         "sensitivity of a crossing": best(
-            lambda: crossing_sensitivity(effcast.crossing(views, [1e21])), 1
+            lambda: effcast.crossing_sensitivity(effcast.crossing(views, [1e21])), 1
         ),
     }
     base = rows["crossing, closed form"]

@@ -34,6 +34,10 @@ from effcast._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from effcast.analysis._forecast import Forecast, forecast
+    from effcast.analysis._forward_sensitivity import (
+        crossing_sensitivity,
+        forecast_sensitivity,
+    )
     from effcast.analysis._sensitivity import sensitivity
     from effcast.analysis._sweep import Sweep, sweep
     from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
@@ -41,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from effcast.io._samples import write_samples
     from effcast.plots._figures import compare_figure, figure, plot, plot_compare
     from effcast.plots._forecast_figures import crossing_chart, fan_chart
+    from effcast.plots._forward_figures import forward_tornado
     from effcast.prior._schema import Prior
     from effcast.prior._shipped import shipped_priors
     from effcast.report._progress import ProgressBar
@@ -64,9 +69,12 @@ __all__ = [
     "compare_figure",
     "crossing",
     "crossing_chart",
+    "crossing_sensitivity",
     "fan_chart",
     "figure",
     "forecast",
+    "forecast_sensitivity",
+    "forward_tornado",
     "load",
     "plot",
     "plot_compare",
@@ -100,6 +108,9 @@ _LAZY = {
     "sweep": "effcast.analysis._sweep",
     "fan_chart": "effcast.plots._forecast_figures",
     "crossing_chart": "effcast.plots._forecast_figures",
+    "forecast_sensitivity": "effcast.analysis._forward_sensitivity",
+    "crossing_sensitivity": "effcast.analysis._forward_sensitivity",
+    "forward_tornado": "effcast.plots._forward_figures",
 }
 
 

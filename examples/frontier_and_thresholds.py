@@ -21,7 +21,6 @@ growing about 4.5x per year). It prints
 from __future__ import annotations
 
 import effcast
-from effcast.analysis._forward_sensitivity import crossing_sensitivity
 
 
 def main(n: int = 200_000, seed: int = 1) -> dict[str, float]:
@@ -49,7 +48,7 @@ def main(n: int = 200_000, seed: int = 1) -> dict[str, float]:
         print(f"1e25 FLOP set in 2024 means, in {year}, {value:.2g} FLOP (median)")
     year = out["fits_under_1e25"] = doc["questions"][0]["median_year"]
     print(f"A 1e26-FLOP-in-2024 capability fits under 1e25 in {year:.1f}")
-    sens = crossing_sensitivity(cr)[0]
+    sens = effcast.crossing_sensitivity(cr)[0]
     top, row = next(iter(sens["inputs"].items()))
     print(f"Belief that moves that year most: {top} ({row['share']:.0%} share)")
     return out

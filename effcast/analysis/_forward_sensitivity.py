@@ -221,7 +221,39 @@ def _median(y: np.ndarray) -> float | None:
 
 
 def crossing_sensitivity(cr: Any, **kwargs: Any) -> list[dict[str, Any]]:
-    """:func:`forward_sensitivity` of each question's crossing year."""
+    """Which beliefs move each crossing year: Shapley shares and a tornado.
+
+    The inputs are every belief drawn per sample (each factor's
+    end-of-period value, each uncertain forward rate, the frontier growth);
+    the shares are Shapley values of the ``R2`` of a regression of the
+    output's normal scores on theirs, which stay meaningful when the copula
+    correlates factors (see docs/methodology.md).
+
+    Parameters
+    ----------
+    cr : Crossing
+        From :func:`effcast.crossing`.
+    **kwargs
+        ``low`` and ``high`` (the tornado's fractions, 0.1 and 0.9) and
+        ``max_samples`` (200,000).
+
+    Returns
+    -------
+    list of dict
+        One per question: ``output``, ``median``, ``explained`` (``R2`` of
+        all inputs; the shares add up to it), ``low``, ``high``,
+        ``samples`` and ``inputs`` (per belief, largest share first:
+        ``share``, ``median_at_low``, ``median_at_high``; ``None`` for a
+        median of "never").
+
+    Examples
+    --------
+    >>> import effcast
+    >>> fc = effcast.forecast(effcast.load("gpt4_2026"), n=20_000, seed=1)
+    >>> doc = effcast.crossing_sensitivity(effcast.crossing(fc, 1e24))[0]
+    >>> doc["output"], next(iter(doc["inputs"]))
+    ('crossing year: < 1e24 FLOP', 'unpublished')
+    """
     return [
         forward_sensitivity(
             cr.forecast, row["samples"], f"crossing year: {row['label']}", **kwargs
@@ -231,15 +263,39 @@ def crossing_sensitivity(cr: Any, **kwargs: Any) -> list[dict[str, Any]]:
 
 
 def forecast_sensitivity(fc: Any, year: float, **kwargs: Any) -> list[dict[str, Any]]:
-    """:func:`forward_sensitivity` of the reductions and effective compute at ``year``.
+    """Which beliefs move the reductions (and effective compute) in ``year``.
 
-    Effective compute is in multiples of the ``[baseline]`` run when the
-    prior has one, else in FLOP at the period start's efficiency.
+    As :func:`effcast.crossing_sensitivity`, for the ``log10`` of the
+    hardware and compute reductions in ``year`` and, with a ``[frontier]``
+    table, of effective compute (in multiples of the ``[baseline]`` run when
+    the prior has one, else in FLOP at the period start's efficiency).
+
+    Parameters
+    ----------
+    fc : Forecast
+        From :func:`effcast.forecast`.
+    year : float
+        A decimal year from the period start on.
+    **kwargs
+        As for :func:`effcast.crossing_sensitivity`.
+
+    Returns
+    -------
+    list of dict
+        One document per output, shaped as :func:`effcast.crossing_sensitivity`'s.
 
     Raises
     ------
     EffcastError
         If ``year`` lies before the period start.
+
+    Examples
+    --------
+    >>> import effcast
+    >>> fc = effcast.forecast(effcast.load("gpt3_today"), to=2035, n=20_000,
+    ...                       seed=1)
+    >>> [d["output"] for d in effcast.forecast_sensitivity(fc, 2030)][:2]
+    ['log10 hardware reduction in 2030', 'log10 compute reduction in 2030']
     """
     out = [
         forward_sensitivity(

@@ -1,9 +1,10 @@
 """A tornado of a forward answer: which beliefs move it, and how far.
 
-Draws the document :func:`effcast.analysis._forward_sensitivity.forward_sensitivity`
-returns: for each input (largest Shapley share first), a bar from the median
-answer among samples where the input is low to the median where it is high,
-around the overall median, labelled with the input's share.
+Draws one document of :func:`effcast.crossing_sensitivity` or
+:func:`effcast.forecast_sensitivity`: for each input (largest Shapley share
+first), a bar from the median answer among samples where the input is low
+to the median where it is high, around the overall median, labelled with
+the input's share.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def forward_tornado(
     Parameters
     ----------
     doc : dict
-        One :func:`forward_sensitivity` document.
+        One document of :func:`effcast.crossing_sensitivity` or
+        :func:`effcast.forecast_sensitivity`.
     path : str or Path, optional
         Where to save the figure (``.png``, ``.svg`` or ``.pdf``).
     top : int
@@ -49,10 +51,9 @@ def forward_tornado(
     Examples
     --------
     >>> import effcast
-    >>> from effcast.analysis._forward_sensitivity import crossing_sensitivity
     >>> fc = effcast.forecast(effcast.load("gpt4_2026"), n=20_000, seed=1)
-    >>> doc = crossing_sensitivity(effcast.crossing(fc, 1e24))[0]
-    >>> fig = forward_tornado(doc)
+    >>> doc = effcast.crossing_sensitivity(effcast.crossing(fc, 1e24))[0]
+    >>> fig = effcast.forward_tornado(doc)
     >>> len(fig.axes)
     1
     """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -88,7 +88,7 @@ def render_forecast(doc: dict) -> Group:
                 f"{fmt_x(qs['0.1'])} - {fmt_x(qs['0.9'])}",
             ]
         table.add_row(*cells)
-    parts = [_head(doc), Text(""), table]
+    parts: list[RenderableType] = [_head(doc), Text(""), table]
     for extra in (factors_table(doc), frontier_table(doc), *sensitivity_tables(doc)):
         if extra is not None:
             parts += [Text(""), extra]
@@ -131,7 +131,7 @@ def render_crossing(doc: dict) -> Group:
         "forward model does not get there at all (a cap or a slowdown).",
         style="dim",
     )
-    parts = [_head(doc), Text(""), table, Text(""), summary]
+    parts: list[RenderableType] = [_head(doc), Text(""), table, Text(""), summary]
     indexed = indexed_table(doc)
     if indexed is not None:
         parts += [Text(""), indexed]

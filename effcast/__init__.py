@@ -35,6 +35,10 @@ from effcast._version import __version__
 if _typing.TYPE_CHECKING:  # pragma: no cover
     from effcast.analysis._describe import describe
     from effcast.analysis._forecast import Forecast, forecast
+    from effcast.analysis._forward_sensitivity import (
+        crossing_sensitivity,
+        forecast_sensitivity,
+    )
     from effcast.analysis._sensitivity import Sensitivity, sensitivity
     from effcast.analysis._sweep import Sweep, sweep
     from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
@@ -42,6 +46,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from effcast.io._samples import write_samples
     from effcast.plots._figures import compare_figure, figure, plot, plot_compare
     from effcast.plots._forecast_figures import crossing_chart, fan_chart
+    from effcast.plots._forward_figures import forward_tornado
     from effcast.prior._schema import Prior
     from effcast.prior._shipped import shipped_priors
     from effcast.report._progress import ProgressBar
@@ -70,9 +75,12 @@ __all__ = [
     "crossing",
     "crossing_chart",
     "describe",
+    "crossing_sensitivity",
     "fan_chart",
     "figure",
     "forecast",
+    "forecast_sensitivity",
+    "forward_tornado",
     "load",
     "plot",
     "plot_compare",
@@ -109,6 +117,9 @@ _LAZY = {
     "sweep": "effcast.analysis._sweep",
     "fan_chart": "effcast.plots._forecast_figures",
     "crossing_chart": "effcast.plots._forecast_figures",
+    "forecast_sensitivity": "effcast.analysis._forward_sensitivity",
+    "crossing_sensitivity": "effcast.analysis._forward_sensitivity",
+    "forward_tornado": "effcast.plots._forward_figures",
 }
 
 

@@ -7,13 +7,14 @@ Run from the repository root:
 GPT-4 took about 2e25 FLOP (25,000 A100 for about 95 days, finished around
 August 2022), so crossing 1e25 needs a 2x compute-requirement reduction
 after its training: 0.3 orders of magnitude. This script projects the gains
-of priors/gpt3_today.toml from GPT-4's training onward under three views of
-the future: the prior's own per-sample rates carried forward, Epoch's
-slower 2.3x per year for language models (0.36 OOM/yr, with uncertainty),
-and a slowdown (the rate falls by 30% a year, capped at 2 further orders of
-magnitude). For each it prints the median year and the chance of having
-crossed by the start of 2024, 2025 and 2026, for 1e25 and for the stricter
-1e24 and 1e23.
+of priors/gpt3_today.toml from GPT-4's training onward under four views of
+the future: the prior's own per-sample rates carried forward (its forward
+views ignored), the prior's forward views (Chinchilla one-off, MFU under
+its roof, the other factors at their stated rates), Epoch's slower 2.3x per
+year for language models (with uncertainty), and a slowdown (the rate
+falls by 30% a year, capped at 2 further orders of magnitude). For each
+it prints the median year and the chance of having crossed by the start of
+2024, 2025 and 2026, for 1e25 and for the stricter 1e24 and 1e23.
 
 It assumes that the rates the prior states for GPT-3-level capability also
 hold at GPT-4 level. Up to the prior's period end (early 2024) every view
@@ -28,9 +29,10 @@ import effcast
 PRIOR = "gpt3_today"  # a shipped prior, found by name
 THRESHOLDS = (1e25, 1e24, 1e23)
 VIEWS = {
-    "seed's rates": {},
-    "Epoch 0.36 OOM/yr": {"rate": {"median": 0.36, "ci": [0.2, 0.6], "level": 0.8}},
-    "slowing 30%/yr, cap 2": {"acceleration": 0.7, "cap": 2.0},
+    "seed's rates": {"views": False},
+    "forward views": {},
+    "Epoch 2.3x/yr": {"rate": {"median": "2.3x", "ci": ["1.6x", "3.3x"], "level": 0.8}},
+    "slowing 30%/yr, cap 2": {"acceleration": 0.7, "cap": 2.0, "views": False},
 }
 
 

@@ -41,15 +41,17 @@ def test_forecast_json_is_the_api_summary(runner):
 
 def test_forecast_options_reach_the_model(runner):
     args = ["forecast", GPT3, "--to", "2030", "--json", *FAST]
-    extra = ["--rate", "0.4", "--rate-ci", "0.2,0.8", "--acceleration", "0.9"]
+    extra = ["--rate", "0.4oom", "--rate-ci", "0.2oom,0.8oom", "--acceleration", "0.9"]
     result = runner.invoke(main, [*args, *extra, "--cap", "3"])
     assert result.exit_code == 0, result.output
     forward = json.loads(result.stdout)["forward"]
-    assert forward == {
-        "rate": {"median": 0.4, "ci": [0.2, 0.8], "level": 0.8},
-        "acceleration": 0.9,
-        "cap_oom": 3.0,
-    }
+    assert forward["rate"] == {"median": 0.4, "ci": [0.2, 0.8], "level": 0.8}
+    assert forward["acceleration"] == 0.9 and forward["cap_oom"] == 3.0
+    # --rate sets aside the compute factors' own views; hardware_efficiency
+    # keeps its ceiling, and every factor's assumption is named.
+    factors = forward["factors"]
+    assert "set aside" in factors["moe"]
+    assert "ceiling 4.7" in factors["hardware_efficiency"]
 
 
 def test_prior_forecast_table_via_set(runner):
@@ -135,8 +137,11 @@ BAD = [
     (["forecast", GPT3, "--rate-ci", "0.2,0.8"], "needs --rate"),
     (["forecast", GPT3, "--rate", "0.4", "--rate-level", "0.9"], "goes with --rate-ci"),
     (["forecast", GPT3, "--set", "forecast.cap=-1"], "must be positive"),
-    (["forecast", GPT3, "--rate", "0.5", "--rate-ci", "0.2"], "two numbers"),
-    (["forecast", GPT3, "--rate", "0.9", "--rate-ci", "0.2,0.8"], "outside"),
+    (["forecast", GPT3, "--rate", "0.5oom", "--rate-ci", "0.2oom"], "two rates"),
+    (["forecast", GPT3, "--rate", "0.9oom", "--rate-ci", "0.2oom,0.8oom"], "outside"),
+    (["forecast", GPT3, "--rate", "2.3"], 'has no units; write it as "2.3x"'),
+    (["forecast", GPT3, "--rate", "fast"], "cannot read the rate"),
+    (["forecast", GPT3, "--rate", "2x", "--rate-ci", "1.5,3"], "has no units"),
     (["forecast", GPT3, "--plot", "fan.gif"], "unknown file type '.gif'"),
     (["forecast", GPT3, "--plot", "/no/such/dir/fan.png"], "does not exist"),
     (["threshold", GPT3, "--threshold", "0"], "threshold must be positive"),

@@ -19,7 +19,10 @@ def test_gpt4_example_orders_the_thresholds(examples):
     assert seed_view[1e25] < seed_view[1e24] < seed_view[1e23]
     # A slower forward rate cannot cross sooner than the prior's own rates
     # for a threshold that needs the forward part.
-    assert medians["Epoch 0.36 OOM/yr"][1e23] > seed_view[1e23]
+    assert medians["Epoch 2.3x/yr"][1e23] > seed_view[1e23]
+    # The prior's forward views (chinchilla one-off, slower recurring rates)
+    # cross later than carrying every sample's whole historical rate forward.
+    assert medians["forward views"][1e23] > seed_view[1e23]
 
 
 def test_unpublished_example_moves_the_estimate(examples):
@@ -48,3 +51,13 @@ def test_embed_example_writes_where_it_is_told(examples, tmp_path):
     result = embed_effcast.main(out, n=20_000)
     assert out.exists() and result["figure"] == str(out)
     assert 9 < result["median"] < 11  # the prior states a median of 10x
+
+
+def test_frontier_example_says_what_it_claims(examples):
+    import frontier_and_thresholds
+
+    out = frontier_and_thresholds.main(n=20_000)
+    assert out["largest run > 1e27 FLOP"] < out["largest run > 1e28 FLOP"]
+    assert 0 < out["efficiency_share_2030"] < 1
+    assert out["indexed_1e25_2030"] < out["indexed_1e25_2028"] < 1e25
+    assert 2024 < out["fits_under_1e25"] < 2030

@@ -142,7 +142,7 @@ def test_crossing_is_the_inverse_of_the_gain():
         to=2040,
         n=20_000,
         seed=5,
-        rate={"median": 0.4, "ci": [0.2, 0.8], "level": 0.8},
+        rate={"median": "0.4oom", "ci": ["0.2oom", "0.8oom"], "level": 0.8},
         acceleration=0.93,
         cap=4.0,
     )
@@ -175,9 +175,9 @@ def test_cap_bounds_the_further_gain():
 
 def test_acceleration_closed_form():
     """A fixed forward rate rho, acceleration a: v(tau) = rho (a^tau - 1) / ln a."""
-    fc = effcast.forecast(one_factor(), to=2040, n=1000, seed=1, rate=0.5)
+    fc = effcast.forecast(one_factor(), to=2040, n=1000, seed=1, rate="0.5oom")
     fast = effcast.forecast(
-        one_factor(), to=2040, n=1000, seed=1, rate=0.5, acceleration=1.2
+        one_factor(), to=2040, n=1000, seed=1, rate="0.5oom", acceleration=1.2
     )
     tau = 6.0
     v = 0.5 * (1.2**tau - 1) / math.log(1.2)
@@ -186,7 +186,7 @@ def test_acceleration_closed_form():
     assert np.allclose(fc.log10_reduction("compute", END + tau) - base, 0.5 * tau)
     # A slowdown converges to rho / -ln(a): beyond that, never.
     slow = effcast.forecast(
-        one_factor(), to=2040, n=1000, seed=1, rate=0.5, acceleration=0.8
+        one_factor(), to=2040, n=1000, seed=1, rate="0.5oom", acceleration=0.8
     )
     limit = 0.5 / -math.log(0.8)
     assert np.all(np.isinf(slow.crossing_year("compute", limit + 0.01, since=END)))
@@ -211,7 +211,8 @@ def test_forward_rate_prior_matches_its_distribution():
     )
     spec = {"median": 0.4, "ci": [0.2, 1.0], "level": 0.8}
     rho = rate_marginal(spec)
-    fc = effcast.forecast(model, to=2040, n=N, seed=3, rate=spec)
+    stated = {"median": "0.4oom", "ci": ["0.2oom", "1oom"], "level": 0.8}
+    fc = effcast.forecast(model, to=2040, n=N, seed=3, rate=stated)
     oom = 3.0  # 1 OOM by the period end, 2 more at rate rho: T = END + 2 / rho
     t = fc.crossing_year("compute", oom)
 
@@ -224,13 +225,13 @@ def test_forward_rate_prior_matches_its_distribution():
     ok, rows = quantiles_agree(t, ppf, pdf, (0.1, 0.5, 0.9))
     assert ok, rows
     # The forward stream is reproducible and separate from the sampling one.
-    again = effcast.forecast(model, to=2040, n=N, seed=3, rate=spec)
+    again = effcast.forecast(model, to=2040, n=N, seed=3, rate=stated)
     assert np.array_equal(again.crossing_year("compute", oom), t)
 
 
 def test_hardware_keeps_its_own_extra_rate():
     model = effcast.load("priors/gpt3_today.toml")
-    fc = effcast.forecast(model, to=2030, n=20_000, seed=2, rate=0.3)
+    fc = effcast.forecast(model, to=2030, n=20_000, seed=2, rate="0.3oom", views=False)
     res = fc.results
     extra = np.log10(res.hardware / res.compute) / res.years
     gain_h = fc.log10_reduction("hardware", 2030) - np.log10(res.hardware)
@@ -286,10 +287,14 @@ def test_more_budget_crosses_sooner():
         ({"to": 2030, "cap": -1}, "cap must be positive"),
         ({"to": 2030, "step": 0}, "step must be positive"),
         ({"to": float("nan")}, "to must be a finite number"),
-        ({"to": 2030, "rate": {"median": 0.9, "ci": [0.2, 0.8]}}, "outside"),
-        ({"to": 2030, "rate": {"median": 0.5, "name": "x"}}, "does not apply"),
-        ({"to": 2030, "rate": -0.1}, "rate must be zero or more"),
-        ({"to": 2030, "rate": [0.5]}, "rate must be a number"),
+        (
+            {"to": 2030, "rate": {"median": "0.9oom", "ci": ["0.2oom", "0.8oom"]}},
+            "outside",
+        ),
+        ({"to": 2030, "rate": {"median": "0.5oom", "name": "x"}}, "does not apply"),
+        ({"to": 2030, "rate": "-0.1oom"}, "must be zero or more"),
+        ({"to": 2030, "rate": 0.5}, "has no units"),
+        ({"to": 2030, "rate": [0.5]}, "a rate with units"),
     ],
 )
 def test_bad_forecast_input(kwargs, words):
@@ -326,8 +331,8 @@ def test_prior_forecast_table_sets_defaults_and_arguments_win():
             "forecast.to": 2031.0,
             "forecast.acceleration": 0.9,
             "forecast.cap": 2.5,
-            "forecast.rate": 0.4,
-            "forecast.rate_ci": [0.2, 0.8],
+            "forecast.rate": "0.4oom",
+            "forecast.rate_ci": ["0.2oom", "0.8oom"],
         }
     )
     fc = effcast.forecast(model, n=1000, seed=1)
@@ -345,9 +350,13 @@ def test_prior_forecast_table_sets_defaults_and_arguments_win():
 @pytest.mark.parametrize(
     "overrides, words",
     [
-        ({"forecast.rate_ci": [0.2, 0.8]}, "rate_ci needs rate"),
-        ({"forecast.rate": 0.9, "forecast.rate_ci": [0.2, 0.8]}, "strictly inside"),
-        ({"forecast.rate": -1.0}, "zero or more"),
+        ({"forecast.rate_ci": ["0.2oom", "0.8oom"]}, "rate_ci needs rate"),
+        (
+            {"forecast.rate": "0.9oom", "forecast.rate_ci": ["0.2oom", "0.8oom"]},
+            "strictly inside",
+        ),
+        ({"forecast.rate": "-1oom"}, "zero or more"),
+        ({"forecast.rate": 0.4}, "has no units"),
         ({"forecast.acceleration": 0.0}, "must be positive"),
         ({"forecast.rate_level": 0.8}, "goes with rate_ci"),
         ({"forecast.speed": 1.0}, "unknown key"),

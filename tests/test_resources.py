@@ -55,10 +55,11 @@ def test_catalogue_unknown_and_missing_precision():
 
 
 def test_catalogue_extension_keeps_other_figures():
-    cat = catalogue({"h-100": {"bf16": 1000.0}, "MI300X": {"bf16": 1307.0}})
+    cat = catalogue({"h-100": {"bf16": 1000.0}, "Gaudi3": {"bf16": 1835.0}})
     assert cat["H100"] == {"bf16": 1000.0, "fp8": 1979.0}
-    assert cat["MI300X"] == {"bf16": 1307.0}
-    assert "MI300X" not in catalogue()  # the built-in table is not changed
+    assert cat["Gaudi3"] == {"bf16": 1835.0}
+    assert "Gaudi3" not in catalogue()  # the built-in table is not changed
+    assert catalogue()["H100"]["bf16"] == 989.0
 
 
 # -- resources ---------------------------------------------------------------

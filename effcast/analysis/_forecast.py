@@ -1,29 +1,21 @@
 """Forecasts: carry each sample's efficiency gains past the prior's period.
 
-A prior describes the gains between its period's ``start`` and ``end``. A
-:class:`Forecast` extends every sample beyond ``end``. Write ``L(t)`` for a
-sample's cumulative gain at decimal year ``t``, in orders of magnitude (OOM)
-and measured from the period start (so ``10 ** L(t)`` is how many times less
-of a resource it takes at ``t`` to reach the prior's reference capability
-than it took at ``start``):
+Write ``L(t)`` for a sample's cumulative gain at decimal year ``t``, in
+orders of magnitude (OOM) from the period start (``10 ** L(t)`` times less
+of a resource is needed at ``t`` than at ``start``). Within the period
+``L(t) = L(end) * (t - start) / years``, log-linear, so ``L(end)`` is the
+sampled reduction. After it each factor continues by its forward view, and
+the factors without one continue as a block at the prior-wide rate
+(:mod:`effcast.analysis._dynamics` states the model). A prior with no views
+is projected as before views existed: the compute reduction at a forward
+rate ``rho`` (each sample's own historical rate unless one is given),
+changed by a factor ``a`` a year, ``v(tau) = rho * (a ** tau - 1) / ln(a)``,
+under an optional soft cap ``C * (1 - exp(-v / C))``; the hardware
+reduction at that rate plus the sample's historical rate of the
+hardware-only factors.
 
-* within the period, ``L(t) = r * (t - start)`` with the sample's historical
-  rate ``r = log10(reduction) / years``, so ``L(end)`` is the sampled
-  reduction itself;
-* after it, ``L(t) = L(end) + cap(v(t - end))``, where ``v`` is the further
-  gain at a forward rate ``rho`` (the sample's own ``r`` unless a forward
-  prior on the rate is given), changed by a factor ``a`` every year:
-  ``v(tau) = rho * (a ** tau - 1) / ln(a)`` (``rho * tau`` when ``a = 1``);
-  and ``cap(v) = C * (1 - exp(-v / C))`` is an optional soft cap of ``C``
-  OOM on the further gain (none by default).
-
-The forward prior on the rate describes the compute reduction. The hardware
-reduction moves at that rate plus the sample's own historical rate of the
-factors that reduce hardware only (``log10(hardware / compute) / years``),
-so hardware never falls behind compute.
-
-Every per-sample quantity is kept as four arrays (historical and forward
-rates of both resources), and ``L(t)`` is computed on demand for any year.
+With a ``[frontier]`` table the forecast also projects the largest run
+(:mod:`effcast.analysis._frontier`).
 """
 
 from __future__ import annotations
@@ -36,6 +28,7 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._defaults import SAMPLES
+from effcast.analysis._dynamics import FactorDynamics
 from effcast.analysis._forecast_settings import (
     finite,
     forecast_years,
@@ -46,8 +39,9 @@ from effcast.analysis._forecast_settings import (
     rate_marginal,
     resolve_settings,
 )
-from effcast.engine._blocks import SeedLike, resolve_seed
-from effcast.engine._ppf import ppf_many
+from effcast.analysis._frontier import FrontierProjection, frontier_summary
+from effcast.engine._blocks import SeedLike
+from effcast.prior._forward import ForwardView
 from effcast.prior._provenance import provenance_fields
 from effcast.report._display import Displayable, need_pandas
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
@@ -67,8 +61,8 @@ __all__ = [
 
 TOTALS = ("hardware", "compute")
 
-# The forward rate's random stream: a spawn key no sampling block uses.
-_RATE_STREAM = (0x666F7265, 0x63617374)
+# Crossing years past this many years after the period end count as never.
+SOLVE_HORIZON = 1000.0
 
 
 class Forecast(Displayable):
@@ -105,6 +99,11 @@ class Forecast(Displayable):
         acceleration: float = 1.0,
         cap: float | None = None,
         seed: SeedLike = None,
+        views: Mapping[str, ForwardView] | None = None,
+        level: float = 0.8,
+        rate_origin: str = "",
+        set_aside: Sequence[str] = (),
+        frontier: bool = True,
     ) -> None:
         self.results = results
         self.weights = results.weights  # [[evidence]]: None for the prior
@@ -121,7 +120,6 @@ class Forecast(Displayable):
         self.step = positive(step, "step")
         self.acceleration = positive(acceleration, "acceleration")
         self.cap = None if cap is None else positive(cap, "cap")
-        years = results.years
         with np.errstate(divide="ignore", invalid="ignore"):
             self._log_h = np.log10(results.hardware)
             self._log_c = np.log10(results.compute)
@@ -130,30 +128,32 @@ class Forecast(Displayable):
                 "some sampled reductions are zero, so their growth rate is "
                 "undefined; give the prior's factors a positive lower bound or floor"
             )
+        years = results.years
         self._hist = {"hardware": self._log_h / years, "compute": self._log_c / years}
-        n = results.n
-        if rate is None:
-            rho_c = self._hist["compute"]
-            self.rate_spec: Any = None
-            self.seed = None
-        else:
-            if isinstance(rate, Mapping):
-                marginal = rate_marginal(rate)
-                root, entropy = resolve_seed(seed)
-                ss = np.random.SeedSequence(
-                    entropy=root.entropy, spawn_key=_RATE_STREAM
-                )
-                u = np.random.Generator(np.random.PCG64(ss)).random(n)
-                rho_c = ppf_many(marginal, u)
-                self.seed = entropy
-                self.rate_spec = dict(rate)
-            else:
-                rho_c = np.full(n, nonnegative(rate, "rate"))
-                self.seed = None
-                self.rate_spec = float(rate)
-        extra = self._hist["hardware"] - self._hist["compute"]
-        self._rho = {"compute": rho_c, "hardware": rho_c + extra}
+        if rate is not None and not isinstance(rate, Mapping):
+            rate = nonnegative(rate, "rate")
+        self.dynamics = FactorDynamics(
+            results,
+            views or {},
+            rate=rate,
+            acceleration=self.acceleration,
+            cap=self.cap,
+            level=level,
+            seed=seed,
+            rate_origin=rate_origin,
+            set_aside=set_aside,
+        )
+        self.rate_spec: Any = self.dynamics.rate_spec
+        seeds = [s for s in self.dynamics.seeds.values() if s is not None]
+        self.seed = seeds[0] if seeds else None
+        self._rho = self.dynamics.rho_default
         self.years = forecast_years(self.end, self.to, self.step)
+        self.frontier: FrontierProjection | None = None
+        prior = results.prior
+        if frontier and prior is not None and prior.frontier is not None:
+            self.frontier = FrontierProjection(
+                prior.frontier, results.n, seed, prior.gpu_table()
+            )
 
     # -- the model ------------------------------------------------------
     @property
@@ -168,7 +168,13 @@ class Forecast(Displayable):
             "rate": "historical" if self.rate_spec is None else self.rate_spec,
             "acceleration": self.acceleration,
             "cap_oom": self.cap,
+            "factors": self.dynamics.describe(),
         }
+
+    @property
+    def has_views(self) -> bool:
+        """Whether any factor follows a forward view of its own."""
+        return bool(self.dynamics.views)
 
     def _check(self, which: str) -> str:
         if not isinstance(which, str) or which not in TOTALS:
@@ -176,23 +182,6 @@ class Forecast(Displayable):
                 f"expected 'hardware' or 'compute', got {which!r}", field="which"
             )
         return which
-
-    def _forward(self, rho: np.ndarray, tau: float) -> np.ndarray:
-        a = self.acceleration
-        if tau <= 0:
-            return np.zeros_like(rho)
-        if a == 1.0:
-            growth = tau
-        else:
-            x = tau * math.log(a)
-            # Beyond e**700 the growth is infinite (the reduction, 10**v,
-            # was already infinite long before): no OverflowError.
-            growth = math.expm1(x) / math.log(a) if x < 700.0 else math.inf
-        with np.errstate(invalid="ignore", over="ignore"):
-            v = np.where(rho == 0.0, 0.0, rho * growth)
-        if self.cap is not None:
-            v = self.cap * -np.expm1(-v / self.cap)
-        return v
 
     def log10_reduction(self, which: str, year: float) -> np.ndarray:
         """Per sample, ``log10`` of the reduction at ``year`` since the start.
@@ -212,7 +201,44 @@ class Forecast(Displayable):
         total = self._log_h if which == "hardware" else self._log_c
         if year <= self.end:
             return total * ((year - self.start) / self.results.years)
-        return total + self._forward(self._rho[which], year - self.end)
+        return total + self.dynamics.total_gain(which, year - self.end)
+
+    def factor_log10(self, name: str, year: float) -> np.ndarray:
+        """Per sample, ``log10`` of one factor's multiplier at ``year``.
+
+        Cumulative since the period start, as the factor is sampled: within
+        the period it is interpolated log-linearly, after it the factor
+        follows its forward view (or its share of the default block).
+
+        Raises
+        ------
+        EffcastError
+            If there is no such factor, or the factors were not kept.
+        """
+        if name not in self.results.names:
+            raise EffcastError(
+                f"no factor named {name!r}; the factors are "
+                + ", ".join(self.results.names),
+                factor=name,
+            )
+        year = finite(year, "year")
+        end_value = self.dynamics.factor_log_end(name)
+        if year < self.end:
+            return end_value * (max(year - self.start, 0.0) / self.results.years)
+        return end_value + self.dynamics.factor_gain(name, year - self.end)
+
+    def factor(self, name: str, year: float) -> np.ndarray:
+        """Per sample, one factor's cumulative multiplier at ``year``.
+
+        Examples
+        --------
+        >>> import effcast
+        >>> fc = effcast.forecast(effcast.load("gpt3_today"), to=2035,
+        ...                       n=20_000, seed=1)
+        >>> bool(fc.factor("hardware_efficiency", 2035).max() <= 4.7)
+        True
+        """
+        return 10.0 ** self.factor_log10(name, year)
 
     def reduction(self, which: str, year: float) -> np.ndarray:
         """Per sample, the reduction at ``year``, cumulative since the start.
@@ -285,6 +311,11 @@ class Forecast(Displayable):
         inside = (target <= total) & (hist > 0) & (since < self.end)
         with np.errstate(divide="ignore", invalid="ignore"):
             out[inside] = self.start + target[inside] / hist[inside]
+        if self.has_views:
+            ahead = ~inside
+            out[ahead] = self._solve(which, target, max(since, self.end))[ahead]
+            return out
+        with np.errstate(divide="ignore", invalid="ignore"):
             need = np.where(inside, np.nan, target - total)
             if self.cap is not None:
                 frac = need / self.cap
@@ -299,6 +330,30 @@ class Forecast(Displayable):
             tau = np.where((rho > 0) & np.isfinite(need), tau, np.inf)
         ahead = ~inside
         out[ahead] = self.end + tau[ahead]
+        return out
+
+    def _solve(self, which: str, target: np.ndarray, lo_year: float) -> np.ndarray:
+        """Per sample, the first year after ``lo_year`` with ``L(t) >= target``.
+
+        Every factor's forward gain is non-decreasing in time, so ``L`` is
+        too, and bisection finds the crossing to about 1e-11 years. Samples
+        not there by ``SOLVE_HORIZON`` years after the period end never get
+        there (``inf``): a ceiling, a one-off or a slowdown stops them.
+        """
+        total = self._log_h if which == "hardware" else self._log_c
+        gain = self.dynamics.total_gain
+        lo = np.full(self.n, max(lo_year - self.end, 0.0))
+        hi = np.full(self.n, SOLVE_HORIZON)
+        done = total + gain(which, lo) >= target
+        never = total + gain(which, SOLVE_HORIZON) < target
+        for _ in range(48):  # 1,000 years / 2**48: below 1e-11 years
+            mid = 0.5 * (lo + hi)
+            reached = total + gain(which, mid) >= target
+            hi = np.where(reached, mid, hi)
+            lo = np.where(reached, lo, mid)
+        out = self.end + hi
+        out[done] = max(lo_year, self.end)
+        out[never] = np.inf
         return out
 
     # -- reporting ------------------------------------------------------
@@ -332,6 +387,16 @@ class Forecast(Displayable):
                     "oom_quantiles": _qdict(np.log10(data), self.weights),
                 }
             doc[which] = rows
+        if self.results.has_factors:
+            doc["factors"] = {
+                name: {
+                    f"{year:g}": {"quantiles": quantile_dict(self.factor(name, year))}
+                    for year in grid
+                }
+                for name in self.results.names
+            }
+        if self.frontier is not None:
+            doc.update(frontier_summary(self, grid))
         return doc
 
     def _renderable(self) -> Any:
@@ -399,6 +464,8 @@ def forecast(
     cap: float | None = None,
     threads: int | None = None,
     results: Results | None = None,
+    views: bool = True,
+    factors: bool = True,
 ) -> Forecast:
     """Project a prior's efficiency gains forward, sample by sample.
 
@@ -417,12 +484,15 @@ def forecast(
     step : float, optional
         Years between rows of the default table (default: ``[forecast]``'s,
         else 1).
-    rate : float, mapping or "historical", optional
-        The forward rate of the compute reduction, in OOM per year: a number
-        (the same for every sample) or a distribution written like a factor
-        (``{"median": 0.45, "ci": [0.2, 0.8], "level": 0.8}``, lognormal by
-        default). ``"historical"``: each sample keeps its own historical
-        rate. Default: the prior's ``[forecast]`` rate, else historical.
+    rate : str, mapping or "historical", optional
+        The forward rate of the compute reduction of the factors without a
+        forward view of their own, with units: ``"2.3x"`` (times per year),
+        ``"0.36oom"`` (OOM per year) or ``"8mo"`` (halving time); the same
+        for every sample, or a distribution written like a factor whose
+        median and interval carry units (``{"median": "2.8x", "ci": ["1.6x",
+        "5x"], "level": 0.8}``; lognormal in OOM per year). A bare number is
+        refused. ``"historical"``: each sample keeps its own historical rate.
+        Default: the prior's ``[forecast]`` rate, else historical.
     acceleration : float, optional
         The forward rate is multiplied by this every year (1: constant, 1.2:
         20% faster each year, 0.8: slowing down). Default: ``[forecast]``'s,
@@ -436,7 +506,13 @@ def forecast(
     results : Results, optional
         Samples already drawn from ``model``, to extend instead of drawing
         ``n`` new ones (``n`` is then ignored; ``seed`` still seeds a forward
-        rate prior).
+        rate prior). They must keep each factor when any factor has a view.
+    views : bool
+        Follow each factor's own ``[factor.forward]`` view (default). With
+        ``False`` every factor follows the prior-wide settings.
+    factors : bool
+        Keep each factor's samples (needed for per-factor projections and
+        for views; ``False`` saves memory for a prior without views).
 
     Returns
     -------
@@ -471,10 +547,16 @@ def forecast(
             field="results",
         )
     settings = resolve_settings(
-        model, to=to, step=step, rate=rate, acceleration=acceleration, cap=cap
+        model,
+        to=to,
+        step=step,
+        rate=rate,
+        acceleration=acceleration,
+        cap=cap,
+        views=views,
     )
     if results is None:
-        results = model.sample(n, seed=seed, factors=False, threads=threads)
+        results = model.sample(n, seed=seed, factors=factors, threads=threads)
         seed = results.seed
     elif results.years != model.years or results.source != model.source:
         raise EffcastError("these results were not drawn from this model")

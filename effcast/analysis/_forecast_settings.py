@@ -15,6 +15,12 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
+from effcast.prior._rates import (
+    RATE_FORMS,
+    RateError,
+    parse_rate,
+    parse_rate_interval,
+)
 from effcast.results._model import Model
 
 MAX_HORIZON = 200
@@ -32,6 +38,7 @@ __all__ = [
     "period_start",
     "positive",
     "prior_rate",
+    "rate_argument",
     "rate_marginal",
     "resolve_settings",
 ]
@@ -125,13 +132,56 @@ def forecast_years(start: float, to: float, step: float = 1.0) -> np.ndarray:
 
 
 def prior_rate(settings) -> float | dict[str, Any] | None:
-    """The forward rate a prior's ``[forecast]`` table states, if any."""
-    if settings.rate is None:
+    """The forward rate a prior's ``[forecast]`` table states, in OOM per year."""
+    rate = settings.rate_oom
+    if rate is None:
         return None
-    if settings.rate_ci is None:
-        return settings.rate
+    ci = settings.rate_ci_oom
+    if ci is None:
+        return rate
     level = 0.8 if settings.rate_level is None else settings.rate_level
-    return {"median": settings.rate, "ci": list(settings.rate_ci), "level": level}
+    return {"median": rate, "ci": list(ci), "level": level}
+
+
+def rate_argument(rate: Any) -> float | dict[str, Any] | None:
+    """A ``rate=`` argument with units, in OOM per year (``None``: historical).
+
+    ``rate`` is text with units (``"2.3x"``, ``"0.36oom"``, ``"8mo"``),
+    ``"historical"``, or a distribution written like a factor whose
+    ``median`` and ``ci`` carry units
+    (``{"median": "2.3x", "ci": ["1.6x", "3.3x"], "level": 0.8}``).
+
+    Raises
+    ------
+    EffcastError
+        For a bare number, or text that is not a rate.
+
+    Examples
+    --------
+    >>> round(rate_argument("2.3x"), 4)
+    0.3617
+    >>> rate_argument("historical") is None
+    True
+    """
+    if isinstance(rate, str) and rate.strip() == "historical":
+        return None
+    try:
+        if isinstance(rate, Mapping):
+            out = dict(rate)
+            if "median" in out:
+                out["median"] = parse_rate(out["median"])
+            if "ci" in out:
+                out["ci"] = list(parse_rate_interval(out["ci"]))
+            return out
+        if isinstance(rate, str) or isinstance(rate, int | float | np.number):
+            return parse_rate(rate)
+    except RateError as exc:
+        raise EffcastError(f"rate: {exc}, or 'historical'", field="rate") from None
+    raise EffcastError(
+        f"rate must be a rate with units ({RATE_FORMS}), a distribution or "
+        f"'historical', got {rate!r}",
+        field="rate",
+    )
 
 
 def period_start(model: Model) -> float:
@@ -149,8 +199,14 @@ def resolve_settings(
     rate: float | str | Mapping[str, Any] | None = None,
     acceleration: float | None = None,
     cap: float | None = None,
+    views: bool = True,
 ) -> dict[str, Any]:
     """The forward settings in force: arguments, else ``[forecast]``, else defaults.
+
+    With ``views`` (the default) the factors' own ``[factor.forward]`` views
+    are in force, and a forward rate applies to the compute factors without
+    one; ``views=False`` ignores them (every factor follows the prior-wide
+    settings, as before forward views existed).
 
     Validates them without sampling (so a sweep can check every scenario
     first); :func:`forecast` calls it.
@@ -197,23 +253,52 @@ def resolve_settings(
         acceleration = settings.acceleration or 1.0
     positive(acceleration, "acceleration")
     cap = settings.cap if cap is None else positive(cap, "cap")
+    origin = ""
+    explicit = rate is not None
     if rate is None:
         rate = prior_rate(settings)
-    elif isinstance(rate, str):
-        if rate != "historical":
-            raise EffcastError(
-                f"rate must be a number, a distribution or 'historical', got {rate!r}",
-                field="rate",
-            )
-        rate = None
+        origin = " ([forecast] rate)" if rate is not None else ""
+    else:
+        rate = rate_argument(rate)
     if isinstance(rate, Mapping):
         rate_marginal(rate)
     elif rate is not None:
         nonnegative(rate, "rate")
+    forward = {
+        f.name: f.forward
+        for f in model.prior.factor
+        if views and getattr(f, "forward", None) is not None
+    }
+    set_aside: list[str] = []
+    if explicit and rate is not None:
+        # A rate given as an argument is a scenario for the whole compute
+        # reduction: it sets aside the compute factors' own views (the
+        # hardware-only factors keep theirs, and so their ceilings).
+        set_aside = [
+            f.name
+            for f in model.prior.factor
+            if f.reduces == "compute" and f.name in forward
+        ]
+        for name in set_aside:
+            del forward[name]
+    elif rate is not None and all(
+        f.name in forward for f in model.prior.factor if f.reduces == "compute"
+    ):
+        raise EffcastError(
+            f"the forward rate{origin} applies to the compute factors without a "
+            "forward view of their own, and every compute factor has one; drop "
+            "the rate or ignore the views (--no-views)",
+            field="rate",
+        )
+    level = model.prior.defaults.level
     return {
         "to": float(to),
         "step": step,
         "rate": rate,
         "acceleration": float(acceleration),
         "cap": cap,
+        "rate_origin": origin,
+        "views": forward,
+        "set_aside": set_aside,
+        "level": 0.8 if level is None else level,
     }

@@ -2,8 +2,8 @@
 
 A :class:`ReferenceRun` is a training run (its FLOP, year, GPU-hours and
 GPU) that fixes a capability; :data:`REFERENCE_RUNS` holds the presets
-(GPT-3, GPT-4) and :func:`reference_run` builds one from a preset's name or
-a FLOP figure, checking every number. :mod:`effcast.analysis._threshold`
+(GPT-3, GPT-4, Llama 3.1 405B, DeepSeek-V3) and :func:`reference_run`
+builds one from a preset's name or a FLOP figure, checking every number. :mod:`effcast.analysis._threshold`
 asks when a model of that capability fits under a limit.
 """
 
@@ -17,7 +17,7 @@ from effcast._errors import EffcastError
 from effcast.io._numbers import sci
 from effcast.prior._hardware import lookup, peak
 
-__all__ = ["REFERENCE_RUNS", "ReferenceRun", "reference_run"]
+__all__ = ["REFERENCE_RUNS", "ReferenceRun", "baseline_run", "reference_run"]
 
 
 def _gpu(name: str) -> str:
@@ -69,7 +69,20 @@ REFERENCE_RUNS: dict[str, ReferenceRun] = {
     # 2022 (the seed, after SemiAnalysis; 68x GPT-3's FLOP, 40x its
     # fp16-equivalent GPU-hours).
     "gpt4": ReferenceRun("GPT-4", 2e25, 2022.6, 25_000 * 95 * 24, "A100"),
+    # 3.8e25 FLOP on up to 16,384 H100 (BF16), 30.84M H100-hours; released
+    # 23 July 2024, so trained in the first half of 2024 (Meta, The Llama 3
+    # Herd of Models, 2024; model card).
+    "llama31_405b": ReferenceRun("Llama 3.1 405B", 3.8e25, 2024.4, 30.84e6, "H100"),
+    # 2.788M H800-hours for the full training, in FP8 mixed precision; about
+    # 3.3e24 FLOP (6 x 37B active parameters x 14.8T tokens); released 26
+    # December 2024 (DeepSeek-AI, DeepSeek-V3 Technical Report, 2024).
+    "deepseek_v3": ReferenceRun("DeepSeek-V3", 3.3e24, 2024.9, 2.788e6, "H800"),
 }
+
+
+def _preset(name: str) -> str:
+    """``"Llama31-405B"`` and ``"llama31_405b"`` name the same preset."""
+    return name.strip().lower().replace("-", "_")
 
 
 def _positive(value: Any, name: str, field: str) -> float:
@@ -105,6 +118,19 @@ def _finite_year(value: Any) -> float:
     return year
 
 
+def baseline_run(prior: Any) -> ReferenceRun | None:
+    """A prior's own ``[baseline]`` as a reference run, dated at its period start.
+
+    ``None`` when the prior has no baseline. Its GPU-hours come from the
+    baseline's ``gpus`` and ``days`` when it states them.
+    """
+    base = getattr(prior, "baseline", None)
+    if base is None:
+        return None
+    hours = None if base.gpus is None else base.gpus * base.days * 24.0
+    return ReferenceRun(base.name, base.flop, None, hours, base.gpu or "V100")
+
+
 def reference_run(
     reference: str | float | ReferenceRun = "gpt3",
     *,
@@ -117,9 +143,11 @@ def reference_run(
     Parameters
     ----------
     reference : str, float or ReferenceRun
-        ``"gpt3"`` (3.14e23 FLOP, 2020.0, 10,000 V100 x 14.8 days),
-        ``"gpt4"`` (2e25 FLOP, 2022.6, 25,000 A100 x 95 days), or the run's
-        FLOP as a positive number.
+        A preset of :data:`REFERENCE_RUNS`: ``"gpt3"`` (3.14e23 FLOP, 2020.0,
+        10,000 V100 x 14.8 days), ``"gpt4"`` (2e25 FLOP, 2022.6, 25,000 A100
+        x 95 days), ``"llama31_405b"`` (3.8e25 FLOP, 2024.4, 30.84M
+        H100-hours), ``"deepseek_v3"`` (3.3e24 FLOP, 2024.9, 2.788M
+        H800-hours); or the run's FLOP as a positive number.
     year, gpu_hours, gpu : optional
         Replace the preset's values. A run given by its FLOP alone has no
         year (meaning: the prior's period start) and no GPU-hours.
@@ -133,8 +161,8 @@ def reference_run(
     """
     if isinstance(reference, ReferenceRun):
         run = reference
-    elif isinstance(reference, str) and reference.strip().lower() in REFERENCE_RUNS:
-        run = REFERENCE_RUNS[reference.strip().lower()]
+    elif isinstance(reference, str) and _preset(reference) in REFERENCE_RUNS:
+        run = REFERENCE_RUNS[_preset(reference)]
     else:
         try:
             flop = float(reference)

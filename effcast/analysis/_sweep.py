@@ -40,7 +40,7 @@ from effcast.analysis._sweep_args import (
     timeout_of,
 )
 from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
-from effcast.analysis._threshold import check_question
+from effcast.analysis._threshold import baseline_run, check_question
 from effcast.engine._blocks import SeedLike, as_count, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._formats import TABLE_FORMATS
@@ -88,7 +88,7 @@ def run_scenario(
     parsed = [parse_stat(s) for s in stats]
     need_factors = any(
         s.series not in ("hardware", "compute", "crossing") for s in parsed
-    )
+    ) or any(getattr(f, "forward", None) is not None for f in model.prior.factor)
     res = model.sample(n, seed=seed, factors=need_factors, threads=threads)
     fc = cr = None
     if any(s.needs_forecast for s in parsed):
@@ -335,7 +335,12 @@ def sweep(
             try:
                 to = resolve_settings(model)["to"]
                 if crosses:
-                    check_question(period_start(model), to, **question)
+                    check_question(
+                        period_start(model),
+                        to,
+                        **question,
+                        baseline=baseline_run(model.prior),
+                    )
             except EffcastError as exc:
                 raise EffcastError(f"{where}: {exc}", field=exc.field) from None
     root, entropy = resolve_seed(seed)

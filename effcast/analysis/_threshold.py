@@ -30,11 +30,13 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
+from effcast.analysis._indexed import frontier_rows, indexed_threshold
 from effcast.analysis._reference import (
     REFERENCE_RUNS,
     ReferenceRun,
     _gpu,
     _positive,
+    baseline_run,
     reference_run,
 )
 from effcast.io._numbers import sci
@@ -51,6 +53,7 @@ __all__ = [
     "REFERENCE_RUNS",
     "Crossing",
     "ReferenceRun",
+    "baseline_run",
     "check_question",
     "crossing",
     "reference_run",
@@ -75,7 +78,8 @@ class Crossing(Displayable):
     years : numpy.ndarray
         The years of the default table (whole years after ``since``).
     rows : list of dict
-        One entry per question: ``kind`` (``"compute"`` or ``"hardware"``),
+        One entry per question: ``kind`` (``"compute"``, ``"hardware"`` or
+        ``"frontier"``),
         a ``label``, the ``oom`` of gain needed, and ``samples``, the
         per-sample crossing years (``inf`` where never).
     """
@@ -88,6 +92,8 @@ class Crossing(Displayable):
         budget: float | None,
         gpu: str,
         years: np.ndarray,
+        *,
+        frontier: bool = False,
     ) -> None:
         self.forecast = forecast
         self.reference = reference
@@ -119,6 +125,8 @@ class Crossing(Displayable):
                     "samples": forecast.crossing_year("hardware", oom, self.since),
                 }
             )
+        if frontier and forecast.frontier is not None:
+            self.rows.extend(frontier_rows(forecast.frontier, thresholds, sci))
 
     def row_index(self, row: int | float | str) -> int:
         """The position in :attr:`rows` of a question.
@@ -237,6 +245,7 @@ class Crossing(Displayable):
                 for q, t in zip(qs, self.year_quantile(i, qs), strict=True)
             }
             entry["median_year"] = entry["year_quantiles"]["0.5"]
+            entry["indexed_threshold"] = indexed_threshold(self, row)
             doc["questions"].append(entry)
         return doc
 
@@ -289,18 +298,21 @@ def check_question(
     to: float,
     thresholds: float | Sequence[float] = (),
     *,
-    reference: str | float | ReferenceRun = "gpt3",
+    reference: str | float | ReferenceRun | None = None,
     reference_year: float | None = None,
     budget: float | None = None,
     gpu: str = "H100",
     reference_gpu_hours: float | None = None,
     reference_gpu: str | None = None,
+    baseline: ReferenceRun | None = None,
 ) -> tuple[list[float], float | None, str, ReferenceRun, float]:
     """Validate a crossing question against a period start and a last year.
 
     Returns the thresholds, the budget, the GPU's catalogue name, the
-    reference run and the year gains count from. :func:`crossing` calls it;
-    the command line calls it before sampling, so bad input fails at once.
+    reference run and the year gains count from. Without ``reference`` the
+    run is ``baseline`` (a prior's own, :func:`baseline_run`), else GPT-3.
+    :func:`crossing` calls it; the command line calls it before sampling, so
+    bad input fails at once.
 
     Raises
     ------
@@ -323,6 +335,8 @@ def check_question(
             field="threshold",
         )
     gpu = _gpu(gpu)
+    if reference is None:
+        reference = "gpt3" if baseline is None else baseline
     run = reference_run(
         reference,
         year=reference_year,
@@ -352,13 +366,14 @@ def crossing(
     forecast: Forecast,
     thresholds: float | Sequence[float] = (),
     *,
-    reference: str | float | ReferenceRun = "gpt3",
+    reference: str | float | ReferenceRun | None = None,
     reference_year: float | None = None,
     budget: float | None = None,
     gpu: str = "H100",
     reference_gpu_hours: float | None = None,
     reference_gpu: str | None = None,
     years: Sequence[float] | None = None,
+    frontier: bool = False,
 ) -> Crossing:
     """When can a model of the reference run's capability be trained under a limit?
 
@@ -368,9 +383,11 @@ def crossing(
         The projected gains (:func:`effcast.forecast`).
     thresholds : float or sequence of float
         Compute thresholds in FLOP (for example 1e25 and 1e26).
-    reference : str, float or ReferenceRun
-        The run that fixes the capability: ``"gpt3"`` (default), ``"gpt4"``
-        or its FLOP; see :func:`reference_run`.
+    reference : str, float or ReferenceRun, optional
+        The run that fixes the capability: a preset name (``"gpt3"``,
+        ``"gpt4"``, ``"llama31_405b"``, ``"deepseek_v3"``) or its FLOP; see
+        :func:`reference_run`. Default: the prior's own ``[baseline]``,
+        dated at its period start, else GPT-3.
     reference_year : float, optional
         When the reference run was trained, if not the preset's year (a
         run given by its FLOP defaults to the prior's period start). Gains
@@ -384,6 +401,9 @@ def crossing(
     years : sequence of float, optional
         The years of the table; by default each whole year after the
         reference year up to the forecast's ``to``.
+    frontier : bool
+        Also ask, for each threshold, when the largest training run exceeds
+        it (a question of kind ``"frontier"``; needs a ``[frontier]`` table).
 
     Raises
     ------
@@ -414,7 +434,14 @@ def crossing(
         gpu=gpu,
         reference_gpu_hours=reference_gpu_hours,
         reference_gpu=reference_gpu,
+        baseline=baseline_run(forecast.results.prior),
     )
+    if frontier and forecast.frontier is None:
+        raise EffcastError(
+            "a frontier question needs the prior's [frontier] table (the largest "
+            "training run and its growth); this prior has none",
+            field="frontier",
+        )
     if years is None:
         # Whole years after the reference run, every ``forecast.step`` years.
         step = max(1, round(forecast.step))
@@ -422,4 +449,4 @@ def crossing(
         grid = np.arange(first, math.floor(forecast.to + 1e-9) + 1, step, dtype=float)
     else:
         grid = np.atleast_1d(check_values(years, "years"))
-    return Crossing(forecast, run, thresholds, budget, gpu, grid)
+    return Crossing(forecast, run, thresholds, budget, gpu, grid, frontier=frontier)

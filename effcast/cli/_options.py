@@ -31,13 +31,16 @@ def forward_options(fn):
             (
                 ("--rate",),
                 dict(
-                    type=float,
                     default=None,
-                    metavar="OOM_PER_YEAR",
-                    help="Forward rate of the compute reduction, in orders of "
-                    "magnitude per year: a fixed value, or with --rate-ci the "
-                    "median of a lognormal [default: the prior's [forecast] "
-                    "rate, else each sample's own historical rate].",
+                    metavar="RATE",
+                    help="Forward rate of the compute reduction, with units: "
+                    "2.3x (times per year), 0.36oom (orders of magnitude per "
+                    "year) or 8mo (halving time in months); a bare number is "
+                    "refused. A fixed value, or with --rate-ci the median of a "
+                    "lognormal in OOM/yr. It sets aside the compute factors' own "
+                    "forward views [default: the views, with the prior's "
+                    "[forecast] rate for factors without one, else each sample's "
+                    "own historical rate].",
                 ),
             ),
             (
@@ -45,8 +48,8 @@ def forward_options(fn):
                 dict(
                     default=None,
                     metavar="LO,HI",
-                    help="Credible interval of the forward rate (OOM/yr), e.g. "
-                    "0.2,0.8; needs --rate.",
+                    help="Credible interval of the forward rate, with units, "
+                    "e.g. 1.6x,5x or 0.2oom,0.7oom; needs --rate.",
                 ),
             ),
             (
@@ -77,6 +80,15 @@ def forward_options(fn):
                     "[default: none].",
                 ),
             ),
+            (
+                ("--no-views", "no_views"),
+                dict(
+                    is_flag=True,
+                    default=False,
+                    help="Ignore the factors' own [factor.forward] views: every "
+                    "factor follows the prior-wide settings.",
+                ),
+            ),
         ]
     ):
         fn = click.option(*decl, **kwargs)(fn)
@@ -97,11 +109,12 @@ def question_options(fn):
         ),
         click.option(
             "--reference",
-            default="gpt3",
-            show_default=True,
-            metavar="gpt3|gpt4|FLOP",
-            help="The run whose capability is asked about: gpt3 (3.14e23 FLOP, "
-            "2020.0), gpt4 (2e25 FLOP, 2022.6) or its FLOP.",
+            default=None,
+            metavar="|".join(_presets()) + "|FLOP",
+            help="The run whose capability is asked about: a preset ("
+            + "; ".join(_preset_help())
+            + ") or its FLOP [default: the prior's own [baseline], dated at "
+            "its period start, else gpt3].",
         ),
         click.option(
             "--reference-year",
@@ -145,6 +158,22 @@ def question_options(fn):
     return fn
 
 
+def _presets() -> list[str]:
+    from effcast.analysis._threshold import REFERENCE_RUNS
+
+    return list(REFERENCE_RUNS)
+
+
+def _preset_help() -> list[str]:
+    from effcast.analysis._threshold import REFERENCE_RUNS
+    from effcast.io._numbers import sci
+
+    return [
+        f"{key}: {run.name}, {sci(run.flop)} FLOP, {run.year:g}"
+        for key, run in REFERENCE_RUNS.items()
+    ]
+
+
 def rate_option(rate, rate_ci, rate_level):
     """The ``rate=`` argument of :func:`effcast.forecast` from the options.
 
@@ -153,20 +182,26 @@ def rate_option(rate, rate_ci, rate_level):
     """
     if rate_level is not None and rate_ci is None:
         raise EffcastError("--rate-level goes with --rate-ci", field="rate_level")
+    if rate is not None and rate.strip() != "historical":
+        from effcast.prior._rates import RateError, parse_rate
+
+        try:
+            parse_rate(rate)
+        except RateError as exc:
+            raise EffcastError(f"--rate: {exc}", field="rate") from None
     if rate_ci is None:
         return rate
     if rate is None:
         raise EffcastError("--rate-ci needs --rate (the median)", field="rate")
     parts = [p.strip() for p in str(rate_ci).split(",")]
-    try:
-        lo, hi = (float(p) for p in parts)
-    except ValueError:
+    if len(parts) != 2 or not all(parts):
         raise EffcastError(
-            f"--rate-ci: expected two numbers LO,HI such as 0.2,0.8, got {rate_ci!r}",
+            f"--rate-ci: expected two rates LO,HI with units such as 1.6x,5x, "
+            f"got {rate_ci!r}",
             field="rate_ci",
-        ) from None
+        )
     level = 0.8 if rate_level is None else rate_level
-    return {"median": rate, "ci": [lo, hi], "level": level}
+    return {"median": rate, "ci": parts, "level": level}
 
 
 def figure_path(plot, force: bool = False):

@@ -49,6 +49,15 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
     "[default: the prior's [forecast] to, else 10 years after the period end].",
 )
 @forward_options
+@click.option(
+    "--sensitivity",
+    "sensitivity_year",
+    type=float,
+    default=None,
+    metavar="YEAR",
+    help="Also report which beliefs move the reductions (and effective "
+    "compute) in YEAR: Shapley shares and a tornado.",
+)
 @sampling_options
 @click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
 @click.option(
@@ -60,15 +69,17 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
 @force_option
 def forecast(
     prior, overrides, to, step, rate, rate_ci, rate_level, acceleration, cap,
-    samples, seed, threads, as_json, plot, force,
+    no_views, sensitivity_year, samples, seed, threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """Project PRIOR's efficiency gains forward, year by year.
 
-    Each sample's reductions continue past the prior's period end at that
-    sample's own historical rate (orders of magnitude per year), or at a
-    forward rate you give, optionally accelerating or slowing and under a
-    soft cap. Prints, for each year, the median and 80% interval of the
-    hardware and compute reductions, counted from the period start.
+    Each factor continues past the prior's period end by its own forward
+    view ([factor.forward]: one-off, recurring at a stated rate, under a
+    ceiling); factors without one continue at each sample's own historical
+    rate, or at a forward rate you give, optionally accelerating or slowing
+    and under a soft cap. Prints, for each year, the median and 80% interval
+    of the hardware and compute reductions, counted from the period start,
+    and, with a [frontier] table, the largest run and its effective compute.
     """
     try:
         from effcast.analysis._forecast import forecast as run_forecast
@@ -86,8 +97,13 @@ def forecast(
             acceleration=acceleration,
             cap=cap,
             threads=threads,
+            views=not no_views,
         )
         doc = fc.summary()
+        if sensitivity_year is not None:
+            from effcast.analysis._forward_sensitivity import forecast_sensitivity
+
+            doc["sensitivity"] = forecast_sensitivity(fc, sensitivity_year)
         if path is not None:
             from effcast.plots._forecast_figures import fan_chart
 
@@ -107,6 +123,25 @@ def forecast(
 @click.argument("prior", metavar="PRIOR")
 @set_option
 @question_options
+@click.option(
+    "--frontier",
+    is_flag=True,
+    help="Also ask, for each --threshold, when the largest training run "
+    "exceeds it (needs the prior's [frontier] table).",
+)
+@click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Also report which beliefs move each crossing year: Shapley shares "
+    "and a tornado.",
+)
+@click.option(
+    "--tornado",
+    default=None,
+    metavar="FILE",
+    help="Also draw the tornado of the first question's crossing year to FILE "
+    "(.png, .svg or .pdf); implies --sensitivity.",
+)
 @click.option(
     "--to",
     "to",
@@ -128,8 +163,9 @@ def forecast(
 @force_option
 def threshold(
     prior, overrides, thresholds, reference, reference_year, budget, gpu,
-    reference_gpu_hours, reference_gpu, to, step, rate, rate_ci, rate_level,
-    acceleration, cap, samples, seed, threads, as_json, plot, force,
+    reference_gpu_hours, reference_gpu, frontier, sensitivity, tornado, to, step,
+    rate, rate_ci, rate_level, acceleration, cap, no_views, samples, seed,
+    threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """When can a model of a reference run's capability be trained under a limit?
 
@@ -141,13 +177,21 @@ def threshold(
     try:
         from effcast.analysis._forecast import forecast as run_forecast
         from effcast.analysis._forecast import period_start
-        from effcast.analysis._threshold import check_question, reference_run
+        from effcast.analysis._threshold import (
+            baseline_run,
+            check_question,
+            reference_run,
+        )
         from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
+        tornado_path = figure_path(tornado, force)
         model = load_model(prior, overrides)
         start = period_start(model)
         end = round(start + model.years, 9)
+        baseline = baseline_run(model.prior)
+        if reference is None:
+            reference = "gpt3" if baseline is None else baseline
         run = reference_run(reference, year=reference_year)
         since = start if run.year is None else run.year
         if to is None:
@@ -161,6 +205,12 @@ def threshold(
             reference_gpu=reference_gpu,
         )
         check_question(start, to, list(thresholds), **question)
+        if frontier and model.prior.frontier is None:
+            raise EffcastError(
+                f"{prior}: --frontier needs the prior's [frontier] table (the "
+                "largest training run and its growth)",
+                field="frontier",
+            )
         fc = run_forecast(
             model,
             to,
@@ -171,11 +221,20 @@ def threshold(
             acceleration=acceleration,
             cap=cap,
             threads=threads,
+            views=not no_views,
         )
         from effcast.analysis._threshold import crossing
 
-        cr = crossing(fc, list(thresholds), **question)
+        cr = crossing(fc, list(thresholds), frontier=frontier, **question)
         doc = cr.summary()
+        if sensitivity or tornado_path is not None:
+            from effcast.analysis._forward_sensitivity import crossing_sensitivity
+
+            doc["sensitivity"] = crossing_sensitivity(cr)
+        if tornado_path is not None:
+            from effcast.plots._forward_figures import forward_tornado
+
+            forward_tornado(doc["sensitivity"][0], tornado_path, force=force)
         if path is not None:
             from effcast.plots._forecast_figures import crossing_chart
 
@@ -186,6 +245,8 @@ def threshold(
     from effcast.report._forecast_tables import render_crossing
 
     extra = [f"Chart written to {path}"] if path is not None else []
+    if tornado_path is not None:
+        extra.append(f"Tornado written to {tornado_path}")
     if as_json and path is not None:
         click.echo(f"effcast: chart written to {path}", err=True)
     print_doc(doc, as_json, render_crossing, seed, extra)

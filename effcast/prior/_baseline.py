@@ -38,6 +38,7 @@ class GpuPeaks(StrictModel):
 
     bf16: _Positive | None = None
     fp8: _Positive | None = None
+    fp4: _Positive | None = None
 
 
 class Baseline(StrictModel):
@@ -75,7 +76,7 @@ class Target(StrictModel):
     """
 
     gpu: StrictStr
-    precision: Literal["bf16", "fp8"] = "bf16"
+    precision: Literal["bf16", "fp8", "fp4"] = "bf16"
     gpus: _Positive | None = None
 
 

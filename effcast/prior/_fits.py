@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import StrictFloat, StrictStr, model_validator
 
 from effcast.prior._beliefs import FieldError, Identity, StrictModel
+from effcast.prior._forward import ForwardView
 
 __all__ = ["FITS", "ChinchillaSpec", "Fit", "FitSpec"]
 
@@ -132,6 +133,7 @@ class ChinchillaSpec(Identity):
     tokens: StrictFloat = 300e9
     alpha_sd: StrictFloat = 0.0
     beta_sd: StrictFloat = 0.0
+    forward: ForwardView | None = None
 
     @model_validator(mode="after")
     def _check(self) -> ChinchillaSpec:

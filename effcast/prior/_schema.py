@@ -37,6 +37,9 @@ from effcast.prior._beliefs import (
 )
 from effcast.prior._evidence import EvidenceSpec, check_evidence
 from effcast.prior._fits import ChinchillaSpec
+from effcast.prior._forward import ForwardView, check_forward
+from effcast.prior._frontier import Frontier, check_frontier
+from effcast.prior._rates import RateError, parse_rate, parse_rate_interval
 from effcast.prior._specs import (
     FAMILY_NAMES,
     ComponentSpec,
@@ -61,6 +64,8 @@ __all__ = [
     "Target",
     "FactorSpec",
     "ForecastSettings",
+    "ForwardView",
+    "Frontier",
     "LognormalSpec",
     "MixtureSpec",
     "Period",
@@ -150,14 +155,18 @@ class ForecastSettings(StrictModel):
     """``[forecast]``: how gains continue after the period (all optional).
 
     The same settings as the options of ``effcast forecast`` (``--to``,
-    ``--rate``, ...), which override them. Read by :func:`effcast.forecast`;
+    ``--rate``, ...), which override them. They are the defaults for every
+    factor without its own ``[factor.forward]`` view: ``rate`` is the
+    forward rate of the compute reduction of those factors together, with
+    units (``"2.3x"``, ``"0.36oom"`` or ``"8mo"``); ``acceleration`` is also
+    the default of the factors' own views. Read by :func:`effcast.forecast`;
     sampling ignores them.
     """
 
     to: StrictFloat | None = None
     step: StrictFloat | None = None
-    rate: StrictFloat | None = None
-    rate_ci: tuple[StrictFloat, StrictFloat] | None = None
+    rate: StrictStr | None = None
+    rate_ci: tuple[StrictStr, StrictStr] | None = None
     rate_level: StrictFloat | None = None
     acceleration: StrictFloat | None = None
     cap: StrictFloat | None = None
@@ -169,11 +178,24 @@ class ForecastSettings(StrictModel):
             raise ValueError(f"must be positive, got {v:g}")
         return v
 
-    @field_validator("rate")
+    @field_validator("rate", mode="before")
     @classmethod
-    def _rate(cls, v: float | None) -> float | None:
-        if v is not None and v < 0:
-            raise ValueError(f"must be zero or more (OOM per year), got {v:g}")
+    def _rate(cls, v: Any) -> Any:
+        if v is not None:
+            try:
+                parse_rate(v)
+            except RateError as exc:
+                raise ValueError(str(exc)) from None
+        return v
+
+    @field_validator("rate_ci", mode="before")
+    @classmethod
+    def _rate_ci(cls, v: Any) -> Any:
+        if v is not None:
+            try:
+                parse_rate_interval(v)
+            except RateError as exc:
+                raise ValueError(str(exc)) from None
         return v
 
     @field_validator("rate_level")
@@ -181,17 +203,28 @@ class ForecastSettings(StrictModel):
     def _level(cls, v: float | None) -> float | None:
         return check_level(v)
 
+    @property
+    def rate_oom(self) -> float | None:
+        """``rate`` in OOM per year."""
+        return None if self.rate is None else parse_rate(self.rate)
+
+    @property
+    def rate_ci_oom(self) -> tuple[float, float] | None:
+        """``rate_ci`` in OOM per year, increasing."""
+        return None if self.rate_ci is None else parse_rate_interval(list(self.rate_ci))
+
     @model_validator(mode="after")
     def _check(self) -> ForecastSettings:
         if self.rate_ci is not None:
-            lo, hi = self.rate_ci
             if self.rate is None:
                 raise FieldError("rate", "missing: rate_ci needs rate (the median)")
-            if not 0 < lo < self.rate < hi:
+            lo, hi = parse_rate_interval(list(self.rate_ci))
+            rate = parse_rate(self.rate)
+            if not 0 < lo < rate < hi:
                 raise FieldError(
                     "rate_ci",
-                    f"must be positive and hold rate {self.rate:g} strictly "
-                    f"inside it, got [{lo:g}, {hi:g}]",
+                    f"must be positive and hold rate {self.rate} strictly "
+                    f"inside it, got {list(self.rate_ci)}",
                 )
         elif self.rate_level is not None:
             raise FieldError("rate_level", "rate_level goes with rate_ci")
@@ -225,6 +258,7 @@ class Prior(StrictModel):
     reference: list[Reference] = []
     correlation: list[CorrelationSpec] = []
     evidence: list[EvidenceSpec] = []
+    frontier: Frontier | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Prior:
@@ -271,6 +305,10 @@ class Prior(StrictModel):
         check_hardware(self.baseline, self.target, self.gpus)
         check_references(self.reference, self.factor)
         check_evidence(self.evidence, self.factor, self.baseline)
+        check_forward(self.factor)
+        check_frontier(
+            self.frontier, _decimal_year(self.period.start), self.gpu_table()
+        )
         return self
 
     @property

@@ -21,6 +21,7 @@ from effcast.prior._beliefs import (
     TruncnormalBelief,
 )
 from effcast.prior._fits import ChinchillaSpec
+from effcast.prior._forward import ForwardView
 
 __all__ = [
     "FAMILY_NAMES",
@@ -42,6 +43,8 @@ class LognormalSpec(Identity, LognormalBelief):
     it exactly and must be positive.
     """
 
+    forward: ForwardView | None = None
+
 
 class TruncnormalSpec(Identity, TruncnormalBelief):
     """A (truncated, possibly split) normal factor: ``dist = "truncnormal"``.
@@ -50,6 +53,8 @@ class TruncnormalSpec(Identity, TruncnormalBelief):
     ``sd``; these describe the normal *before* truncation to
     ``[lower, upper]`` (either bound may be omitted).
     """
+
+    forward: ForwardView | None = None
 
 
 class _Weighted(StrictModel):
@@ -88,6 +93,7 @@ class MixtureSpec(Identity):
 
     dist: Literal["mixture"]
     components: Annotated[list[ComponentSpec], Field(min_length=1)]
+    forward: ForwardView | None = None
 
     @model_validator(mode="after")
     def _check(self) -> MixtureSpec:
@@ -106,6 +112,7 @@ class ConstantSpec(Identity):
 
     dist: Literal["constant"]
     value: StrictFloat
+    forward: ForwardView | None = None
 
     @field_validator("value")
     @classmethod

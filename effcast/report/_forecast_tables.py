@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -19,6 +19,13 @@ from effcast.io._numbers import (
     fmt_year,
     fmt_years,
     sci,
+)
+from effcast.report._forward_tables import (
+    factors_table,
+    frontier_table,
+    indexed_table,
+    sensitivity_tables,
+    views_text,
 )
 from effcast.report._header import append_provenance
 
@@ -39,7 +46,10 @@ def _forward_text(forward: dict[str, Any]) -> str:
         body = ", ".join(f"{k} {v}" for k, v in rate.items())
         text = f"forward compute rate (OOM/yr): {body}"
     else:
-        text = f"forward compute rate: {rate:g} OOM/yr"
+        text = f"forward compute rate: {10.0**rate:.3g}x/yr ({rate:.3g} OOM/yr)"
+    if forward.get("factors"):
+        text = text.replace("forward", "default forward", 1)
+        text += " (factors without a view of their own)"
     if forward["acceleration"] != 1.0:
         text += f" | rate x{forward['acceleration']:g} per year"
     if forward["cap_oom"] is not None:
@@ -56,6 +66,8 @@ def _head(doc: dict) -> Text:
         f"period {fmt_years(period['start'])}-{fmt_years(period['end'])}\n"
         + _forward_text(doc["forward"])
     )
+    head.append("\nper factor:")
+    head.append_text(views_text(doc["forward"]))
     return append_provenance(head, doc)
 
 
@@ -80,7 +92,11 @@ def render_forecast(doc: dict) -> Group:
                 f"{fmt_x(qs['0.1'])} - {fmt_x(qs['0.9'])}",
             ]
         table.add_row(*cells)
-    return Group(_head(doc), Text(""), table)
+    parts: list[RenderableType] = [_head(doc), Text(""), table]
+    for extra in (factors_table(doc), frontier_table(doc), *sensitivity_tables(doc)):
+        if extra is not None:
+            parts += [Text(""), extra]
+    return Group(*parts)
 
 
 def render_crossing(doc: dict) -> Group:
@@ -119,7 +135,14 @@ def render_crossing(doc: dict) -> Group:
         "forward model does not get there at all (a cap or a slowdown).",
         style="dim",
     )
-    return Group(_head(doc), Text(""), title, table, Text(""), summary, Text(""), note)
+    parts: list[RenderableType] = [_head(doc), Text(""), title, table]
+    parts += [Text(""), summary]
+    indexed = indexed_table(doc)
+    if indexed is not None:
+        parts += [Text(""), indexed]
+    for extra in sensitivity_tables(doc):
+        parts += [Text(""), extra]
+    return Group(*parts, Text(""), note)
 
 
 def _value(v: Any) -> str:

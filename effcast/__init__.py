@@ -34,11 +34,12 @@ from effcast._version import __version__
 
 if _typing.TYPE_CHECKING:  # pragma: no cover
     from effcast.analysis._describe import describe
-    from effcast.analysis._forecast import Forecast, forecast
+    from effcast.analysis._forecast import Forecast
     from effcast.analysis._forward_sensitivity import (
         crossing_sensitivity,
         forecast_sensitivity,
     )
+    from effcast.analysis._project import forecast
     from effcast.analysis._sensitivity import Sensitivity, sensitivity
     from effcast.analysis._sweep import Sweep, sweep
     from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
@@ -109,7 +110,7 @@ _LAZY = {
     "StreamedResults": "effcast.results._streamed",
     "EvidenceWarning": "effcast.results._evidence_summary",
     "Forecast": "effcast.analysis._forecast",
-    "forecast": "effcast.analysis._forecast",
+    "forecast": "effcast.analysis._project",
     "Crossing": "effcast.analysis._threshold",
     "ReferenceRun": "effcast.analysis._threshold",
     "crossing": "effcast.analysis._threshold",

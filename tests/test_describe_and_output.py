@@ -53,11 +53,14 @@ def test_describe_agrees_with_sampling():
 def test_describe_lists_correlations_forward_view_and_warnings():
     data = tomllib.loads(open(GPT3).read())
     data["correlation"] = [{"between": ["moe", "unpublished"], "rho": 0.4}]
-    data["forecast"] = {"to": 2030.0, "rate": 0.4}
+    data["forecast"] = {"to": 2030.0, "rate": "0.4oom"}
+    # A prior-wide rate applies to the factors without a view of their own.
+    data["factor"][0].pop("forward")
     model = effcast.Model.from_dict(data)
     doc = effcast.describe(model, overrides=["moe.median=1.5"])
     assert doc["correlations"] == [{"between": ["moe", "unpublished"], "rho": 0.4}]
     assert doc["forward"]["to"] == 2030.0 and doc["forward"]["rate"] == 0.4
+    assert doc["forward"]["views"]["chinchilla"]["kind"] == "one-off"
     assert any("moe.shift_median=1.5" in w for w in doc["warnings"])
     assert doc["overrides"] == ["moe.median=1.5"]
     off = effcast.describe(GPT3, overrides=["chinchilla.enabled=false"])

@@ -62,7 +62,7 @@ def test_layers_contract_can_fail(tmp_path):
     shutil.copytree(ROOT / "effcast", tmp_path / "effcast")
     victim = tmp_path / "effcast" / "prior" / "_hardware.py"
     victim.write_text(
-        victim.read_text() + "\nfrom effcast.analysis._forecast import forecast\n"
+        victim.read_text() + "\nfrom effcast.analysis._project import forecast\n"
     )
     out = _lint_imports(tmp_path)
     assert out.returncode != 0

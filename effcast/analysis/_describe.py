@@ -103,6 +103,11 @@ def describe(model: Model | str, overrides: Any = None) -> dict[str, Any]:
         forward: dict[str, Any] = resolve_settings(model)
         if forward["rate"] is None:
             forward["rate"] = "historical"
+        # Each factor's own forward view, as the prior states it.
+        forward["views"] = {
+            name: view.model_dump(exclude_none=True)
+            for name, view in forward.get("views", {}).items()
+        }
     except EffcastError as exc:
         forward = {"error": str(exc)}
     start = period_start(model)

@@ -3,7 +3,8 @@
 A :class:`ReferenceRun` is a training run (its FLOP, year, GPU-hours and
 GPU) that fixes a capability; :data:`REFERENCE_RUNS` holds the presets
 (GPT-3, GPT-4, Llama 3.1 405B, DeepSeek-V3) and :func:`reference_run`
-builds one from a preset's name or a FLOP figure, checking every number. :mod:`effcast.analysis._threshold`
+builds one from a preset's name or a FLOP figure, checking every number.
+:mod:`effcast.analysis._threshold`
 asks when a model of that capability fits under a limit.
 """
 

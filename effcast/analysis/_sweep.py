@@ -92,7 +92,7 @@ def run_scenario(
     res = model.sample(n, seed=seed, factors=need_factors, threads=threads)
     fc = cr = None
     if any(s.needs_forecast for s in parsed):
-        from effcast.analysis._forecast import forecast
+        from effcast.analysis._project import forecast
         from effcast.analysis._threshold import crossing
 
         fc = forecast(model, results=res, seed=seed)

@@ -82,7 +82,7 @@ def forecast(
     and, with a [frontier] table, the largest run and its effective compute.
     """
     try:
-        from effcast.analysis._forecast import forecast as run_forecast
+        from effcast.analysis._project import forecast as run_forecast
         from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
@@ -175,8 +175,8 @@ def threshold(
     the gains of PRIOR projected as in `effcast forecast`.
     """
     try:
-        from effcast.analysis._forecast import forecast as run_forecast
         from effcast.analysis._forecast import period_start
+        from effcast.analysis._project import forecast as run_forecast
         from effcast.analysis._threshold import (
             baseline_run,
             check_question,

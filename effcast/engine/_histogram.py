@@ -34,6 +34,8 @@ import math
 import numba
 import numpy as np
 
+from effcast.engine._bins import MANTISSA_BITS, RELATIVE_BIN_WIDTH
+
 __all__ = [
     "MANTISSA_BITS",
     "N_BINS",
@@ -43,8 +45,6 @@ __all__ = [
     "accumulate",
 ]
 
-MANTISSA_BITS = 11
-RELATIVE_BIN_WIDTH = 2.0**-MANTISSA_BITS
 _SHIFT = 52 - MANTISSA_BITS
 _KEY_LO = (1023 - 64) << MANTISSA_BITS  # the bin holding 2**-64
 _KEY_HI = (1023 + 64) << MANTISSA_BITS  # the first key at or above 2**64

@@ -36,7 +36,6 @@ from effcast.prior._schema import Prior
 
 if TYPE_CHECKING:
     from effcast.engine._histogram import Histograms
-from effcast.engine._stream import accumulate_blocks
 
 __all__ = ["BLOCK_SIZE", "Draws", "Sampler", "resolve_seed"]
 
@@ -305,6 +304,9 @@ class Sampler:
         and streams as :meth:`draw`, with exact counts above ``thresholds``.
         Returns the merged histograms and the run's entropy.
         """
+        # Imported here: the kernels (and numba) load only when sampling.
+        from effcast.engine._stream import accumulate_blocks
+
         n = check_count(n)
         root, entropy = resolve_seed(seed)
         hist = accumulate_blocks(

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from effcast._errors import EffcastError
 from effcast._version import __version__
-from effcast.engine._histogram import RELATIVE_BIN_WIDTH, Histograms
+from effcast.engine._bins import RELATIVE_BIN_WIDTH
 from effcast.prior._schema import Prior
 from effcast.results._in_memory import (
     PROB_THRESHOLDS,
@@ -34,6 +35,9 @@ from effcast.results._resources import (
     resolve_resources,
     resources_summary,
 )
+
+if TYPE_CHECKING:
+    from effcast.engine._histogram import Histograms
 
 __all__ = ["StreamedResults"]
 

@@ -15,6 +15,12 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.prior._schema import Prior
+from effcast.results._fast_stats import (
+    SampleStats,
+    mean_log10,
+    standard_errors,
+    summary_statistics,
+)
 from effcast.results._resources import (
     reference_summary,
     reference_thresholds,
@@ -201,19 +207,22 @@ class Results:
             "years": self.years,
             "effcast_version": __version__,
         }
-        for which in TOTALS:
-            doc[which] = total_summary(self._series(which), self.years)
+        st = self._stats()
+        for t, which in enumerate(TOTALS):
+            doc[which] = total_summary(self._series(which), self.years, st, t)
         doc["factors"] = {}
         doc["groups"] = {}
         if self.has_factors:
-            for name in self.names:
+            for name, qs in zip(self.names, st.factors, strict=True):
                 doc["factors"][name] = {
-                    "quantiles": quantile_dict(self.factor(name)),
+                    "quantiles": _qdict(qs),
                     "reduces": self.reduces[name],
                 }
-            for group, members in self.group_members.items():
+            for (group, members), qs in zip(
+                self.group_members.items(), st.groups, strict=True
+            ):
                 doc["groups"][group] = {
-                    "quantiles": quantile_dict(self.group(group)),
+                    "quantiles": _qdict(qs),
                     "factors": list(members),
                 }
             doc["table"] = seed_table(
@@ -221,7 +230,7 @@ class Results:
                 self.group_members,
                 self.reduces,
                 {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
-                self._running_medians(),
+                dict(zip(self.names, st.running, strict=True)),
                 {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
                 doc["hardware"]["quantiles"]["0.5"],
                 doc["compute"]["quantiles"]["0.5"],
@@ -243,6 +252,16 @@ class Results:
                 }
                 doc["reference_rates"] = reference_summary(self.prior, probs)
         return doc
+
+    def _stats(self) -> SampleStats:
+        """The summary's statistics in two passes (numpy's numbers exactly)."""
+        groups = [
+            [self.names.index(f) for f in members]
+            for members in self.group_members.values()
+        ]
+        return summary_statistics(
+            self._totals, self._factors, groups, QUANTILES, PROB_THRESHOLDS
+        )
 
     def series(self, what: str) -> np.ndarray:
         """Samples named as in a reference's ``applies_to``.
@@ -275,16 +294,6 @@ class Results:
         for i, name in enumerate(self.names):
             running = running * data[i]
             out[name] = running
-        return out
-
-    def _running_medians(self) -> dict[str, float]:
-        """Medians of the running products, holding one product at a time."""
-        data = self._need_factors()
-        out = {}
-        running = np.ones(self.n)
-        for i, name in enumerate(self.names):
-            running *= data[i]
-            out[name] = float(np.median(running))
         return out
 
     def resource(self, which: str) -> np.ndarray:
@@ -375,24 +384,22 @@ class Results:
 
 def quantile_dict(data: np.ndarray) -> dict[str, float]:
     """``{"0.05": x, ...}`` for :data:`QUANTILES`."""
-    values = np.quantile(data, QUANTILES)
+    return _qdict(np.quantile(data, QUANTILES))
+
+
+def _qdict(values: np.ndarray) -> dict[str, float]:
     return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
 
-def total_summary(data: np.ndarray, years: float) -> dict:
-    """The summary of one reduction (hardware or compute)."""
-    qs = quantile_dict(data)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_log10 = float(np.mean(np.log10(data))) if np.all(data > 0) else None
-    return rates_summary(
-        qs,
-        {
-            _key(t): float(np.count_nonzero(data > t) / data.size)
-            for t in PROB_THRESHOLDS
-        },
-        mean_log10,
-        years,
-    )
+def total_summary(data: np.ndarray, years: float, st: SampleStats, row: int) -> dict:
+    """The summary of one reduction (hardware or compute), from ``st``."""
+    probs = {
+        _key(t): float(c / data.size)
+        for t, c in zip(PROB_THRESHOLDS, st.exceed[row], strict=True)
+    }
+    doc = rates_summary(_qdict(st.totals[row]), probs, mean_log10(data), years)
+    doc["se"] = standard_errors(_qdict(st.totals_se[row]), probs, data.size)
+    return doc
 
 
 def rates_summary(

@@ -22,7 +22,10 @@ from effcast.engine._kernels import fill_block
 if TYPE_CHECKING:
     from effcast.engine._sampler import Sampler
 
-__all__ = ["accumulate_blocks"]
+__all__ = ["SLICE", "accumulate_blocks"]
+
+SLICE = 4096
+"""Samples drawn and binned at a time, so that they are binned from cache."""
 
 
 def accumulate_blocks(
@@ -55,33 +58,39 @@ def accumulate_blocks(
 
     def work(w: int) -> None:
         st = states[w]
-        factors = np.empty((n_f, BLOCK_SIZE))
-        totals = np.empty((2, BLOCK_SIZE))
-        series = np.empty((n_series, BLOCK_SIZE))
+        factors = np.empty((n_f, SLICE))
+        totals = np.empty((2, SLICE))
+        series = np.empty((n_series, SLICE))
         bits = series.view(np.int64)
         block_sums = np.zeros(2)
         for b in range(w, n_blocks, workers):
             m = min(BLOCK_SIZE, n - b * BLOCK_SIZE)
-            f, t = factors[:, :m], totals[:, :m]
-            fill_block(block_generator(root, b), *sampler._arrays, f, t)
-            accumulate(
-                f,
-                t,
-                group_of,
-                len(groups),
-                series[:, :m],
-                bits[:, :m],
-                st.hist,
-                st.low,
-                st.high,
-                st.mins,
-                st.min_count,
-                st.maxs,
-                thresholds,
-                st.exceed,
-                block_sums,
-            )
-            st.add_log_sums(block_sums)
+            gen = block_generator(root, b)
+            # The block in slices that stay in cache: each slice is drawn
+            # (the generator carries on from the last slice, so the samples
+            # are those of the whole block) and binned while still there.
+            for a in range(0, m, SLICE):
+                z = min(m, a + SLICE)
+                f, t = factors[:, : z - a], totals[:, : z - a]
+                fill_block(gen, *sampler._arrays, f, t)
+                accumulate(
+                    f,
+                    t,
+                    group_of,
+                    len(groups),
+                    series[:, : z - a],
+                    bits[:, : z - a],
+                    st.hist,
+                    st.low,
+                    st.high,
+                    st.mins,
+                    st.min_count,
+                    st.maxs,
+                    thresholds,
+                    st.exceed,
+                    block_sums,
+                )
+                st.add_log_sums(block_sums)
             if progress is not None:
                 progress(m)
 

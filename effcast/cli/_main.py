@@ -52,6 +52,7 @@ def _sample(
     label: str,
     *,
     stream: bool = False,
+    rel_se: float | None = None,
 ):
     """Sample (or stream) with a progress bar on standard error.
 
@@ -67,7 +68,9 @@ def _sample(
         with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
             return model.stream(samples, seed=seed, threads=threads, progress=bar)
     with ProgressBar(samples, f"sampling {label}") as bar:
-        return model.sample(samples, seed=seed, threads=threads, progress=bar)
+        return model.sample(
+            samples, seed=seed, threads=threads, progress=bar, rel_se=rel_se
+        )
 
 
 @main.command(short_help="Report the reductions in hardware and compute needed.")
@@ -85,6 +88,16 @@ def _sample(
     default=None,
     help="Summarise block by block without keeping the samples (constant "
     "memory; quantiles within 0.05%). Default: only above 20,000,000 samples.",
+)
+@click.option(
+    "--rel-se",
+    "rel_se",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    metavar="FRACTION",
+    help="Precision mode: draw until the medians and 80% intervals of both "
+    "totals have a standard error of at most FRACTION of their value (0.005 "
+    "for 0.5%); -n is then the most samples drawn.",
 )
 @click.option(
     "--plot",
@@ -109,6 +122,7 @@ def sample(
     as_json: bool,
     stream: bool | None,
     threads: int | None,
+    rel_se: float | None,
     plot_path: str | None,
     out_path: str | None,
     force: bool,
@@ -130,6 +144,13 @@ def sample(
         model = load(prior, overrides=overrides or None)
         if stream is None:
             stream = samples > STREAM_ABOVE and not (out_path or plot_path)
+            stream = stream and rel_se is None
+        if stream and rel_se is not None:
+            raise EffcastError(
+                "--rel-se keeps the samples in memory to add more; drop "
+                "--stream, or use -n alone with --stream",
+                field="rel-se",
+            )
         if stream and (out_path or plot_path):
             raise EffcastError(
                 "--out and --plot need the samples in memory, which --stream "
@@ -146,7 +167,9 @@ def sample(
             from effcast.plots._figures import PLOT_FORMATS
 
             check_output(plot_path, PLOT_FORMATS, force=force)
-        res = _sample(model, samples, seed, threads, prior, stream=stream)
+        res = _sample(
+            model, samples, seed, threads, prior, stream=stream, rel_se=rel_se
+        )
         doc = res.summary()
         if out_path is not None:
             from effcast.io._samples import write_samples

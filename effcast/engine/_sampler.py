@@ -249,6 +249,43 @@ class Sampler:
         self._run_blocks(root, out_factors, totals, 0, n, threads, progress)
         return Draws(totals, out_factors if factors else None, entropy)
 
+    def extend(
+        self,
+        draws: Draws,
+        n: int,
+        *,
+        threads: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Draws:
+        """The first ``n`` samples of ``draws``' run, keeping those drawn.
+
+        ``draws`` must hold a whole number of blocks; the samples after it
+        are drawn from their own blocks' streams, so the result equals
+        :meth:`draw` of ``n`` with the same seed.
+        """
+        have = draws.totals.shape[1]
+        assert have % BLOCK_SIZE == 0 and n >= have
+        rows = draws.factors.shape[0] if draws.factors is not None else 0
+        totals = np.empty((2, n))
+        out_factors = np.empty((rows, n))
+        totals[:, :have] = draws.totals
+        if draws.factors is not None:
+            out_factors[:, :have] = draws.factors
+        if n > have:
+            root = np.random.SeedSequence(draws.entropy)
+            self._run_blocks(
+                root,
+                out_factors[:, have:],
+                totals[:, have:],
+                have,
+                n - have,
+                threads,
+                progress,
+            )
+        return Draws(
+            totals, out_factors if draws.factors is not None else None, draws.entropy
+        )
+
     def _run_blocks(
         self,
         root,

@@ -74,6 +74,14 @@ def render_summary(doc: dict) -> Group:
         head.append(
             f" | streamed: quantiles within {100 * doc['quantile_relative_error']:.2g}%"
         )
+    if doc.get("precision"):
+        p = doc["precision"]
+        head.append(
+            f"\nprecision mode: headline quantiles' standard error "
+            f"{100 * p['rel_se']:.2g}% of their value (target "
+            f"{100 * p['target_rel_se']:.2g}%"
+            + (")" if p["reached"] else f", not reached by {p['max_samples']:,})")
+        )
 
     totals = Table(
         title="Reduction in what it takes to reach the reference capability",

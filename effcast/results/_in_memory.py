@@ -77,6 +77,10 @@ class Results:
     (200000,)
     """
 
+    precision: dict | None = None
+    """Set by precision mode (``Model.sample(..., rel_se=...)``): the target
+    relative standard error, the one reached, and whether it was met."""
+
     def __init__(
         self,
         totals: np.ndarray,
@@ -207,6 +211,8 @@ class Results:
             "years": self.years,
             "effcast_version": __version__,
         }
+        if self.precision is not None:
+            doc["precision"] = self.precision
         st = self._stats()
         for t, which in enumerate(TOTALS):
             doc[which] = total_summary(self._series(which), self.years, st, t)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from effcast.engine._blocks import SeedLike
+from effcast.engine._blocks import SeedLike, check_count
 from effcast.engine._sampler import Sampler
 from effcast.prior._overrides import Overrides
 from effcast.results._in_memory import PROB_THRESHOLDS, Results
@@ -74,13 +74,14 @@ class Model(Sampler):
         factors: bool = True,
         threads: int | None = None,
         progress: Callable[[int], None] | None = None,
+        rel_se: float | None = None,
     ) -> Results:
         """Draw ``n`` samples of every factor and of both reductions.
 
         Parameters
         ----------
         n : int
-            Number of samples.
+            Number of samples; with ``rel_se``, the most that may be drawn.
         seed : int, numpy.random.Generator or None
             Seed for the random streams. The same seed gives bit-identical
             results whatever the number of threads; ``None`` draws fresh
@@ -97,6 +98,13 @@ class Model(Sampler):
             thread, as blocks of 65,536 finish (the convention of
             :meth:`stream`); for progress bars. It does not change the
             samples.
+        rel_se : float, optional
+            Precision mode: draw until the median and the 10th and 90th
+            percentiles of both totals have a standard error of at most this
+            fraction of their value (0.005 for 0.5%), or ``n`` samples have
+            been drawn. ``Results.precision`` then records the target, the
+            error reached and whether it was met. The samples are the first
+            ones of the seed's run, as without ``rel_se``.
 
         Returns
         -------
@@ -105,9 +113,32 @@ class Model(Sampler):
         Raises
         ------
         EffcastError
-            If ``n`` or ``seed`` is invalid, or the samples would not fit in
-            memory.
+            If ``n``, ``seed`` or ``rel_se`` is invalid, or the samples would
+            not fit in memory.
+
+        Examples
+        --------
+        >>> import effcast
+        >>> model = effcast.load("priors/gpt3_today.toml")
+        >>> res = model.sample(10**7, seed=1, rel_se=0.01)
+        >>> res.precision["reached"], res.n < 10**7
+        (True, True)
         """
+        if rel_se is not None:
+            from effcast.results._precision import sample_to_precision
+
+            d, record = sample_to_precision(
+                self,
+                rel_se,
+                check_count(n),
+                seed,
+                factors=factors,
+                threads=threads,
+                progress=progress,
+            )
+            res = Results(d.totals, d.factors, **self._meta(d.entropy))
+            res.precision = record
+            return res
         d = self.draw(n, seed, factors=factors, threads=threads, progress=progress)
         return Results(d.totals, d.factors, **self._meta(d.entropy))
 

@@ -221,6 +221,9 @@ class Histograms:
         self.maxs = np.full(n_series, -np.inf)
         self.exceed = np.zeros((2, n_thresholds), dtype=np.int64)
         self.log_sum = (ExactSum(), ExactSum())
+        # Under quasi-Monte Carlo, each scramble's own histograms of the two
+        # totals (for the errors from the spread between scrambles).
+        self.by_scramble: list[Histograms] = []
 
     def merge(self, other: Histograms) -> None:
         """Add ``other``'s counts to these (exact: integers only)."""

@@ -218,11 +218,15 @@ class Sampler:
         factors: bool = True,
         threads: int | None = None,
         progress: Callable[[int], None] | None = None,
+        qmc: int | None = None,
     ) -> Draws:
         """Draw ``n`` samples of every factor and of both reductions.
 
         The engine's half of :meth:`effcast.Model.sample`, which takes the
         same arguments and wraps these arrays in a :class:`~effcast.Results`.
+        ``qmc``, a number of scrambles, draws randomised quasi-Monte Carlo
+        samples instead (see :mod:`effcast.engine._qmc`): scramble ``r``'s
+        points fill its own contiguous stretch of the arrays.
 
         Raises
         ------
@@ -246,8 +250,60 @@ class Sampler:
             )
         totals = np.empty((2, n))
         out_factors = np.empty((rows - 2, n))
-        self._run_blocks(root, out_factors, totals, 0, n, threads, progress)
+        if qmc is not None:
+            self._run_qmc(entropy, qmc, out_factors, totals, threads, progress)
+        else:
+            self._run_blocks(root, out_factors, totals, 0, n, threads, progress)
         return Draws(totals, out_factors if factors else None, entropy)
+
+    def _run_qmc(
+        self,
+        entropy: int,
+        scrambles: int,
+        out_factors: np.ndarray,
+        totals: np.ndarray,
+        threads: int | None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Fill the arrays with ``scrambles`` scrambles' points, one per task."""
+        from effcast.engine._qmc import (
+            fill_block_qmc,
+            qmc_dims,
+            scramble_sizes,
+            scramble_state,
+        )
+
+        sizes = scramble_sizes(totals.shape[1], scrambles)
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        dims = qmc_dims(self._arrays[2])
+        states = [scramble_state(entropy, r, int(dims[-1])) for r in range(len(sizes))]
+        # Tasks: (scramble, first point); each fills its own stretch.
+        tasks = [(r, k) for r, m in enumerate(sizes) for k in range(0, m, BLOCK_SIZE)]
+
+        def work(i: int) -> None:
+            r, k = tasks[i]
+            m = min(BLOCK_SIZE, sizes[r] - k)
+            at = int(starts[r]) + k
+            fill_block_qmc(
+                *states[r],
+                k,
+                dims,
+                *self._arrays,
+                out_factors[:, at : at + m],
+                totals[:, at : at + m],
+            )
+            if progress is not None:
+                progress(m)
+
+        threads = check_threads(threads)
+        work(0)  # compiles (or loads) the kernel before threads race to
+        if threads == 1 or len(tasks) == 1:
+            for i in range(1, len(tasks)):
+                work(i)
+            return
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for f in [pool.submit(work, i) for i in range(1, len(tasks))]:
+                f.result()
 
     def extend(
         self,
@@ -334,12 +390,14 @@ class Sampler:
         *,
         threads: int | None = None,
         progress: Callable[[int], None] | None = None,
+        qmc: int | None = None,
     ) -> tuple[Histograms, int]:
         """Add ``n`` samples to histograms block by block, keeping none.
 
         The engine's half of :meth:`effcast.Model.stream`: the same blocks
         and streams as :meth:`draw`, with exact counts above ``thresholds``.
-        Returns the merged histograms and the run's entropy.
+        Returns the merged histograms and the run's entropy. ``qmc``, a
+        number of scrambles, streams quasi-Monte Carlo samples instead.
         """
         # Imported here: the kernels (and numba) load only when sampling.
         from effcast.engine._stream import accumulate_blocks
@@ -347,7 +405,7 @@ class Sampler:
         n = check_count(n)
         root, entropy = resolve_seed(seed)
         hist = accumulate_blocks(
-            self, n, root, thresholds, threads=threads, progress=progress
+            self, n, root, thresholds, threads=threads, progress=progress, scrambles=qmc
         )
         return hist, entropy
 

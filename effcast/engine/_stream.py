@@ -36,6 +36,7 @@ def accumulate_blocks(
     *,
     threads: int | None = None,
     progress: Callable[[int], None] | None = None,
+    scrambles: int | None = None,
 ) -> Histograms:
     """Add ``n`` samples of ``sampler`` to histograms, block by block.
 
@@ -44,9 +45,39 @@ def accumulate_blocks(
     histograms; the histograms are merged at the end (integers and exact
     sums only, so the result does not depend on the thread count).
     ``thresholds`` are the values above which exact counts are kept.
+
+    With ``scrambles``, the samples are randomised quasi-Monte Carlo points
+    (:mod:`effcast.engine._qmc`) instead, a task being one block of one
+    scramble, and each scramble's totals are also binned on their own
+    (``Histograms.by_scramble``).
     """
     threads = check_threads(threads)
-    n_blocks = math.ceil(n / BLOCK_SIZE)
+    tasks: list[tuple[int, int, int]]  # (scramble or -1, first, count)
+    if scrambles is None:
+        tasks = [
+            (-1, b * BLOCK_SIZE, min(BLOCK_SIZE, n - b * BLOCK_SIZE))
+            for b in range(math.ceil(n / BLOCK_SIZE))
+        ]
+    else:
+        from effcast.engine._qmc import (
+            fill_block_qmc,
+            qmc_dims,
+            scramble_sizes,
+            scramble_state,
+        )
+
+        sizes = scramble_sizes(n, scrambles)
+        dims = qmc_dims(sampler._arrays[2])
+        qstates = [
+            scramble_state(int(root.entropy), r, int(dims[-1]))
+            for r in range(len(sizes))
+        ]
+        tasks = [
+            (r, k, min(BLOCK_SIZE, m - k))
+            for r, m in enumerate(sizes)
+            for k in range(0, m, BLOCK_SIZE)
+        ]
+    n_blocks = len(tasks)
     n_f = len(sampler.marginals)
     groups = list(sampler.groups)
     group_of = np.array(
@@ -55,6 +86,12 @@ def accumulate_blocks(
     n_series = 2 + n_f + len(groups) + n_f
     workers = min(threads, n_blocks)
     states = [Histograms(n_series, len(thresholds), n) for _ in range(workers)]
+    if scrambles is not None:
+        for st in states:
+            st.by_scramble = [
+                Histograms(2, len(thresholds), n) for _ in range(len(sizes))
+            ]
+    no_groups = np.zeros(0, dtype=np.int64)
 
     def work(w: int) -> None:
         st = states[w]
@@ -64,33 +101,40 @@ def accumulate_blocks(
         bits = series.view(np.int64)
         block_sums = np.zeros(2)
         for b in range(w, n_blocks, workers):
-            m = min(BLOCK_SIZE, n - b * BLOCK_SIZE)
-            gen = block_generator(root, b)
+            r, first, m = tasks[b]
+            gen = block_generator(root, b) if r < 0 else None
             # The block in slices that stay in cache: each slice is drawn
             # (the generator carries on from the last slice, so the samples
             # are those of the whole block) and binned while still there.
             for a in range(0, m, SLICE):
                 z = min(m, a + SLICE)
                 f, t = factors[:, : z - a], totals[:, : z - a]
-                fill_block(gen, *sampler._arrays, f, t)
-                accumulate(
-                    f,
-                    t,
-                    group_of,
-                    len(groups),
-                    series[:, : z - a],
-                    bits[:, : z - a],
-                    st.hist,
-                    st.low,
-                    st.high,
-                    st.mins,
-                    st.min_count,
-                    st.maxs,
-                    thresholds,
-                    st.exceed,
-                    block_sums,
-                )
-                st.add_log_sums(block_sums)
+                if r < 0:
+                    fill_block(gen, *sampler._arrays, f, t)
+                else:
+                    fill_block_qmc(*qstates[r], first + a, dims, *sampler._arrays, f, t)
+                targets = [(st, f, group_of, len(groups), n_series)]
+                if r >= 0:
+                    targets.append((st.by_scramble[r], f[:0], no_groups, 0, 2))
+                for h, ff, gof, ng, ns in targets:
+                    accumulate(
+                        ff,
+                        t,
+                        gof,
+                        ng,
+                        series[:ns, : z - a],
+                        bits[:ns, : z - a],
+                        h.hist,
+                        h.low,
+                        h.high,
+                        h.mins,
+                        h.min_count,
+                        h.maxs,
+                        thresholds,
+                        h.exceed,
+                        block_sums,
+                    )
+                    h.add_log_sums(block_sums)
             if progress is not None:
                 progress(m)
 
@@ -103,4 +147,6 @@ def accumulate_blocks(
     merged = states[0]
     for other in states[1:]:
         merged.merge(other)
+        for mine, theirs in zip(merged.by_scramble, other.by_scramble, strict=True):
+            mine.merge(theirs)
     return merged

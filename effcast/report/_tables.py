@@ -74,6 +74,8 @@ def render_summary(doc: dict) -> Group:
         head.append(
             f" | streamed: quantiles within {100 * doc['quantile_relative_error']:.2g}%"
         )
+    if doc.get("qmc"):
+        head.append(f" | quasi-Monte Carlo, {doc['qmc']['scrambles']} scrambles")
     if doc.get("precision"):
         p = doc["precision"]
         head.append(

@@ -39,6 +39,7 @@ __all__ = [
     "quantile_ranks",
     "quantile_se",
     "se_ranks",
+    "spread_se",
 ]
 
 SE_Z = 2.0
@@ -340,6 +341,8 @@ class SampleStats:
         self.running: list[float] = []
         self.exceed: list[np.ndarray] = []
         self.totals_se: list[np.ndarray] = []
+        self.probs_se: list[np.ndarray] | None = None
+        self.method = "order-statistic spacing (quantiles), binomial (probabilities)"
 
 
 def summary_statistics(
@@ -411,8 +414,60 @@ def summary_statistics(
     return out
 
 
+def scramble_errors(
+    st: SampleStats,
+    totals: np.ndarray,
+    scrambles: int,
+    qs: Sequence[float],
+    thresholds: Sequence[float],
+) -> SampleStats:
+    """Replace ``st``'s standard errors by those of independent scrambles.
+
+    The samples of each scramble are stored one after the other (sizes as
+    :func:`effcast.engine._qmc.scramble_sizes`); each gives its own
+    estimate of every figure, and the error of the estimate from all of
+    them is their standard deviation over ``sqrt(scrambles)``, divided by
+    ``c4`` (the mean of a sample standard deviation of normals over
+    ``sigma``) so that it is unbiased on average.
+    """
+    from effcast.engine._qmc import scramble_sizes
+
+    sizes = scramble_sizes(int(totals.shape[1]), scrambles)
+    if len(sizes) < 2:
+        return st
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    per_q, per_p = [], []
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        part = summary_statistics(totals[:, a:b], None, [], qs, thresholds)
+        per_q.append(part.totals)
+        per_p.append([e / (b - a) for e in part.exceed])
+    st.totals_se = list(spread_se(np.array(per_q)))
+    st.probs_se = list(spread_se(np.array(per_p)))
+    st.method = f"spread of {len(sizes)} independent scrambles"
+    return st
+
+
+def spread_se(estimates: np.ndarray) -> np.ndarray:
+    """The standard error of the pooled estimate from ``R`` scrambles' own.
+
+    ``estimates`` has the scrambles on its first axis. Their standard
+    deviation over ``sqrt(R)``, divided by ``c4(R)`` (the mean of a sample
+    standard deviation of ``R`` normals, in units of sigma) so that the
+    error is unbiased on average.
+    """
+    r = estimates.shape[0]
+    c4 = math.sqrt(2 / (r - 1)) * math.exp(
+        math.lgamma(r / 2) - math.lgamma((r - 1) / 2)
+    )
+    return np.std(estimates, axis=0, ddof=1) / (math.sqrt(r) * c4)
+
+
 def standard_errors(
-    quantile_se: dict[str, float], probs: dict[str, float], n: int
+    quantile_se: dict[str, float],
+    probs: dict[str, float],
+    n: int,
+    probs_se: np.ndarray | None = None,
+    method: str | None = None,
 ) -> dict:
     """The ``"se"`` entry of a total: its quantiles' and probabilities' errors.
 
@@ -424,10 +479,15 @@ def standard_errors(
     def clean(v: float) -> float | None:
         return None if math.isnan(v) else float(v)
 
+    if probs_se is None:
+        p_se = {k: math.sqrt(p * (1 - p) / n) for k, p in probs.items()}
+        method = method or SampleStats().method
+    else:
+        p_se = {k: float(v) for k, v in zip(probs, probs_se, strict=True)}
     return {
         "quantiles": {k: clean(v) for k, v in quantile_se.items()},
-        "prob_exceeds": {k: math.sqrt(p * (1 - p) / n) for k, p in probs.items()},
-        "method": "order-statistic spacing (quantiles), binomial (probabilities)",
+        "prob_exceeds": p_se,
+        "method": method or SampleStats().method,
     }
 
 

@@ -18,6 +18,7 @@ from effcast.prior._schema import Prior
 from effcast.results._fast_stats import (
     SampleStats,
     mean_log10,
+    scramble_errors,
     standard_errors,
     summary_statistics,
 )
@@ -80,6 +81,11 @@ class Results:
     precision: dict | None = None
     """Set by precision mode (``Model.sample(..., rel_se=...)``): the target
     relative standard error, the one reached, and whether it was met."""
+
+    scrambles: int | None = None
+    """Set for randomised quasi-Monte Carlo samples (``Model.sample(...,
+    qmc=True)``): the number of independent scrambles, stored one after the
+    other; the standard errors then come from their spread."""
 
     def __init__(
         self,
@@ -214,6 +220,11 @@ class Results:
         if self.precision is not None:
             doc["precision"] = self.precision
         st = self._stats()
+        if self.scrambles:
+            doc["qmc"] = {"scrambles": self.scrambles}
+            st = scramble_errors(
+                st, self._totals, self.scrambles, QUANTILES, PROB_THRESHOLDS
+            )
         for t, which in enumerate(TOTALS):
             doc[which] = total_summary(self._series(which), self.years, st, t)
         doc["factors"] = {}
@@ -404,7 +415,13 @@ def total_summary(data: np.ndarray, years: float, st: SampleStats, row: int) -> 
         for t, c in zip(PROB_THRESHOLDS, st.exceed[row], strict=True)
     }
     doc = rates_summary(_qdict(st.totals[row]), probs, mean_log10(data), years)
-    doc["se"] = standard_errors(_qdict(st.totals_se[row]), probs, data.size)
+    doc["se"] = standard_errors(
+        _qdict(st.totals_se[row]),
+        probs,
+        data.size,
+        None if st.probs_se is None else st.probs_se[row],
+        st.method,
+    )
     return doc
 
 

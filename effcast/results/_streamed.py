@@ -21,7 +21,7 @@ from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.engine._bins import RELATIVE_BIN_WIDTH
 from effcast.prior._schema import Prior
-from effcast.results._fast_stats import quantile_se, standard_errors
+from effcast.results._fast_stats import quantile_se, spread_se, standard_errors
 from effcast.results._in_memory import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -165,8 +165,32 @@ class StreamedResults:
         def stat(rank: int) -> float:
             return float(self._hist.order_statistic(row, np.array([rank]))[0])
 
+        by = self._hist.by_scramble
+        if len(by) >= 2:
+            # Quasi-Monte Carlo: the spread between the scrambles.
+            k = TOTALS.index(which)
+            per_q = [h.quantile(k, QUANTILES) for h in by]
+            per_p = [
+                [self._scramble_prob(h, k, float(t)) for t in PROB_THRESHOLDS]
+                for h in by
+            ]
+            return standard_errors(
+                {
+                    _key(p): v
+                    for p, v in zip(QUANTILES, spread_se(np.array(per_q)), strict=True)
+                },
+                probs,
+                self.n,
+                spread_se(np.array(per_p)),
+                f"spread of {len(by)} independent scrambles",
+            )
         ses = {_key(p): quantile_se(self.n, p, stat) for p in QUANTILES}
         return standard_errors(ses, probs, self.n)
+
+    def _scramble_prob(self, h, k: int, t: float) -> float:
+        if t in self.thresholds:
+            return float(h.exceed[k, self.thresholds.index(t)] / h.count(k))
+        return float(h.prob_exceeds(k, t))
 
     def summary(self) -> dict:
         """The document of :meth:`Results.summary`, from the histograms."""
@@ -180,6 +204,8 @@ class StreamedResults:
             "streamed": True,
             "quantile_relative_error": self.relative_error,
         }
+        if self._hist.by_scramble:
+            doc["qmc"] = {"scrambles": len(self._hist.by_scramble)}
         for which in TOTALS:
             probs = {
                 _key(t): float(self.prob_exceeds(which, t)) for t in PROB_THRESHOLDS

@@ -28,6 +28,16 @@ def model():
     return effcast.load("priors/gpt3_today.toml")
 
 
+@pytest.fixture(params=["kernels", "numpy"])
+def path(request, monkeypatch):
+    """Both ways of computing the summary: the two-pass kernels (forced even
+    for small runs) and numpy (forced even for large ones)."""
+    import effcast.results._fast_stats as F
+
+    monkeypatch.setattr(F, "FAST_FROM", 0 if request.param == "kernels" else 10**12)
+    return request.param
+
+
 @pytest.mark.parametrize("n", [*range(1, 40), 99, 100, 1001, 4096, 12_345])
 def test_interpolation_is_numpys_bit_for_bit(n):
     rng = np.random.default_rng(n)
@@ -42,7 +52,7 @@ def test_interpolation_is_numpys_bit_for_bit(n):
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 1000, 65_537, 200_000])
-def test_summary_is_numpys_bit_for_bit(model, n):
+def test_summary_is_numpys_bit_for_bit(model, n, path):
     res = model.sample(n, seed=20240101)
     doc = res.summary()
     for which in ("hardware", "compute"):
@@ -64,7 +74,7 @@ def test_summary_is_numpys_bit_for_bit(model, n):
         assert row["running_median"] == float(np.median(data))
 
 
-def test_values_outside_the_bins_fall_back_to_numpy():
+def test_values_outside_the_bins_fall_back_to_numpy(path):
     rng = np.random.default_rng(3)
     totals = rng.lognormal(0, 1, (2, 5000))
     totals[0, :10] = 0.0  # below the bins
@@ -81,7 +91,7 @@ def test_values_outside_the_bins_fall_back_to_numpy():
     assert mean_log10(totals[1]) == float(np.mean(np.log10(totals[1])))
 
 
-def test_thread_count_does_not_change_anything(model):
+def test_thread_count_does_not_change_anything(model, path):
     res = model.sample(300_000, seed=5)
     groups = [[0, 1, 2, 3], [4], [5]]
     one = summary_statistics(

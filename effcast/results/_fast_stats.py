@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 __all__ = [
+    "FAST_FROM",
     "SE_Z",
     "SeriesSet",
     "linear_quantiles",
@@ -41,6 +42,10 @@ __all__ = [
     "se_ranks",
     "spread_se",
 ]
+
+FAST_FROM = 1 << 17
+"""From this many samples on, the summary uses the two-pass kernels; below,
+numpy (the same numbers, without compiling the kernels)."""
 
 SE_Z = 2.0
 """Half-width, in standard deviations of a binomial rank, of the order
@@ -382,9 +387,15 @@ def summary_statistics(
     keys = list(recipes)
     series = SeriesSet(n_t, [list(k) for k in keys[n_t:]])  # type: ignore[arg-type]
     ranks = [sorted(recipes[k]) for k in keys]
-    stats, exceed = order_statistics(
-        totals, fac, series, ranks, thresholds, threads=threads
-    )
+    if n < FAST_FROM:
+        # Small runs: numpy's own functions (the same numbers), which spares
+        # a first run on a fresh machine the kernels' compilation.
+        stats: list[dict[int, float] | None] = [None] * len(series)
+        exceed = np.zeros((len(series), len(thresholds)), dtype=np.int64)
+    else:
+        stats, exceed = order_statistics(
+            totals, fac, series, ranks, thresholds, threads=threads
+        )
     out = SampleStats()
     for role, recipe in asks:
         s = keys.index(recipe)
@@ -396,7 +407,8 @@ def summary_statistics(
                 out.running.append(float(np.median(data)))
                 continue
             quantiles = np.quantile(data, qs)
-            stat = np.sort(data).__getitem__
+            if role == "total":
+                stat = np.sort(data).__getitem__
         else:
             stat = got.__getitem__
             if role == "running":

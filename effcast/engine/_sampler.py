@@ -196,11 +196,25 @@ class Sampler:
         )
 
     # -- sampling -------------------------------------------------------
+    def _block_kernel(self):
+        """The sampling kernel this prior needs: the small one for split
+        factors drawn independently (it compiles faster), else the full one.
+        Both give the same samples."""
+        from effcast.families._layout import COPULA, KIND, KIND_SPLIT
+
+        kinds = self._arrays[2]
+        if np.all(kinds[:, KIND] == KIND_SPLIT) and np.all(kinds[:, COPULA] < 0):
+            from effcast.engine._simple_kernel import fill_block_split
+
+            return fill_block_split
+        from effcast.engine._kernels import fill_block
+
+        return fill_block
+
     def _fill(
         self, root, factors: np.ndarray, totals: np.ndarray, b: int, offset: int
     ) -> None:
-        from effcast.engine._kernels import fill_block
-
+        fill_block = self._block_kernel()
         start = b * BLOCK_SIZE - offset
         stop = start + BLOCK_SIZE
         fill_block(

@@ -17,7 +17,6 @@ import numpy as np
 
 from effcast.engine._blocks import BLOCK_SIZE, block_generator, check_threads
 from effcast.engine._histogram import Histograms, accumulate
-from effcast.engine._kernels import fill_block
 
 if TYPE_CHECKING:
     from effcast.engine._sampler import Sampler
@@ -52,6 +51,7 @@ def accumulate_blocks(
     (``Histograms.by_scramble``).
     """
     threads = check_threads(threads)
+    fill_block = sampler._block_kernel()
     tasks: list[tuple[int, int, int]]  # (scramble or -1, first, count)
     if scrambles is None:
         tasks = [

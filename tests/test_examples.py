@@ -60,3 +60,19 @@ def test_correlated_example_narrows_the_interval_and_hits_its_rho():
     assert dep["p90"] / dep["p10"] < ind["p90"] / ind["p10"]
     assert abs(dep["rho_moe_mfu"] + 0.3) < 0.02
     assert abs(dep["moe_median"] - ind["moe_median"]) < 0.05
+
+
+def test_precise_figures_example():
+    """Quasi-Monte Carlo states a smaller error than Monte Carlo at the same n,
+    and precision mode reaches its target."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import precise_figures
+    finally:
+        sys.path.pop(0)
+    out = precise_figures.main(n=2**16, rel_se=0.004)
+    mc, qm = out["Monte Carlo"], out["quasi-Monte Carlo"]
+    assert qm["se"] < mc["se"] / 1.5
+    assert abs(qm["median"] - mc["median"]) < 4 * mc["se"]
+    precise = out["precision mode (0.4%)"]
+    assert precise["se"] / precise["median"] <= 0.004

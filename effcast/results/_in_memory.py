@@ -414,7 +414,8 @@ def total_summary(data: np.ndarray, years: float, st: SampleStats, row: int) -> 
         _key(t): float(c / data.size)
         for t, c in zip(PROB_THRESHOLDS, st.exceed[row], strict=True)
     }
-    doc = rates_summary(_qdict(st.totals[row]), probs, mean_log10(data), years)
+    logs = mean_log10(data, positive=st.positive[row])
+    doc = rates_summary(_qdict(st.totals[row]), probs, logs, years)
     doc["se"] = standard_errors(
         _qdict(st.totals_se[row]),
         probs,

@@ -25,18 +25,47 @@ def gpt3():
     return effcast.load("priors/gpt3_today.toml")
 
 
-def test_sobol_points_are_scipys():
-    sv, shift = Q.scramble_state(5, 2, 7)
-    ss = np.random.SeedSequence(5, spawn_key=(2, 0x51B0))
-    engine = qmc.Sobol(7, scramble=True, bits=Q.BITS, seed=np.random.default_rng(ss))
-    want = engine.random(1024) + 2.0 ** -(Q.BITS + 1)
+def test_unscrambled_points_are_scipys():
+    sv = Q.direction_numbers(7)
+    want = qmc.Sobol(7, scramble=False, bits=Q.BITS).random(1024)
+    want += 2.0 ** -(Q.BITS + 1)
     got = np.empty((1024, 7))
-    Q.sobol_points(sv, shift, 0, got)
+    Q.sobol_points(sv, np.zeros(7, dtype=np.uint64), 0, got)
     assert np.array_equal(got, want)
     tail = np.empty((300, 7))
-    Q.sobol_points(sv, shift, 724, tail)  # started in the middle
+    Q.sobol_points(sv, np.zeros(7, dtype=np.uint64), 724, tail)  # from the middle
     assert np.array_equal(tail, want[724:])
-    assert got.min() > 0 and got.max() < 1
+
+
+def _is_net(pts: np.ndarray, m: int) -> bool:
+    """Whether 2**m points fill every elementary box of volume 2**-m in the
+    first two coordinates (and every 1-D interval) exactly once."""
+    for a in range(m + 1):
+        cells = np.floor(pts[:, 0] * 2**a) * 2 ** (m - a) + np.floor(
+            pts[:, 1] * 2 ** (m - a)
+        )
+        if np.bincount(cells.astype(int), minlength=2**m).max() != 1:
+            return False
+    return all(
+        np.bincount((pts[:, t] * 2**m).astype(int), minlength=2**m).max() == 1
+        for t in range(pts.shape[1])
+    )
+
+
+def test_scrambled_points_keep_their_balance():
+    m = 10
+    for scramble in range(3):
+        sv, shift = Q.scramble_state(3, scramble, 6)
+        pts = np.empty((2**m, 6))
+        Q.sobol_points(sv, shift, 0, pts)
+        assert pts.min() > 0 and pts.max() < 1
+        assert _is_net(pts, m)
+    # Negative control: independent uniforms are not a net.
+    assert not _is_net(np.random.default_rng(1).random((2**m, 6)), m)
+    # Scrambles differ, and the same seed and index give the same one.
+    a, b = Q.scramble_state(3, 0, 6), Q.scramble_state(3, 1, 6)
+    assert not np.array_equal(a[0], b[0])
+    assert np.array_equal(Q.scramble_state(3, 0, 6)[0], a[0])
 
 
 def test_kernel_matches_its_python_form(kernel_model):

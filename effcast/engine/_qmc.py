@@ -30,6 +30,8 @@ infinite.
 
 from __future__ import annotations
 
+import functools
+
 import numba
 import numpy as np
 
@@ -77,6 +79,7 @@ from effcast.families._layout import (
 
 __all__ = [
     "BITS",
+    "direction_numbers",
     "DEFAULT_SCRAMBLES",
     "fill_block_qmc",
     "qmc_dims",
@@ -345,18 +348,38 @@ def scramble_sizes(n: int, scrambles: int) -> list[int]:
     return [n // r + (1 if k < n % r else 0) for k in range(r)]
 
 
+@functools.cache
+def direction_numbers(dim: int) -> np.ndarray:
+    """The Sobol direction numbers (Joe and Kuo's, as scipy ships them) of
+    ``dim`` coordinates, as uint64[dim, BITS]: integers whose top bit
+    stands for 1/2. Read from scipy's unscrambled generator; tests check
+    that :func:`sobol_points` with them and no scramble gives scipy's points."""
+    from scipy.stats import qmc
+
+    engine = qmc.Sobol(dim, scramble=False, bits=BITS)
+    return np.ascontiguousarray(engine._sv, dtype=np.uint64)
+
+
 def scramble_state(entropy: int, scramble: int, dim: int):
     """One scramble's direction numbers and digital shift (uint64 arrays).
 
-    scipy's random linear matrix scramble with a digital shift
-    (``scipy.stats.qmc.Sobol(dim, scramble=True, bits=BITS)``), seeded from
-    the run's entropy and the scramble's index alone; tests check that
-    :func:`sobol_points` gives exactly scipy's points.
+    A random linear matrix scramble (Matousek's: each coordinate's direction
+    numbers multiplied, as bit vectors from the most significant bit, by a
+    random lower-triangular binary matrix with a unit diagonal) and a random
+    digital shift, drawn from the run's entropy and the scramble's index
+    alone. Both keep the Sobol points a digital net, so their balance
+    survives, while making independent scrambles independent random
+    variables with the right distribution.
     """
-    from scipy.stats import qmc
-
-    ss = np.random.SeedSequence(entropy, spawn_key=(scramble, 0x51B0))
-    engine = qmc.Sobol(dim, scramble=True, bits=BITS, seed=np.random.default_rng(ss))
-    sv = np.ascontiguousarray(engine._sv, dtype=np.uint64)
-    shift = np.ascontiguousarray(engine._shift, dtype=np.uint64)
-    return sv, shift
+    rng = np.random.default_rng(
+        np.random.SeedSequence(entropy, spawn_key=(scramble, 0x51B0))
+    )
+    sv = direction_numbers(dim)
+    pos = np.arange(BITS - 1, -1, -1, dtype=np.uint64)  # bit of row/column k
+    ltm = np.tril(rng.integers(0, 2, size=(dim, BITS, BITS), dtype=np.uint64))
+    ltm[:, np.arange(BITS), np.arange(BITS)] = 1
+    bits_in = (sv[:, :, None] >> pos[None, None, :]) & np.uint64(1)
+    bits_out = np.einsum("tik,tjk->tji", ltm, bits_in) & np.uint64(1)
+    scrambled = (bits_out << pos[None, None, :]).sum(axis=2, dtype=np.uint64)
+    shift = rng.integers(0, 2**BITS, size=dim, dtype=np.uint64)
+    return np.ascontiguousarray(scrambled), np.ascontiguousarray(shift)

@@ -14,11 +14,10 @@ from effcast.results._fast_stats import (
     median_of,
     order_statistics,
     quantile_ranks,
-    quantile_se,
-    se_ranks,
     summary_statistics,
 )
 from effcast.results._in_memory import PROB_THRESHOLDS, QUANTILES
+from effcast.results._mc_error import quantile_se, se_ranks
 
 QS = (0.0, 0.05, 0.1, 0.25, 0.3, 0.5, 0.7, 0.75, 0.9, 0.95, 0.999, 1.0)
 

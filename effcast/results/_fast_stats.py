@@ -24,32 +24,29 @@ today accepts only ``None``.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from effcast.results._mc_error import SPACING, quantile_se, se_ranks, spread_se
+
 __all__ = [
     "FAST_FROM",
-    "SE_Z",
+    "SampleStats",
     "SeriesSet",
     "linear_quantiles",
+    "mean_log10",
     "median_of",
     "order_statistics",
     "quantile_ranks",
-    "quantile_se",
-    "se_ranks",
-    "spread_se",
+    "scramble_errors",
+    "summary_statistics",
 ]
 
 FAST_FROM = 1 << 17
 """From this many samples on, the summary uses the two-pass kernels; below,
 numpy (the same numbers, without compiling the kernels)."""
-
-SE_Z = 2.0
-"""Half-width, in standard deviations of a binomial rank, of the order
-statistics whose spacing estimates a quantile's standard error."""
 
 
 class SeriesSet:
@@ -144,33 +141,6 @@ def median_of(n: int, stat) -> float:
         return float(stat(n // 2))
     a, b = np.float64(stat(n // 2 - 1)), np.float64(stat(n // 2))
     return float((a + b) / 2)
-
-
-def se_ranks(n: int, p: float) -> tuple[int, int]:
-    """The ranks whose spacing estimates the standard error at ``p``."""
-    half = SE_Z * math.sqrt(n * p * (1 - p))
-    lo = max(0, math.floor(n * p - half))
-    hi = min(n - 1, math.ceil(n * p + half))
-    return lo, hi
-
-
-def quantile_se(n: int, p: float, stat) -> float:
-    """The standard error of the sample ``p``-quantile, from order statistics.
-
-    The sample quantile's variance is ``p (1 - p) / (n f(x_p)**2)``; the
-    density's reciprocal ``1 / f`` is estimated by the spacing of the order
-    statistics ``SE_Z`` binomial standard deviations either side of rank
-    ``n p`` (a distribution-free estimate, as in Maritz and Jarrett's and
-    Bloch and Gastwirth's intervals). ``stat(rank)`` gives an order
-    statistic; for ``n < 2`` the error is unknown (``nan``).
-    """
-    if n < 2:
-        return math.nan
-    lo, hi = se_ranks(n, p)
-    if hi <= lo:
-        return math.nan
-    spread = float(stat(hi)) - float(stat(lo))
-    return spread * n / (hi - lo) * math.sqrt(p * (1 - p) / n)
 
 
 def _ranges(n: int, threads: int) -> list[tuple[int, int]]:
@@ -352,7 +322,7 @@ class SampleStats:
         self.totals_se: list[np.ndarray] = []
         self.positive: list[bool] = []
         self.probs_se: list[np.ndarray] | None = None
-        self.method = "order-statistic spacing (quantiles), binomial (probabilities)"
+        self.method = SPACING
 
 
 def summary_statistics(
@@ -413,7 +383,7 @@ def summary_statistics(
                 continue
             quantiles = np.quantile(data, qs)
             if role == "total":
-                stat = np.sort(data).__getitem__
+                stat: Callable[[int], float] = np.sort(data).__getitem__
         else:
             stat = got.__getitem__
             if role == "running":
@@ -463,50 +433,6 @@ def scramble_errors(
     st.probs_se = list(spread_se(np.array(per_p)))
     st.method = f"spread of {len(sizes)} independent scrambles"
     return st
-
-
-def spread_se(estimates: np.ndarray) -> np.ndarray:
-    """The standard error of the pooled estimate from ``R`` scrambles' own.
-
-    ``estimates`` has the scrambles on its first axis. Their standard
-    deviation over ``sqrt(R)``, divided by ``c4(R)`` (the mean of a sample
-    standard deviation of ``R`` normals, in units of sigma) so that the
-    error is unbiased on average.
-    """
-    r = estimates.shape[0]
-    c4 = math.sqrt(2 / (r - 1)) * math.exp(
-        math.lgamma(r / 2) - math.lgamma((r - 1) / 2)
-    )
-    return np.std(estimates, axis=0, ddof=1) / (math.sqrt(r) * c4)
-
-
-def standard_errors(
-    quantile_se: dict[str, float],
-    probs: dict[str, float],
-    n: int,
-    probs_se: np.ndarray | None = None,
-    method: str | None = None,
-) -> dict:
-    """The ``"se"`` entry of a total: its quantiles' and probabilities' errors.
-
-    A probability's error is the binomial ``sqrt(p (1 - p) / n)``; a
-    quantile's comes from the spacing of order statistics
-    (:func:`quantile_se`). ``nan`` (too few samples) is written as ``None``.
-    """
-
-    def clean(v: float) -> float | None:
-        return None if math.isnan(v) else float(v)
-
-    if probs_se is None:
-        p_se = {k: math.sqrt(p * (1 - p) / n) for k, p in probs.items()}
-        method = method or SampleStats().method
-    else:
-        p_se = {k: float(v) for k, v in zip(probs, probs_se, strict=True)}
-    return {
-        "quantiles": {k: clean(v) for k, v in quantile_se.items()},
-        "prob_exceeds": p_se,
-        "method": method or SampleStats().method,
-    }
 
 
 def mean_log10(

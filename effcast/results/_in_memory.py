@@ -19,9 +19,9 @@ from effcast.results._fast_stats import (
     SampleStats,
     mean_log10,
     scramble_errors,
-    standard_errors,
     summary_statistics,
 )
+from effcast.results._mc_error import standard_errors
 from effcast.results._resources import (
     reference_summary,
     reference_thresholds,

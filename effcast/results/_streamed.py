@@ -21,7 +21,6 @@ from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.engine._bins import RELATIVE_BIN_WIDTH
 from effcast.prior._schema import Prior
-from effcast.results._fast_stats import quantile_se, spread_se, standard_errors
 from effcast.results._in_memory import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -30,6 +29,7 @@ from effcast.results._in_memory import (
     rates_summary,
     seed_table,
 )
+from effcast.results._mc_error import quantile_se, spread_se, standard_errors
 from effcast.results._resources import (
     reference_summary,
     reference_thresholds,

@@ -6,6 +6,8 @@ document can be rendered the same way.
 
 from __future__ import annotations
 
+import math
+
 from rich.console import ConsoleRenderable, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text

@@ -68,10 +68,9 @@ def accumulate_blocks(
 
         sizes = scramble_sizes(n, scrambles)
         dims = qmc_dims(sampler._arrays[2])
-        qstates = [
-            scramble_state(int(root.entropy), r, int(dims[-1]))
-            for r in range(len(sizes))
-        ]
+        entropy = root.entropy
+        assert isinstance(entropy, int)  # resolve_seed makes integer roots
+        qstates = [scramble_state(entropy, r, int(dims[-1])) for r in range(len(sizes))]
         tasks = [
             (r, k, min(BLOCK_SIZE, m - k))
             for r, m in enumerate(sizes)

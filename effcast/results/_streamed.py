@@ -210,10 +210,11 @@ class StreamedResults:
             probs = {
                 _key(t): float(self.prob_exceeds(which, t)) for t in PROB_THRESHOLDS
             }
-            doc[which] = rates_summary(
+            total = rates_summary(
                 self._qdict(which), probs, self.mean_log10(which), self.years
             )
-            doc[which]["se"] = self._standard_errors(which, probs)
+            total["se"] = self._standard_errors(which, probs)
+            doc[which] = total
         doc["factors"] = {
             name: {
                 "quantiles": self._qdict(f"factor:{name}"),

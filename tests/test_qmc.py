@@ -175,3 +175,27 @@ def test_bad_arguments_are_refused(gpt3):
         gpt3.sample(1000, seed=1, qmc=True, scrambles=1)
     with pytest.raises(effcast.EffcastError, match="rel_se"):
         gpt3.sample(1000, seed=1, qmc=True, rel_se=0.01)
+
+
+def test_cli_qmc_in_memory_and_streamed():
+    import json
+
+    from click.testing import CliRunner
+
+    from effcast.cli._main import main
+
+    runner = CliRunner()
+    base = ["sample", "gpt3_today", "-n", "131072", "--seed", "2", "--qmc", "--json"]
+    mem = runner.invoke(main, base)
+    streamed = runner.invoke(main, [*base, "--stream", "--scrambles", "4"])
+    assert mem.exit_code == 0 and streamed.exit_code == 0, mem.output
+    a, b = json.loads(mem.output), json.loads(streamed.output)
+    assert a["qmc"] == {"scrambles": 8} and b["qmc"] == {"scrambles": 4}
+    assert "scrambles" in a["hardware"]["se"]["method"]
+    med_a, med_b = a["hardware"]["quantiles"]["0.5"], b["hardware"]["quantiles"]["0.5"]
+    assert abs(med_a - med_b) < 4 * a["hardware"]["se"]["quantiles"]["0.5"]
+    bad = runner.invoke(main, [*base, "--rel-se", "0.01"])
+    assert bad.exit_code == 2 and "--rel-se" in bad.output
+    text = runner.invoke(main, base[:-1])
+    words = " ".join(text.output.split())  # the header wraps at 80 columns
+    assert "quasi-Monte Carlo, 8 scrambles" in words and "±" in words

@@ -10,8 +10,8 @@ the cached kernels), it reports the best of ``--repeat`` runs of:
 
 * effcast: ``load("priors/gpt3_today.toml").sample(n)`` (every factor kept);
 * effcast, totals only: the same with ``factors=False``;
-* numpy/scipy: the same model written as plain vectorised numpy, with
-  ``scipy.stats.truncnorm`` for the truncated factors;
+* numpy/scipy: the same model written as plain vectorised numpy, truncated
+  factors by the inverse CDF (``scipy.special.ndtri``);
 * squigglepy: the same model in squigglepy, written as its documentation
   suggests (``sq.lognorm``/``sq.norm`` where a plain family fits,
   ``sq.dist_fn`` for what it has no family for: the split distributions and
@@ -40,7 +40,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 import effcast
 
@@ -68,7 +68,10 @@ def peak_bytes(fn) -> int:
 
 
 def numpy_model(model, n: int, rng: np.random.Generator):
-    """The prior, vectorised with numpy and scipy (no numba)."""
+    """The prior, vectorised with numpy and scipy (no numba), as a competent
+    user would write it: truncation by the inverse CDF (``scipy.special.ndtri``
+    on the truncation's probability range), not ``scipy.stats.truncnorm.rvs``
+    (several times slower)."""
     hardware = np.ones(n)
     compute = np.ones(n)
     for m in model.marginals:
@@ -76,7 +79,8 @@ def numpy_model(model, n: int, rng: np.random.Generator):
         if np.isinf(a) and np.isinf(b):
             z = rng.standard_normal(n)
         else:
-            z = stats.truncnorm.rvs(a, b, size=n, random_state=rng)
+            pa, pb = special.ndtr(a), special.ndtr(b)
+            z = special.ndtri(pa + rng.random(n) * (pb - pa))
         y = m.loc + np.where(z < 0, m.s_lo, m.s_hi) * z
         x = np.exp(y) if m.log else y
         np.maximum(x, m.floor, out=x)
@@ -89,7 +93,7 @@ def numpy_model(model, n: int, rng: np.random.Generator):
 def squigglepy_model(model):
     """The prior as squigglepy distributions: (hardware, compute)."""
     import squigglepy as sq
-    from scipy import special
+    from scipy import special as sp_special
 
     def split(m):
         """A split (two-piece) normal or lognormal, from a standard normal."""
@@ -104,10 +108,10 @@ def squigglepy_model(model):
         """Exact truncation by the inverse CDF (squigglepy's clips would pile
         the cut-off mass on the bounds)."""
         a, b = m.z_bounds
-        pa, pb = special.ndtr(a), special.ndtr(b)
+        pa, pb = sp_special.ndtr(a), sp_special.ndtr(b)
 
         def transform(u, m=m, pa=pa, pb=pb):
-            z = special.ndtri(pa + u * (pb - pa))
+            z = sp_special.ndtri(pa + u * (pb - pa))
             y = m.loc + np.where(z < 0, m.s_lo, m.s_hi) * z
             return np.exp(y) if m.log else y
 

@@ -13,7 +13,7 @@ Examples
 >>> res = model.sample(100_000, seed=1)
 >>> summary = res.summary()
 >>> sorted(summary["hardware"])
-['annual_multiplier', 'mean_log10', 'oom_per_year', 'prob_exceeds', 'quantiles']
+['annual_multiplier', 'mean_log10', 'oom_per_year', 'prob_exceeds', 'quantiles', 'se']
 
 Beyond sampling: ``effcast.sensitivity(res)`` (variance shares and a
 tornado), ``effcast.plot(res, "fig.png", kind)`` and

@@ -1,5 +1,5 @@
 """``python -m effcast``: the same as the ``effcast`` command."""
 
-from effcast.cli._main import run
+from effcast.cli._entry import run
 
 run()

@@ -81,7 +81,7 @@ def test_describe_cli_text_and_json():
 
 
 def _effcast(*args: str) -> subprocess.Popen:
-    code = "from effcast.cli._main import run; run()"
+    code = "from effcast.cli._entry import run; run()"
     return subprocess.Popen(
         [sys.executable, "-c", code, *args],
         stdout=subprocess.PIPE,

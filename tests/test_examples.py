@@ -91,3 +91,19 @@ def test_evidence_example_reproduces_the_methodology_figures():
         8.62,
     ]
     assert out["moved_most"] == "hardware_efficiency"
+
+
+def test_precise_figures_example():
+    """Quasi-Monte Carlo states a smaller error than Monte Carlo at the same n,
+    and precision mode reaches its target."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import precise_figures
+    finally:
+        sys.path.pop(0)
+    out = precise_figures.main(n=2**16, rel_se=0.004)
+    mc, qm = out["Monte Carlo"], out["quasi-Monte Carlo"]
+    assert qm["se"] < mc["se"] / 1.5
+    assert abs(qm["median"] - mc["median"]) < 4 * mc["se"]
+    precise = out["precision mode (0.4%)"]
+    assert precise["se"] / precise["median"] <= 0.004

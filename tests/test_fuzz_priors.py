@@ -258,7 +258,13 @@ def check_one(prior: dict, tmp: Path) -> None:
     else:
         TALLY["refused"] += 1
         assert result.exit_code == 2, (result.exit_code, result.output)
-        assert result.output.startswith("effcast: error: ") or "Error:" in result.output
+        # Warnings (effcast: warning: ...) may come first; then one error line.
+        errors = [
+            line
+            for line in result.output.splitlines()
+            if line.startswith("effcast: error: ") or "Error:" in line
+        ]
+        assert errors, result.output
         assert leftovers == [], leftovers  # nothing partial written
         assert api is None  # the API refuses what the CLI refuses
 

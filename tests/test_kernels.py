@@ -187,3 +187,32 @@ def test_truncated_standard_normal_against_scipy_truncnorm(z_lo, z_hi, method):
     assert ks.pvalue > 1e-3, ks
     # Negative control: the untruncated normal must be rejected.
     assert stats.kstest(x, stats.norm.cdf).pvalue < 1e-6
+
+
+def test_split_kernel_gives_the_full_kernels_samples():
+    """The small kernel for split factors draws exactly what fill_block draws,
+    for every truncation method; the sampler uses it for such priors."""
+    import effcast
+    from effcast.engine._blocks import block_generator
+    from effcast.engine._simple_kernel import fill_block_split
+
+    model = effcast.load("priors/gpt3_today.toml")
+    assert model._block_kernel() is fill_block_split
+    data = {k: v for k, v in KERNEL_PRIOR.items() if k != "correlation"}
+    data["factor"] = [
+        f for f in KERNEL_PRIOR["factor"] if f["dist"] in ("lognormal", "truncnormal")
+    ]
+    split_only = effcast.Model.from_dict(data)
+    assert split_only._block_kernel() is fill_block_split
+    assert effcast.Model.from_dict(KERNEL_PRIOR)._block_kernel() is K.fill_block
+    methods = set(split_only._arrays[1][:, 1].tolist())
+    assert len(methods) >= 3, methods  # plain, rejection and inverse-CDF rows
+    for m in (model, split_only):
+        outs = []
+        for fn in (K.fill_block, fill_block_split, fill_block_split.py_func):
+            f = np.empty((len(m.factor_names), 3000))
+            t = np.empty((2, 3000))
+            fn(block_generator(np.random.SeedSequence(42), 3), *m._arrays, f, t)
+            outs.append((f, t))
+        for f, t in outs[1:]:
+            assert np.array_equal(f, outs[0][0]) and np.array_equal(t, outs[0][1])

@@ -176,3 +176,25 @@ def test_too_many_samples_in_memory_suggests_streaming():
     assert "--stream" in result.output and "Traceback" not in result.output
     with pytest.raises(effcast.EffcastError, match="Model.stream"):
         effcast.load(GPT3).sample(10**11)
+
+
+def test_log10_sum_matches_the_sum_of_logarithms():
+    """The streamed log sums multiply mantissas and add exponents; against
+    math.fsum of log10, its Python form, and the special values."""
+    import math
+
+    from effcast.engine._histogram import _log10_sum
+
+    rng = np.random.default_rng(5)
+    x = np.exp(rng.normal(0, 30, 4099))  # spans many binades
+    x[7] = 5e-320  # subnormal
+    want = math.fsum(math.log10(v) for v in x)
+    got = _log10_sum(x, x.view(np.int64))
+    assert got == pytest.approx(want, rel=1e-12)
+    assert got == _log10_sum.py_func(x, x.view(np.int64))
+    assert got != pytest.approx(want + 1e-6, rel=1e-12)  # the check can fail
+    for special, expect in ((0.0, -math.inf), (-1.0, math.nan), (math.inf, math.inf)):
+        y = x.copy()
+        y[100] = special
+        out = _log10_sum(y, y.view(np.int64))
+        assert math.isnan(out) if math.isnan(expect) else out == expect, special

@@ -6,8 +6,6 @@ Heavy modules (pydantic, numba, rich) are imported inside commands so that
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from effcast._errors import EffcastError
@@ -59,6 +57,8 @@ def _sample(
     label: str,
     *,
     stream: bool = False,
+    rel_se: float | None = None,
+    scrambles: int | None = None,
 ):
     """Sample (or stream) with a progress bar on standard error.
 
@@ -72,9 +72,24 @@ def _sample(
     label = Path(label).stem  # short, so the bar fits in 80 columns
     if stream:
         with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
-            return model.stream(samples, seed=seed, threads=threads, progress=bar)
+            return model.stream(
+                samples,
+                seed=seed,
+                threads=threads,
+                progress=bar,
+                qmc=scrambles is not None,
+                scrambles=scrambles or 8,
+            )
     with ProgressBar(samples, f"sampling {label}") as bar:
-        return model.sample(samples, seed=seed, threads=threads, progress=bar)
+        return model.sample(
+            samples,
+            seed=seed,
+            threads=threads,
+            progress=bar,
+            rel_se=rel_se,
+            qmc=scrambles is not None,
+            scrambles=scrambles or 8,
+        )
 
 
 @main.command(short_help="Report the reductions in hardware and compute needed.")
@@ -92,6 +107,29 @@ def _sample(
     default=None,
     help="Summarise block by block without keeping the samples (constant "
     "memory; quantiles within 0.05%). Default: only above 20,000,000 samples.",
+)
+@click.option(
+    "--rel-se",
+    "rel_se",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    metavar="FRACTION",
+    help="Precision mode: draw until the medians and 80% intervals of both "
+    "totals have a standard error of at most FRACTION of their value (0.005 "
+    "for 0.5%); -n is then the most samples drawn.",
+)
+@click.option(
+    "--qmc",
+    is_flag=True,
+    help="Randomised quasi-Monte Carlo: scrambled Sobol points through each "
+    "factor's exact inverse CDF; less Monte Carlo error for the same -n.",
+)
+@click.option(
+    "--scrambles",
+    type=click.IntRange(min=2),
+    default=8,
+    show_default=True,
+    help="With --qmc, the independent scrambles whose spread gives the errors.",
 )
 @click.option(
     "--plot",
@@ -117,6 +155,9 @@ def sample(
     as_json: bool,
     stream: bool | None,
     threads: int | None,
+    rel_se: float | None,
+    qmc: bool,
+    scrambles: int,
     plot_path: str | None,
     out_path: str | None,
     force: bool,
@@ -138,6 +179,18 @@ def sample(
         model = load_model(prior, overrides)
         if stream is None:
             stream = samples > STREAM_ABOVE and not (out_path or plot_path)
+            stream = stream and rel_se is None
+        if qmc and rel_se is not None:
+            raise EffcastError(
+                "--rel-se draws plain Monte Carlo samples; drop --qmc or --rel-se",
+                field="qmc",
+            )
+        if stream and rel_se is not None:
+            raise EffcastError(
+                "--rel-se keeps the samples in memory to add more; drop "
+                "--stream, or use -n alone with --stream",
+                field="rel-se",
+            )
         if stream and (out_path or plot_path):
             raise EffcastError(
                 "--out and --plot need the samples in memory, which --stream "
@@ -154,7 +207,16 @@ def sample(
             from effcast.io._formats import FIGURE_FORMATS
 
             check_output(plot_path, FIGURE_FORMATS, force=force)
-        res = _sample(model, samples, seed, threads, prior, stream=stream)
+        res = _sample(
+            model,
+            samples,
+            seed,
+            threads,
+            prior,
+            stream=stream,
+            rel_se=rel_se,
+            scrambles=scrambles if qmc else None,
+        )
         doc = res.summary()
         if out_path is not None:
             from effcast.io._samples import write_samples
@@ -373,75 +435,3 @@ def priors(as_json: bool) -> None:
 for _command in POLICY_COMMANDS:
     main.add_command(_command)
 main.add_command(describe)
-
-
-class _PipeClosed(Exception):
-    """The reader of standard output went away (``| head -1``)."""
-
-
-class _GuardedStdout:
-    """Standard output whose broken pipe is not an OSError (click exits 1 on
-    those), so that :func:`run` can end quietly with status 0."""
-
-    def __init__(self, stream):
-        self._stream = stream
-
-    def write(self, text):
-        try:
-            return self._stream.write(text)
-        except BrokenPipeError:
-            raise _PipeClosed from None
-
-    def flush(self):
-        try:
-            self._stream.flush()
-        except BrokenPipeError:
-            raise _PipeClosed from None
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
-
-
-def run() -> None:  # pragma: no cover - exercised through the console script
-    """Entry point: Ctrl-C exits 130, a closed pipe (``| head -1``) exits 0,
-    running out of memory exits 2.
-
-    A reader that stops early (``head``, or quitting ``less``) is not an
-    error: the rest of the output is dropped without a word. click in its
-    standalone mode would turn Ctrl-C into "Aborted!" and status 1, so the
-    errors it would handle are handled here.
-    """
-    import os
-
-    real = sys.stdout
-    sys.stdout = _GuardedStdout(real)
-    try:
-        code = main.main(prog_name="effcast", standalone_mode=False)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("effcast: interrupted", err=True)
-        sys.exit(130)
-    except _PipeClosed:
-        # Point stdout at /dev/null so that Python's final flush is quiet too.
-        sys.stdout = real
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, real.fileno())
-        sys.exit(0)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except MemoryError:
-        click.echo(
-            "effcast: error: out of memory; draw fewer samples, or summarise "
-            "them without keeping them (--stream)",
-            err=True,
-        )
-        sys.exit(2)
-    finally:
-        if isinstance(sys.stdout, _GuardedStdout):
-            try:
-                sys.stdout.flush()
-            except _PipeClosed:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, real.fileno())
-            sys.stdout = real
-    sys.exit(code if isinstance(code, int) else 0)

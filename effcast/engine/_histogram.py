@@ -35,6 +35,8 @@ from typing import Any
 import numba
 import numpy as np
 
+from effcast.engine._bins import MANTISSA_BITS, RELATIVE_BIN_WIDTH
+
 __all__ = [
     "MANTISSA_BITS",
     "N_BINS",
@@ -44,8 +46,6 @@ __all__ = [
     "accumulate",
 ]
 
-MANTISSA_BITS = 11
-RELATIVE_BIN_WIDTH = 2.0**-MANTISSA_BITS
 _SHIFT = 52 - MANTISSA_BITS
 _KEY_LO = (1023 - 64) << MANTISSA_BITS  # the bin holding 2**-64
 _KEY_HI = (1023 + 64) << MANTISSA_BITS  # the first key at or above 2**64
@@ -128,14 +128,50 @@ def accumulate(
             else:
                 min_count[s] += ties
     for t in range(2):
-        total = 0.0
-        for i in range(m):
-            v = totals[t, i]
-            total += math.log10(v)
-            for k in range(thresholds.shape[0]):
-                if v > thresholds[k]:
-                    exceed[t, k] += 1
-        log_sums[t] = total
+        log_sums[t] = _log10_sum(totals[t], bits[t])
+        for k in range(thresholds.shape[0]):
+            c = 0
+            th = thresholds[k]
+            for i in range(m):
+                if totals[t, i] > th:
+                    c += 1
+            exceed[t, k] += c
+
+
+_LOG10_2 = math.log10(2.0)
+# 2**-(e - 1023) for each biased exponent e of a normal double: multiplying
+# by it is exact and leaves the mantissa, in [1, 2).
+_UNSCALE = np.array([math.ldexp(1.0, 1023 - e) for e in range(2048)])
+
+
+@_jit
+def _log10_sum(values, bits):
+    """The sum of ``log10(values)``, taking one logarithm per 32 values.
+
+    A normal positive double is ``mantissa * 2**exponent``, both read from
+    its bits; the mantissas (in [1, 2)) are multiplied 32 at a time, which
+    cannot overflow, and each product's logarithm added to the exponents'
+    sum times ``log10(2)``. Zero, negative, subnormal, infinite and NaN
+    values take ``math.log10`` itself, so the sum is -inf or NaN as before.
+    """
+    exponents = 0
+    total = 0.0
+    prod = 1.0
+    k = 0
+    for i in range(values.shape[0]):
+        b = bits[i]
+        e = (b >> 52) & 0x7FF
+        if b <= 0 or e == 0 or e == 0x7FF:
+            total += math.log10(values[i])
+            continue
+        exponents += e - 1023
+        prod *= values[i] * _UNSCALE[e]
+        k += 1
+        if k == 32:
+            total += math.log10(prod)
+            prod = 1.0
+            k = 0
+    return total + math.log10(prod) + exponents * _LOG10_2
 
 
 class ExactSum:
@@ -226,6 +262,9 @@ class Histograms:
         # WeightedHistograms of the posterior and the EvidenceRun.
         self.posterior: Any = None
         self.evidence: Any = None
+        # Under quasi-Monte Carlo, each scramble's own histograms of the two
+        # totals (for the errors from the spread between scrambles).
+        self.by_scramble: list[Histograms] = []
 
     def merge(self, other: Histograms) -> None:
         """Add ``other``'s counts to these (exact: integers only)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
@@ -23,12 +22,11 @@ from effcast.engine._blocks import (
     SeedLike,
     as_count,
     available_memory,
-    block_generator,
     check_count,
-    check_threads,
     resolve_seed,
 )
 from effcast.engine._copula import build_copula
+from effcast.engine._drivers import run_blocks, run_qmc
 from effcast.engine._evidence import EvidenceRun, Likelihood
 from effcast.families._base import FactorDistribution
 from effcast.families._bounds import check_factor, check_product
@@ -41,7 +39,6 @@ from effcast.prior._schema import Prior
 
 if TYPE_CHECKING:
     from effcast.engine._histogram import Histograms
-from effcast.engine._stream import accumulate_blocks
 
 __all__ = ["BLOCK_SIZE", "Draws", "Sampler", "resolve_seed"]
 
@@ -283,28 +280,20 @@ class Sampler:
         prior = self.prior.model_copy(update={"evidence": []})
         return type(self)(prior, source=self.source)
 
-    def _fill(
-        self,
-        root,
-        factors: np.ndarray,
-        totals: np.ndarray,
-        b: int,
-        offset: int,
-        weights: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
+    def _block_kernel(self):
+        """The sampling kernel this prior needs: the small one for split
+        factors drawn independently (it compiles faster), else the full one.
+        Both give the same samples."""
+        from effcast.families._layout import COPULA, KIND, KIND_SPLIT
+
+        kinds = self._arrays[2]
+        if np.all(kinds[:, KIND] == KIND_SPLIT) and np.all(kinds[:, COPULA] < 0):
+            from effcast.engine._simple_kernel import fill_block_split
+
+            return fill_block_split
         from effcast.engine._kernels import fill_block
 
-        start = b * BLOCK_SIZE - offset
-        stop = start + BLOCK_SIZE
-        f, t = factors[:, start:stop], totals[:, start:stop]
-        lik = self.likelihood
-        if lik is not None and lik.needs_factors and f.shape[0] == 0:
-            f = np.empty((len(self.marginals), t.shape[1]))  # scratch
-        fill_block(block_generator(root, b), *self._arrays, f, t)
-        if lik is not None and weights is not None:
-            w, row = lik.block(f, t)
-            weights[0][start:stop] = w
-            weights[1][b - offset // BLOCK_SIZE] = row
+        return fill_block
 
     def draw(
         self,
@@ -314,11 +303,15 @@ class Sampler:
         factors: bool = True,
         threads: int | None = None,
         progress: Callable[[int], None] | None = None,
+        qmc: int | None = None,
     ) -> Draws:
         """Draw ``n`` samples of every factor and of both reductions.
 
         The engine's half of :meth:`effcast.Model.sample`, which takes the
         same arguments and wraps these arrays in a :class:`~effcast.Results`.
+        ``qmc``, a number of scrambles, draws randomised quasi-Monte Carlo
+        samples instead (see :mod:`effcast.engine._qmc`): scramble ``r``'s
+        points fill its own contiguous stretch of the arrays.
 
         Raises
         ------
@@ -350,6 +343,12 @@ class Sampler:
             out_factors = np.empty((rows - 2, n))
             weights = None
             if self.likelihood is not None:
+                if qmc is not None:
+                    raise EffcastError(
+                        "quasi-Monte Carlo does not yet combine with [[evidence]]; "
+                        "drop qmc, or sample the prior alone (without_evidence)",
+                        field="qmc",
+                    )
                 n_blocks = math.ceil(n / BLOCK_SIZE)
                 block_rows = np.empty((n_blocks, self.likelihood.width))
                 weights = (np.empty(n), block_rows)
@@ -357,61 +356,55 @@ class Sampler:
             raise EffcastError(
                 f"{n:,} samples do not fit in memory; {advice}", field="samples"
             ) from None
-        self._run_blocks(root, out_factors, totals, 0, n, threads, progress, weights)
+        if qmc is not None:
+            run_qmc(self, entropy, qmc, out_factors, totals, threads, progress)
+        else:
+            run_blocks(
+                self, root, out_factors, totals, 0, n, threads, progress, weights
+            )
         if weights is None:
             return Draws(totals, out_factors if factors else None, entropy)
         assert self.likelihood is not None
         run = EvidenceRun(self.likelihood, weights[1], n)
         return Draws(totals, out_factors if factors else None, entropy, weights[0], run)
 
-    def _run_blocks(
+    def extend(
         self,
-        root,
-        out_factors,
-        totals,
-        first: int,
+        draws: Draws,
         n: int,
-        threads: int | None,
+        *,
+        threads: int | None = None,
         progress: Callable[[int], None] | None = None,
-        weights: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
-        """Fill samples ``first .. first + n`` (``first`` on a block boundary);
-        with ``weights``, also each sample's weight and each block's sums."""
+    ) -> Draws:
+        """The first ``n`` samples of ``draws``' run, keeping those drawn.
 
-        def report(done_blocks: int) -> None:
-            if progress is not None:
-                progress(min(BLOCK_SIZE, n - (done_blocks - 1) * BLOCK_SIZE))
-
-        assert first % BLOCK_SIZE == 0
-        b0 = first // BLOCK_SIZE
-        blocks = range(b0, b0 + math.ceil(n / BLOCK_SIZE))
-        threads = check_threads(threads)
-        # Compile (or load from cache) once, before threads race to do it.
-        self._fill(root, out_factors, totals, blocks[0], first, weights)
-        report(1)
-        rest = blocks[1:]
-        if threads == 1 or len(rest) <= 1:
-            for i, b in enumerate(rest, start=2):
-                self._fill(root, out_factors, totals, b, first, weights)
-                report(i)
-            return
-        pool = ThreadPoolExecutor(max_workers=threads)
-        try:
-            for i, f in enumerate(
-                [
-                    pool.submit(
-                        self._fill, root, out_factors, totals, b, first, weights
-                    )
-                    for b in rest
-                ],
-                start=2,
-            ):
-                f.result()
-                report(i)
-        finally:
-            # On Ctrl-C (or any error) drop the blocks not yet started, so
-            # the interrupt is honoured once the running ones finish (ms).
-            pool.shutdown(wait=True, cancel_futures=True)
+        ``draws`` must hold a whole number of blocks; the samples after it
+        are drawn from their own blocks' streams, so the result equals
+        :meth:`draw` of ``n`` with the same seed.
+        """
+        have = draws.totals.shape[1]
+        assert have % BLOCK_SIZE == 0 and n >= have
+        rows = draws.factors.shape[0] if draws.factors is not None else 0
+        totals = np.empty((2, n))
+        out_factors = np.empty((rows, n))
+        totals[:, :have] = draws.totals
+        if draws.factors is not None:
+            out_factors[:, :have] = draws.factors
+        if n > have:
+            root = np.random.SeedSequence(draws.entropy)
+            run_blocks(
+                self,
+                root,
+                out_factors[:, have:],
+                totals[:, have:],
+                have,
+                n - have,
+                threads,
+                progress,
+            )
+        return Draws(
+            totals, out_factors if draws.factors is not None else None, draws.entropy
+        )
 
     def accumulate(
         self,
@@ -421,17 +414,22 @@ class Sampler:
         *,
         threads: int | None = None,
         progress: Callable[[int], None] | None = None,
+        qmc: int | None = None,
     ) -> tuple[Histograms, int]:
         """Add ``n`` samples to histograms block by block, keeping none.
 
         The engine's half of :meth:`effcast.Model.stream`: the same blocks
         and streams as :meth:`draw`, with exact counts above ``thresholds``.
-        Returns the merged histograms and the run's entropy.
+        Returns the merged histograms and the run's entropy. ``qmc``, a
+        number of scrambles, streams quasi-Monte Carlo samples instead.
         """
+        # Imported here: the kernels (and numba) load only when sampling.
+        from effcast.engine._stream import accumulate_blocks
+
         n = check_count(n)
         root, entropy = resolve_seed(seed)
         hist = accumulate_blocks(
-            self, n, root, thresholds, threads=threads, progress=progress
+            self, n, root, thresholds, threads=threads, progress=progress, scrambles=qmc
         )
         return hist, entropy
 
@@ -461,5 +459,5 @@ class Sampler:
             m = min(chunk, n - first)
             totals = np.empty((2, m))
             out_factors = np.empty((len(self.marginals) if factors else 0, m))
-            self._run_blocks(root, out_factors, totals, first, m, threads)
+            run_blocks(self, root, out_factors, totals, first, m, threads)
             yield totals, (out_factors if factors else None)

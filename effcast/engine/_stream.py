@@ -16,16 +16,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from effcast._errors import EffcastError
 from effcast.engine._blocks import BLOCK_SIZE, block_generator, check_threads
 from effcast.engine._evidence import EvidenceRun
 from effcast.engine._histogram import Histograms, accumulate
-from effcast.engine._kernels import fill_block
 from effcast.engine._weighted_histogram import WeightedHistograms
 
 if TYPE_CHECKING:
     from effcast.engine._sampler import Sampler
 
-__all__ = ["accumulate_blocks"]
+__all__ = ["SLICE", "accumulate_blocks"]
+
+SLICE = 4096
+"""Samples drawn and binned at a time, so that they are binned from cache."""
 
 
 def accumulate_blocks(
@@ -36,6 +39,7 @@ def accumulate_blocks(
     *,
     threads: int | None = None,
     progress: Callable[[int], None] | None = None,
+    scrambles: int | None = None,
 ) -> Histograms:
     """Add ``n`` samples of ``sampler`` to histograms, block by block.
 
@@ -44,9 +48,39 @@ def accumulate_blocks(
     histograms; the histograms are merged at the end (integers and exact
     sums only, so the result does not depend on the thread count).
     ``thresholds`` are the values above which exact counts are kept.
+
+    With ``scrambles``, the samples are randomised quasi-Monte Carlo points
+    (:mod:`effcast.engine._qmc`) instead, a task being one block of one
+    scramble, and each scramble's totals are also binned on their own
+    (``Histograms.by_scramble``).
     """
     threads = check_threads(threads)
-    n_blocks = math.ceil(n / BLOCK_SIZE)
+    fill_block = sampler._block_kernel()
+    tasks: list[tuple[int, int, int]]  # (scramble or -1, first, count)
+    if scrambles is None:
+        tasks = [
+            (-1, b * BLOCK_SIZE, min(BLOCK_SIZE, n - b * BLOCK_SIZE))
+            for b in range(math.ceil(n / BLOCK_SIZE))
+        ]
+    else:
+        from effcast.engine._qmc import (
+            fill_block_qmc,
+            qmc_dims,
+            scramble_sizes,
+            scramble_state,
+        )
+
+        sizes = scramble_sizes(n, scrambles)
+        dims = qmc_dims(sampler._arrays[2])
+        entropy = root.entropy
+        assert isinstance(entropy, int)  # resolve_seed makes integer roots
+        qstates = [scramble_state(entropy, r, int(dims[-1])) for r in range(len(sizes))]
+        tasks = [
+            (r, k, min(BLOCK_SIZE, m - k))
+            for r, m in enumerate(sizes)
+            for k in range(0, m, BLOCK_SIZE)
+        ]
+    n_blocks = len(tasks)
     n_f = len(sampler.marginals)
     groups = list(sampler.groups)
     group_of = np.array(
@@ -58,44 +92,75 @@ def accumulate_blocks(
     # With [[evidence]]: weighted histograms beside the counts (the prior).
     lik = sampler.likelihood
     if lik is not None:
+        if scrambles is not None:
+            raise EffcastError(
+                "quasi-Monte Carlo does not yet combine with [[evidence]]; "
+                "drop --qmc, or use --no-evidence",
+                field="qmc",
+            )
         block_rows = np.zeros((n_blocks, lik.width))
         for st in states:
             st.posterior = WeightedHistograms(n_series, len(thresholds), n)
+    if scrambles is not None:
+        for st in states:
+            st.by_scramble = [
+                Histograms(2, len(thresholds), n) for _ in range(len(sizes))
+            ]
+    no_groups = np.zeros(0, dtype=np.int64)
+
+    # With [[evidence]], each block is drawn whole so that its likelihood
+    # is computed over the same samples as in memory.
+    step = SLICE if lik is None else BLOCK_SIZE
 
     def work(w: int) -> None:
         st = states[w]
-        factors = np.empty((n_f, BLOCK_SIZE))
-        totals = np.empty((2, BLOCK_SIZE))
-        series = np.empty((n_series, BLOCK_SIZE))
+        factors = np.empty((n_f, step))
+        totals = np.empty((2, step))
+        series = np.empty((n_series, step))
         bits = series.view(np.int64)
         block_sums = np.zeros(2)
         for b in range(w, n_blocks, workers):
             if stop.is_set():  # Ctrl-C or an error in another worker
                 return
-            m = min(BLOCK_SIZE, n - b * BLOCK_SIZE)
-            f, t = factors[:, :m], totals[:, :m]
-            fill_block(block_generator(root, b), *sampler._arrays, f, t)
-            accumulate(
-                f,
-                t,
-                group_of,
-                len(groups),
-                series[:, :m],
-                bits[:, :m],
-                st.hist,
-                st.low,
-                st.high,
-                st.mins,
-                st.min_count,
-                st.maxs,
-                thresholds,
-                st.exceed,
-                block_sums,
-            )
-            st.add_log_sums(block_sums)
-            if lik is not None:
-                weights, block_rows[b] = lik.block(f, t)
-                st.posterior.add(series[:, :m], bits[:, :m], weights, thresholds)
+            r, first, m = tasks[b]
+            gen = block_generator(root, b) if r < 0 else None
+            # The block in slices that stay in cache: each slice is drawn
+            # (the generator carries on from the last slice, so the samples
+            # are those of the whole block) and binned while still there.
+            for a in range(0, m, step):
+                z = min(m, a + step)
+                f, t = factors[:, : z - a], totals[:, : z - a]
+                if r < 0:
+                    fill_block(gen, *sampler._arrays, f, t)
+                else:
+                    fill_block_qmc(*qstates[r], first + a, dims, *sampler._arrays, f, t)
+                targets = [(st, f, group_of, len(groups), n_series)]
+                if r >= 0:
+                    targets.append((st.by_scramble[r], f[:0], no_groups, 0, 2))
+                for h, ff, gof, ng, ns in targets:
+                    accumulate(
+                        ff,
+                        t,
+                        gof,
+                        ng,
+                        series[:ns, : z - a],
+                        bits[:ns, : z - a],
+                        h.hist,
+                        h.low,
+                        h.high,
+                        h.mins,
+                        h.min_count,
+                        h.maxs,
+                        thresholds,
+                        h.exceed,
+                        block_sums,
+                    )
+                    h.add_log_sums(block_sums)
+                if lik is not None:  # a whole block (step == BLOCK_SIZE)
+                    weights, block_rows[b] = lik.block(f, t)
+                    st.posterior.add(
+                        series[:, : z - a], bits[:, : z - a], weights, thresholds
+                    )
             if progress is not None:
                 progress(m)
 
@@ -115,6 +180,8 @@ def accumulate_blocks(
         merged.merge(other)
         if lik is not None:
             merged.posterior.merge(other.posterior)
+        for mine, theirs in zip(merged.by_scramble, other.by_scramble, strict=True):
+            mine.merge(theirs)
     if lik is not None:
         merged.evidence = EvidenceRun(lik, block_rows, n)
     return merged

@@ -28,6 +28,23 @@ def _oom(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}"
 
 
+def _pm(se: float | None, scale: float = 1.0) -> str:
+    """`` ± 1.3`` for a standard error (two significant figures), or nothing."""
+    if se is None or not math.isfinite(se):
+        return ""
+    return f" ± {scale * se:.2g}"
+
+
+def _median_se(d: dict) -> str:
+    se = d.get("se", {}).get("quantiles", {}).get("0.5")
+    return fmt_multiplier(d["quantiles"]["0.5"]) + _pm(se)
+
+
+def _prob_se(d: dict, k: str) -> str:
+    se = d.get("se", {}).get("prob_exceeds", {}).get(k)
+    return fmt_percent(d["prob_exceeds"][k]) + (_pm(se, 100) if se else "")
+
+
 def _band(qs: dict, lo: str, hi: str, fmt=fmt_multiplier) -> str:
     return f"{fmt(qs[lo])} - {fmt(qs[hi])}"
 
@@ -44,6 +61,16 @@ def render_summary(doc: dict) -> Group:
         head.append(
             f" | streamed: quantiles within {100 * doc['quantile_relative_error']:.2g}%"
         )
+    if doc.get("qmc"):
+        head.append(f" | quasi-Monte Carlo, {doc['qmc']['scrambles']} scrambles")
+    if doc.get("precision"):
+        p = doc["precision"]
+        head.append(
+            f"\nprecision mode: headline quantiles' standard error "
+            f"{100 * p['rel_se']:.2g}% of their value (target "
+            f"{100 * p['target_rel_se']:.2g}%"
+            + (")" if p["reached"] else f", not reached by {p['max_samples']:,})")
+        )
     append_provenance(head, doc)
 
     totals = Table(
@@ -59,11 +86,11 @@ def render_summary(doc: dict) -> Group:
     def row(label, f):
         totals.add_row(label, f(hw), f(cp))
 
-    row("median", lambda d: fmt_multiplier(d["quantiles"]["0.5"]))
+    row("median (± standard error)", _median_se)
     row("80% interval (10th-90th)", lambda d: _band(d["quantiles"], "0.1", "0.9"))
     row("90% interval (5th-95th)", lambda d: _band(d["quantiles"], "0.05", "0.95"))
     for key in d_keys(hw["prob_exceeds"]):
-        row(f"P(> {float(key):g}x)", lambda d, k=key: fmt_percent(d["prob_exceeds"][k]))
+        row(f"P(> {float(key):g}x)", lambda d, k=key: _prob_se(d, k))
     row(
         "per year, median",
         lambda d: fmt_multiplier(d["annual_multiplier"]["quantiles"]["0.5"]),

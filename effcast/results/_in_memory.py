@@ -29,7 +29,10 @@ from effcast.results._base import (
     seed_table,
 )
 from effcast.results._evidence_summary import in_memory_evidence
-from effcast.results._resources import resolve_resources
+from effcast.results._fast_summary import fast_summary
+from effcast.results._resources import (
+    resolve_resources,
+)
 from effcast.results._weighted import (
     weighted_mean,
     weighted_prob_exceeds,
@@ -72,6 +75,15 @@ class Results(ResultsBase):
     >>> res.factor("moe").shape
     (200000,)
     """
+
+    precision: dict | None = None
+    """Set by precision mode (``Model.sample(..., rel_se=...)``): the target
+    relative standard error, the one reached, and whether it was met."""
+
+    scrambles: int | None = None
+    """Set for randomised quasi-Monte Carlo samples (``Model.sample(...,
+    qmc=True)``): the number of independent scrambles, stored one after the
+    other; the standard errors then come from their spread."""
 
     def __init__(
         self,
@@ -249,7 +261,7 @@ class Results(ResultsBase):
         return np.atleast_1d(np.asarray(out, dtype=float))
 
     def _total_summary(self, which: str) -> dict:
-        return total_summary(self._samples(which), self.years, self.weights)
+        return weighted_total_summary(self._samples(which), self.years, self.weights)
 
     def _finish(self, doc: dict) -> None:
         if self.evidence is not None:
@@ -262,6 +274,19 @@ class Results(ResultsBase):
     def annual_multiplier(self, which: str | np.ndarray) -> np.ndarray:
         """Per sample, the reduction per year: ``reduction ** (1 / years)``."""
         return self._series(which) ** (1.0 / self.years)
+
+    def summary(self) -> dict:
+        """Everything ``effcast sample --json`` prints, as a plain dictionary.
+
+        The quantiles of ``oom_per_year`` and ``annual_multiplier`` are the
+        monotone transforms of the reduction's quantiles. Without evidence
+        the statistics come from two passes over the samples (numpy's
+        numbers, with standard errors); with evidence, from the weighted
+        statistics of :class:`~effcast.results._base.ResultsBase`.
+        """
+        if self.weights is not None:
+            return super().summary()
+        return fast_summary(self)
 
     def series(self, what: str) -> np.ndarray:
         """The samples of a series.
@@ -394,10 +419,10 @@ def quantile_dict(
     return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
 
-def total_summary(
+def weighted_total_summary(
     data: np.ndarray, years: float, weights: np.ndarray | None = None
 ) -> dict:
-    """The summary of one reduction (hardware or compute)."""
+    """The summary of one reduction, weighted with ``weights``."""
     qs = quantile_dict(data, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_log10 = (

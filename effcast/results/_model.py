@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from effcast._errors import EffcastError
-from effcast.engine._blocks import SeedLike
+from effcast.engine._blocks import SeedLike, check_count
 from effcast.engine._sampler import Sampler
 from effcast.prior._overrides import Overrides
 from effcast.results._evidence_summary import check_evidence
@@ -78,13 +78,16 @@ class Model(Sampler):
         factors: bool = True,
         threads: int | None = None,
         progress: Callable[[int], None] | None = None,
+        rel_se: float | None = None,
+        qmc: bool = False,
+        scrambles: int = 8,
     ) -> Results:
         """Draw ``n`` samples of every factor and of both reductions.
 
         Parameters
         ----------
         n : int
-            Number of samples.
+            Number of samples; with ``rel_se``, the most that may be drawn.
         seed : int, numpy.random.Generator or None
             Seed for the random streams. The same seed gives bit-identical
             results whatever the number of threads; ``None`` draws fresh
@@ -101,6 +104,22 @@ class Model(Sampler):
             thread, as blocks of 65,536 finish (the convention of
             :meth:`stream`); for progress bars. It does not change the
             samples.
+        rel_se : float, optional
+            Precision mode: draw until the median and the 10th and 90th
+            percentiles of both totals have a standard error of at most this
+            fraction of their value (0.005 for 0.5%), or ``n`` samples have
+            been drawn. ``Results.precision`` then records the target, the
+            error reached and whether it was met. The samples are the first
+            ones of the seed's run, as without ``rel_se``.
+        qmc : bool
+            Randomised quasi-Monte Carlo: ``scrambles`` independent
+            scrambles of a Sobol sequence, each mapped through every
+            factor's exact inverse CDF (see docs/methodology.md). The same
+            distribution as plain sampling with less Monte Carlo error for
+            the same ``n``; the standard errors come from the spread between
+            the scrambles. Reproducible from ``seed`` for any thread count.
+        scrambles : int
+            With ``qmc``, the number of independent scrambles (at least 2).
 
         Returns
         -------
@@ -112,11 +131,53 @@ class Model(Sampler):
         Raises
         ------
         EffcastError
-            If ``n`` or ``seed`` is invalid, the samples would not fit in
-            memory, or the evidence leaves fewer than 100 effective samples
-            (it then names the entry). A low ESS (below 1% of ``n``) only
-            warns (:class:`EvidenceWarning`).
+            If ``n``, ``seed`` or ``rel_se`` is invalid, the samples would not
+            fit in memory, or the evidence leaves fewer than 100 effective
+            samples (it then names the entry). A low ESS (below 1% of ``n``)
+            only warns (:class:`EvidenceWarning`).
+
+        Examples
+        --------
+        >>> import effcast
+        >>> model = effcast.load("gpt3_today")
+        >>> res = model.sample(10**7, seed=1, rel_se=0.01)
+        >>> res.precision["reached"], res.n < 10**7
+        (True, True)
         """
+        if qmc:
+            if rel_se is not None:
+                raise EffcastError(
+                    "precision mode (rel_se) draws plain Monte Carlo samples; "
+                    "use it without qmc",
+                    field="qmc",
+                )
+            _check_scrambles(scrambles)
+            d = self.draw(
+                n,
+                seed,
+                factors=factors,
+                threads=threads,
+                progress=progress,
+                qmc=scrambles,
+            )
+            res = Results(d.totals, d.factors, **self._meta(d.entropy))
+            res.scrambles = min(scrambles, d.totals.shape[1])
+            return res
+        if rel_se is not None:
+            from effcast.results._precision import sample_to_precision
+
+            d, record = sample_to_precision(
+                self,
+                rel_se,
+                check_count(n),
+                seed,
+                factors=factors,
+                threads=threads,
+                progress=progress,
+            )
+            res = Results(d.totals, d.factors, **self._meta(d.entropy))
+            res.precision = record
+            return res
         d = self.draw(n, seed, factors=factors, threads=threads, progress=progress)
         bad = int(np.count_nonzero(np.isnan(d.totals) | np.isposinf(d.totals)))
         if bad:
@@ -151,6 +212,8 @@ class Model(Sampler):
         *,
         threads: int | None = None,
         progress: Callable[[int], None] | None = None,
+        qmc: bool = False,
+        scrambles: int = 8,
     ) -> StreamedResults:
         """Summarise ``n`` samples block by block, without keeping them.
 
@@ -171,6 +234,9 @@ class Model(Sampler):
         progress : callable, optional
             Called with the number of samples just finished, from worker
             threads, after each block of 65,536.
+        qmc, scrambles
+            As for :meth:`sample`: stream randomised quasi-Monte Carlo
+            samples, with errors from the spread between the scrambles.
 
         Returns
         -------
@@ -195,12 +261,22 @@ class Model(Sampler):
             np.array(counted, dtype=np.float64),
             threads=threads,
             progress=progress,
+            qmc=_check_scrambles(scrambles) if qmc else None,
         )
         sums = [hist.log_sum[t].value for t in (0, 1)]
         if any(math.isnan(v) or v == math.inf for v in sums):
             self._not_finite("some", entropy)
         check_evidence(hist.evidence, self.source)
         return StreamedResults(hist, counted, **self._meta(entropy))
+
+
+def _check_scrambles(scrambles: int) -> int:
+    if isinstance(scrambles, bool) or not isinstance(scrambles, int) or scrambles < 2:
+        raise EffcastError(
+            f"scrambles must be an integer of at least 2, got {scrambles!r}",
+            field="scrambles",
+        )
+    return scrambles
 
 
 def load(path: str | Path, overrides: Overrides = None) -> Model:

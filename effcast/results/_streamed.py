@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from effcast.engine._histogram import RELATIVE_BIN_WIDTH, Histograms
+from effcast.engine._bins import RELATIVE_BIN_WIDTH
 from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
 from effcast.report._display import need_pandas
@@ -30,6 +30,10 @@ from effcast.results._base import (
     rates_summary,
 )
 from effcast.results._evidence_summary import streamed_evidence
+from effcast.results._mc_error import quantile_se, spread_se, standard_errors
+
+if TYPE_CHECKING:
+    from effcast.engine._histogram import Histograms
 
 __all__ = ["StreamedResults"]
 
@@ -158,9 +162,12 @@ class StreamedResults(ResultsBase):
             _key(t): float(self._exceed(which, np.array([t]))[0])
             for t in PROB_THRESHOLDS
         }
-        return rates_summary(
+        total = rates_summary(
             self._qdict(which), probs, self.mean_log10(which), self.years
         )
+        if self._posterior is None:  # standard errors of the prior's figures
+            total["se"] = self._standard_errors(which, probs)
+        return total
 
     def _running_medians(self) -> dict[str, float]:
         return {
@@ -168,8 +175,52 @@ class StreamedResults(ResultsBase):
             for k in self.names
         }
 
+    def _standard_errors(self, which: str, probs: dict[str, float]) -> dict:
+        """As in memory, with the order statistics read from the histogram.
+
+        The spacing spans several bins from about 10,000 samples on; far
+        beyond that (a billion samples) the error is below the bin width.
+        """
+        row = self._row(which)
+
+        def stat(rank: int) -> float:
+            return float(self._hist.order_statistic(row, np.array([rank]))[0])
+
+        by = self._hist.by_scramble
+        if len(by) >= 2:
+            # Quasi-Monte Carlo: the spread between the scrambles.
+            k = TOTALS.index(which)
+            per_q = [h.quantile(k, QUANTILES) for h in by]
+            per_p = [
+                [self._scramble_prob(h, k, float(t)) for t in PROB_THRESHOLDS]
+                for h in by
+            ]
+            return standard_errors(
+                {
+                    _key(p): v
+                    for p, v in zip(QUANTILES, spread_se(np.array(per_q)), strict=True)
+                },
+                probs,
+                self.n,
+                spread_se(np.array(per_p)),
+                f"spread of {len(by)} independent scrambles",
+            )
+        ses = {_key(p): quantile_se(self.n, p, stat) for p in QUANTILES}
+        return standard_errors(ses, probs, self.n)
+
+    def _scramble_prob(self, h, k: int, t: float) -> float:
+        if t in self.thresholds:
+            return float(h.exceed[k, self.thresholds.index(t)] / h.count(k))
+        return float(h.prob_exceeds(k, t))
+
     def _header(self) -> dict[str, Any]:
-        return {"streamed": True, "quantile_relative_error": self.relative_error}
+        doc: dict[str, Any] = {
+            "streamed": True,
+            "quantile_relative_error": self.relative_error,
+        }
+        if self._hist.by_scramble:
+            doc["qmc"] = {"scrambles": len(self._hist.by_scramble)}
+        return doc
 
     def _finish(self, doc: dict) -> None:
         if self.evidence is not None:

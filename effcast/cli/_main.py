@@ -20,6 +20,7 @@ from effcast.cli._common import (
     set_option,
 )
 from effcast.cli._policy import POLICY_COMMANDS
+from effcast.cli._share import SHARE_COMMANDS
 
 __all__ = ["main"]
 
@@ -40,7 +41,8 @@ def main() -> None:
     then see which factors matter (sensitivity), draw it (plot), set several
     priors side by side (compare), project it forward (forecast), ask when a
     model fits under a compute threshold (threshold), or run a grid of
-    scenarios (sweep).
+    scenarios (sweep), write a self-contained HTML report (report) or edit
+    the prior live in the browser (explore).
     """
 
 
@@ -359,7 +361,7 @@ def priors(as_json: bool) -> None:
         click.echo(f"{name:<{width}}  {path}")
 
 
-for _command in POLICY_COMMANDS:
+for _command in POLICY_COMMANDS + SHARE_COMMANDS:
     main.add_command(_command)
 
 

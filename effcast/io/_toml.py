@@ -42,7 +42,7 @@ def _value(v: Any) -> str:
         if "\n" in v and _MULTILINE_SAFE.match(v):
             return '"""\n' + v + '"""'
         # A JSON string is a valid TOML basic string (same escapes).
-        return json.dumps(v, ensure_ascii=False)
+        return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(v, _dt.datetime | _dt.date | _dt.time):
         return v.isoformat()
     if isinstance(v, list | tuple):

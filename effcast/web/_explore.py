@@ -90,7 +90,7 @@ class Explorer:
     >>> out = ex.run({"moe.median": "3"}, {})
     >>> out["ok"], round(out["hardware_median"]) > 400
     (True, True)
-    >>> ex.run({"moe.median": "abc"}, {})["errors"]["moe.median"][-40:]
+    >>> ex.run({"moe.median": "abc"}, {})["errors"]["moe.median"][-41:]
     "got 'abc' (set by --set moe.median='abc')"
     """
 

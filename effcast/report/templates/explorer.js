@@ -5,7 +5,7 @@
   const form = document.getElementById("prior-form");
   const COLOURS = { hardware: "#1f5fa8", compute: "#c0392b" };
   const LABELS = { hardware: "Hardware (GPU-hours)", compute: "Compute (FLOP)" };
-  let seq = 0, timer = null, updates = 0;
+  let seq = 0, timer = null, updates = 0, sent = null;
 
   function inputs() {
     return Array.from(form.elements).filter((e) => e.name);
@@ -48,6 +48,8 @@
 
   async function update() {
     const s = state();
+    if (s.query === sent) return; // nothing changed since the last request
+    sent = s.query;
     links(s.query);
     const mine = ++seq;
     const t0 = performance.now();
@@ -145,7 +147,7 @@
 
   function drawDist(svg, h) {
     clear(svg);
-    const box = { l: 48, r: 630, t: 12, b: 250 };
+    const box = { l: 48, r: 618, t: 12, b: 250 };
     const e = h.edges, n = e.length - 1;
     const ymax = Math.max(...h.hardware, ...h.compute) * 1.08 || 1;
     const x = scale(e[0], e[n], box.l, box.r), y = scale(0, ymax, box.b, box.t);
@@ -168,7 +170,7 @@
     clear(svg);
     const ys = f.years, top = Math.max(...f.hardware.map((r) => r[6]), ...f.compute.map((r) => r[6]), 1);
     ["hardware", "compute"].forEach((which, k) => {
-      const box = { l: 52 + k * 320, r: 310 + k * 320, t: 22, b: 250 };
+      const box = { l: 52 + k * 322, r: 298 + k * 322, t: 22, b: 250 };
       const x = scale(ys[0], ys[ys.length - 1], box.l, box.r), y = scale(0, top * 1.05, box.b, box.t);
       const g = el("g", {}, svg);
       const xt = [];
@@ -197,7 +199,7 @@
       el("text", { x: 320, y: 130, "text-anchor": "middle" }, svg, "Give a threshold (FLOP) to see when a model of the reference's capability fits under it.");
       return;
     }
-    const box = { l: 48, r: 630, t: 12, b: 226 };
+    const box = { l: 48, r: 618, t: 12, b: 226 };
     const ys = c.years, x = scale(ys[0], ys[ys.length - 1], box.l, box.r), y = scale(0, 1, box.b, box.t);
     const xt = [];
     const stepYears = Math.max(1, Math.ceil((ys[ys.length - 1] - ys[0]) / 8));

@@ -56,6 +56,7 @@ def test_every_section_and_figure(report):
     for fig in ("distributions", "waterfall", "factors", "tornado", "fan", "crossing"):
         assert f'id="figure-{fig}"' in report, fig
     assert report.count("<svg") == 6
+    assert len(report.encode()) < 600_000  # docs/sharing.md: about 300 kB
     assert report.startswith("<!DOCTYPE html>")
     assert "@media print" in report and "break-before: page" in report
     assert 'name="viewport"' in report

@@ -212,3 +212,18 @@ def test_explore_help_and_bad_prior():
     assert "--no-browser" in runner.invoke(main, ["explore", "--help"]).output
     result = runner.invoke(main, ["explore", "nonexistent.toml", "--no-browser"])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+@pytest.mark.parametrize("path", sorted(PRIORS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_prior_explores(path):
+    ex = Explorer(str(path), samples=5000)
+    out = ex.run({}, {})
+    assert out["ok"], out["errors"]
+    doc = sample_json(str(path), "-n", "5000", "--seed", "1")
+    assert out["hardware_median"] == doc["hardware"]["quantiles"]["0.5"]
+    # Every number field the form shows is accepted back unchanged.
+    edits = {f["key"]: f["value"] for f in ex.fields if f["kind"] == "number"}
+    edits = {k: v for k, v in edits.items() if v}
+    again = ex.run(edits, {})
+    assert again["ok"], again["errors"]
+    assert again["hardware_median"] == out["hardware_median"]

@@ -158,3 +158,16 @@ def test_standard_errors_shown_when_present():
     doc["hardware"]["se"] = {"quantiles": {"0.5": 4.2}}
     doc["compute"]["se"] = {"quantiles": {"0.5": 1.5}}
     assert "± 4.2x" in tables_html(headline_table(doc))
+
+
+@pytest.mark.parametrize("path", sorted(PRIORS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_prior_reports(path):
+    from effcast.web._report import read_prior_text, report_html
+
+    html = report_html(
+        effcast.load(path), n=5000, seed=1, prior_text=read_prior_text(str(path))
+    )
+    for sid in ("question", "headline", "steps", "sensitivity", "forecast", "prior"):
+        assert f'id="{sid}"' in html
+    for f in effcast.load(path).prior.factor:
+        assert f'id="factor-{f.name}"' in html

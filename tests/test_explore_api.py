@@ -133,6 +133,8 @@ def test_forward_errors_name_their_field(client):
         {"edits": {"moe.median": 3}, "view": {}},
         {"edits": {"moe.median": "1" * 500}, "view": {}},
         {"edits": [], "view": {}},
+        {"edits": {}, "view": 5},
+        {"edits": {"moe.median": "3"}, "view": ["view.seed"]},
     ],
 )
 def test_the_server_accepts_only_its_fields(client, payload):

@@ -173,8 +173,7 @@ class Explorer:
             out.append(
                 {"section": "forward", "title": "Forward view",
                  "key": f"forecast.{key}", "label": key,
-                 "value": _text(forward.get(key)) if key != "rate" or not
-                 isinstance(forward.get(key), dict) else "",
+                 "value": _text(forward.get(key)),
                  "kind": "number", "placeholder": placeholder}
             )  # fmt: skip
         for key, value in self.view_defaults.items():
@@ -330,14 +329,20 @@ class Explorer:
         field (or ``""`` for the page) to the CLI's message.
         """
         t0 = time.perf_counter()
-        keys = list(edits) + list(view) if isinstance(edits, Mapping) else []
+        keys = [
+            k
+            for given in (edits, view)
+            if isinstance(given, Mapping)
+            for k in given
+            if isinstance(k, str)
+        ]
         try:
             overrides, merged = self.check(edits, view)
             n, seed, thresholds, reference = self._view(merged)
             model = self._model(overrides)
             out = self._compute(model, n, seed, thresholds, reference)
         except EffcastError as exc:
-            where = self.blame(exc, [k for k in keys if isinstance(k, str)])
+            where = self.blame(exc, keys)
             return {"ok": False, "errors": {where or "": str(exc)}}
         out["ok"] = True
         out["errors"] = {}

@@ -19,7 +19,6 @@ from typing import Any
 from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.engine._blocks import SeedLike
-from effcast.prior._overrides import normalise_overrides
 from effcast.results._model import Model
 
 __all__ = ["prior_context", "report_html", "write_report"]
@@ -290,7 +289,7 @@ def report_html(
         or (hashlib.sha256(prior_text.encode()).hexdigest() if prior_text else None)
         or "n/a"
     )
-    applied = [f"{k}={v}" for k, v in normalise_overrides(list(overrides))]
+    applied = [str(o).strip() for o in overrides]
     facts = [
         ("effcast version", __version__),
         ("Prior", model.source),

@@ -177,6 +177,7 @@ def serve(
             f"--port {port}: cannot listen on {_LOOPBACK}:{port} ({exc.strerror})",
             field="port",
         ) from None
+    sock.listen(128)  # connections wait from now on, before uvicorn takes over
     url = f"http://{_LOOPBACK}:{sock.getsockname()[1]}/"
     config = uvicorn.Config(create_app(explorer), log_level="warning", lifespan="off")
     server = uvicorn.Server(config)

@@ -119,6 +119,16 @@ def test_report_renders_offline_with_every_section(browser, tmp_path):
     )
     assert len(sizes) == 6 and all(w > 300 and h > 150 for w, h in sizes)
     assert page.inner_text("#hardware-median").endswith("x")
+    # Printed, every section but the first starts a page; the contents hide.
+    page.emulate_media(media="print")
+    breaks = page.eval_on_selector_all(
+        "section.report-section", "s => s.map(e => getComputedStyle(e).breakBefore)"
+    )
+    assert breaks == ["auto"] + ["page"] * (len(ids) - 1)
+    assert page.eval_on_selector("nav.toc", "e => getComputedStyle(e).display") == (
+        "none"
+    )
+    page.emulate_media(media="screen")
     # On a phone, the page fits its width (tables scroll inside their box).
     page.set_viewport_size({"width": 390, "height": 800})
     width = page.evaluate("document.documentElement.scrollWidth")

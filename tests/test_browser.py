@@ -254,6 +254,9 @@ def test_explorer_makes_no_outside_request(browser, server):
     page.fill("input[name='period.end']", "2024.5")
     _settle(page, 2)
     assert outside == []
+    # On a phone, one column that fits the screen's width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
     page.close()
 
 

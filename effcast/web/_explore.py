@@ -163,7 +163,9 @@ class Explorer:
                  "label": key, "value": _text(period.get(key)), "kind": "number"}
             )  # fmt: skip
         forward = self.data.get("forecast", {})
-        for key in _FORWARD_KEYS:
+        from effcast.prior._schema import ForecastSettings
+
+        for key in [k for k in _FORWARD_KEYS if k in ForecastSettings.model_fields]:
             placeholder = {
                 "to": f"{math.ceil(self._end()) + 10}",
                 "rate": "historical",

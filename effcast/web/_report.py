@@ -140,6 +140,9 @@ def report_html(
     environment()  # fail early, before sampling, if Jinja2 is missing
     from effcast.analysis._forecast_settings import period_start, resolve_settings
 
+    if not thresholds:
+        # A prior whose [forecast] names thresholds asks the question itself.
+        thresholds = getattr(model.prior.forecast, "thresholds", None) or ()
     thresholds = [float(t) for t in thresholds]
     settings = resolve_settings(model, to=to)  # checked before sampling
     if thresholds:

@@ -73,14 +73,11 @@ def report(
     source and notes, and what it takes to reproduce it.
     """
     try:
-        from effcast.io._atomic import check_output
-        from effcast.results._model import load
-        from effcast.web._report import read_prior_text, report_html, write_report
+        from effcast.web._report import html_report
 
-        check_output(output, {".html": "HTML", ".htm": "HTML"}, force=force)
-        model = load(prior, overrides=overrides or None)
-        html = report_html(
-            model,
+        html = html_report(
+            prior,
+            output,
             n=samples,
             seed=seed,
             threads=threads,
@@ -88,13 +85,12 @@ def report(
             thresholds=thresholds,
             reference=reference,
             overrides=overrides,
-            prior_text=read_prior_text(prior),
+            force=force,
         )
-        path = write_report(output, html, force=force)
     except EffcastError as exc:
         fail(exc)
         return
-    click.echo(f"Wrote {path} ({len(html.encode()):,} bytes)")
+    click.echo(f"Wrote {output} ({len(html.encode()):,} bytes)")
 
 
 @click.command(short_help="Edit a prior in the browser and watch the results.")

@@ -21,8 +21,9 @@ from effcast._version import __version__
 from effcast.engine._blocks import SeedLike
 from effcast.results._model import Model
 
-__all__ = ["prior_context", "report_html", "write_report"]
+__all__ = ["html_report", "prior_context", "report_html", "write_report"]
 
+_HTML = {".html": "HTML", ".htm": "HTML"}
 _IDENTITY = ("name", "label", "group", "reduces", "source", "notes", "enabled")
 
 
@@ -330,7 +331,7 @@ def write_report(path: str | Path, html: str, *, force: bool = False) -> Path:
     """Write the report atomically; an existing file only with ``force``."""
     from effcast.io._atomic import atomic_write, check_output
 
-    out = check_output(path, {".html": "HTML", ".htm": "HTML"}, force=force)
+    out = check_output(path, _HTML, force=force)
 
     def write(tmp: Any) -> None:
         Path(tmp).write_text(html, encoding="utf-8")
@@ -347,3 +348,89 @@ def read_prior_text(prior: str) -> str | None:
         return Path(resolve_prior_path(prior)).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, EffcastError):
         return None
+
+
+def html_report(
+    prior: Model | str | Path,
+    path: str | Path | None = None,
+    *,
+    n: int = 1_000_000,
+    seed: SeedLike = None,
+    threads: int | None = None,
+    to: float | None = None,
+    thresholds: Sequence[float] = (),
+    reference: str = "gpt3",
+    overrides: Sequence[str] = (),
+    force: bool = False,
+) -> str:
+    """A self-contained HTML report of a prior, as ``effcast report`` writes it.
+
+    One page with the question, the headline table, the factors with the
+    running product, resources, published rates, sensitivity, the figures
+    (inline SVG), a forecast, crossing probabilities (with ``thresholds``),
+    the prior with every factor's ``source`` and ``notes``, and what it takes
+    to reproduce it. The page makes no request of any kind.
+
+    Parameters
+    ----------
+    prior : Model, str or pathlib.Path
+        A model, a prior file or the name of a shipped prior.
+    path : str or pathlib.Path, optional
+        Also write the page here (``.html``); an existing file is replaced
+        only with ``force=True``, and nothing is written if anything fails.
+    n, seed, threads
+        As for :meth:`Model.sample`.
+    to : float, optional
+        The forecast's last year (default: the prior's ``[forecast] to``,
+        else ten years after the period end).
+    thresholds : sequence of float
+        Compute thresholds in FLOP for the crossing section (default: the
+        prior's, if its ``[forecast]`` names any; else no such section).
+    reference : str
+        The run the thresholds ask about: ``"gpt3"``, ``"gpt4"`` or its FLOP.
+    overrides : sequence of str
+        ``"NAME.KEY=VALUE"`` changes to the prior, as ``--set``.
+
+    Returns
+    -------
+    str
+        The page.
+
+    Raises
+    ------
+    EffcastError
+        For an invalid prior, override or setting, a path that cannot be
+        written, or if Jinja2 is missing (``pip install "effcast[web]"``).
+
+    Examples
+    --------
+    >>> import effcast
+    >>> page = effcast.html_report("gpt3_today", n=20_000, seed=1)
+    >>> 'id="hardware-median"' in page and "<script" not in page
+    True
+    """
+    from effcast.results._model import load
+
+    overrides = [str(o) for o in overrides]
+    if isinstance(prior, Model):
+        model = prior.with_overrides(overrides) if overrides else prior
+    else:
+        model = load(prior, overrides=overrides or None)
+    if path is not None:
+        from effcast.io._atomic import check_output
+
+        check_output(path, _HTML, force=force)
+    html = report_html(
+        model,
+        n=n,
+        seed=seed,
+        threads=threads,
+        to=to,
+        thresholds=thresholds,
+        reference=reference,
+        overrides=overrides,
+        prior_text=read_prior_text(model.source),
+    )
+    if path is not None:
+        write_report(path, html, force=force)
+    return html

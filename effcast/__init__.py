@@ -18,7 +18,9 @@ Examples
 Beyond sampling: ``effcast.sensitivity(res)`` (variance shares and a
 tornado), ``effcast.plot(res, "fig.png", kind)`` and
 ``effcast.plot_compare([...], "cmp.png")`` (figures),
-``effcast.write_samples(res, "samples.parquet")`` and ``res.to_pandas()``.
+``effcast.write_samples(res, "samples.parquet")`` and ``res.to_pandas()``,
+``effcast.html_report("gpt3_today", "report.html")`` (one self-contained
+page) and ``effcast.summary_html(res.summary())`` (its tables, for notebooks).
 
 The heavy modules (pydantic, numba, matplotlib) load on first use, so that
 ``effcast --help`` stays fast.
@@ -41,9 +43,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from effcast.plots._figures import compare_figure, figure, plot, plot_compare
     from effcast.plots._forecast_figures import crossing_chart, fan_chart
     from effcast.prior._shipped import shipped_priors
+    from effcast.report._html_tables import summary_html
     from effcast.results._in_memory import Results
     from effcast.results._model import Model, load
     from effcast.results._streamed import StreamedResults
+    from effcast.web._report import html_report
 
 __all__ = [
     "Crossing",
@@ -61,11 +65,13 @@ __all__ = [
     "fan_chart",
     "figure",
     "forecast",
+    "html_report",
     "load",
     "plot",
     "plot_compare",
     "sensitivity",
     "shipped_priors",
+    "summary_html",
     "sweep",
     "write_samples",
 ]
@@ -91,6 +97,8 @@ _LAZY = {
     "sweep": "effcast.analysis._sweep",
     "fan_chart": "effcast.plots._forecast_figures",
     "crossing_chart": "effcast.plots._forecast_figures",
+    "html_report": "effcast.web._report",
+    "summary_html": "effcast.report._html_tables",
 }
 
 

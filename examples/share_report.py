@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import effcast
-from effcast.web._report import read_prior_text, report_html, write_report
 
 PRIOR = "gpt3_today"
 NO_MOE = ["moe.ci=[1.0, 1.02]", "moe.median=1.01"]
@@ -24,16 +23,11 @@ NO_MOE = ["moe.ci=[1.0, 1.02]", "moe.median=1.01"]
 def main(folder: Path, n: int = 100_000) -> dict[str, float]:
     out = {}
     for name, overrides in (("as_published", []), ("without_moe", NO_MOE)):
-        model = effcast.load(PRIOR, overrides=overrides or None)
-        html = report_html(
-            model,
-            n=n,
-            seed=1,
-            overrides=overrides,
-            thresholds=[1e22],
-            prior_text=read_prior_text(PRIOR),
+        path = folder / f"{name}.html"
+        effcast.html_report(
+            PRIOR, path, n=n, seed=1, overrides=overrides, thresholds=[1e22], force=True
         )
-        path = write_report(folder / f"{name}.html", html, force=True)
+        model = effcast.load(PRIOR, overrides=overrides or None)
         median = model.sample(n, seed=1).quantile("hardware", 0.5)
         out[name] = float(median)
         print(f"{path}: {path.stat().st_size:,} bytes, hardware median {median:.0f}x")

@@ -413,5 +413,36 @@ def tables_html(tables: HtmlTable | Sequence[HtmlTable]) -> str:
 
 
 def summary_html(doc: Mapping[str, Any]) -> str:
-    """The summary's tables as one HTML fragment, for a notebook's display."""
+    """A summary's tables as one HTML fragment, as the HTML report shows them.
+
+    The headline table, then (where the summary has them) the resources,
+    the published rates and the factors with the running product: the same
+    tables, rendered by the same template, as ``effcast report``, for a
+    notebook's display or any page of your own.
+
+    Parameters
+    ----------
+    doc : mapping
+        A summary: :meth:`Results.summary` (or ``effcast sample --json``).
+
+    Returns
+    -------
+    str
+        HTML (tables with captions; no styles, no script).
+
+    Raises
+    ------
+    EffcastError
+        If Jinja2 is not installed (``pip install "effcast[web]"``).
+
+    Examples
+    --------
+    >>> import effcast
+    >>> doc = effcast.load("gpt3_today").sample(20_000, seed=1).summary()
+    >>> html = effcast.summary_html(doc)
+    >>> html.count("<table"), 'id="hardware-median"' in html
+    (4, True)
+
+    In a notebook: ``IPython.display.HTML(effcast.summary_html(doc))``.
+    """
     return tables_html(summary_tables(doc))

@@ -229,3 +229,36 @@ def test_every_shipped_prior_explores(path):
     again = ex.run(edits, {})
     assert again["ok"], again["errors"]
     assert again["hardware_median"] == out["hardware_median"]
+
+
+def test_explore_serves_on_loopback_and_stops_on_ctrl_c():
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from conftest import ROOT
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "effcast", "explore", "gpt3_today", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env={**__import__("os").environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        m = re.search(r"at (http://127\.0\.0\.1:(\d+)/)", line)
+        assert m, line
+        with urllib.request.urlopen(m.group(1), timeout=30) as r:
+            assert b'name="moe.median"' in r.read()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert out.strip() == "effcast explore: stopped"

@@ -157,7 +157,7 @@ def serve(
     open_browser: bool = True,
     announce: Any = print,
 ) -> None:
-    """Serve ``explorer`` on 127.0.0.1 until interrupted.
+    """Serve ``explorer`` on 127.0.0.1 until interrupted (Ctrl-C or SIGTERM).
 
     ``port=0`` lets the system choose a free port. The URL is announced
     (printed) once the server listens, then opened in a browser unless
@@ -186,4 +186,8 @@ def serve(
         import webbrowser
 
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled
+        pass
+    announce("effcast explore: stopped")

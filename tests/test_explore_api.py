@@ -6,6 +6,7 @@ tests/test_browser.py drives the same page in Chromium.
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 
@@ -245,7 +246,7 @@ def test_explore_serves_on_loopback_and_stops_on_ctrl_c():
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
-        env={**__import__("os").environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:

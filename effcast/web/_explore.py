@@ -108,6 +108,9 @@ class Explorer:
         self.view_defaults = dict(_VIEW_DEFAULTS)
         self.view_defaults["view.samples"] = str(samples)
         self.view_defaults["view.seed"] = str(seed)
+        named = getattr(self.model.prior.forecast, "thresholds", None)
+        if named:  # a prior whose [forecast] names thresholds asks the question
+            self.view_defaults["view.thresholds"] = ", ".join(f"{t:g}" for t in named)
         self.fields = self._fields()
         self.keys = {f["key"] for f in self.fields}
         self.initial = {str(k): _text(v) for k, v in (edits or {}).items()}

@@ -294,17 +294,20 @@ def report_html(
         or "n/a"
     )
     applied = [str(o).strip() for o in overrides]
+    # The summary's own provenance (prior hash, overrides, factors switched
+    # off) where the results carry it; else what this report knows.
+    shown = [str(o) for o in doc.get("overrides") or applied]
     facts = [
         ("effcast version", __version__),
         ("Prior", model.source),
         ("Prior SHA-256", digest),
-        ("Overrides", ", ".join(applied) if applied else "none"),
+        ("Overrides", ", ".join(shown) if shown else "none"),
         ("Samples", f"{res.n:,}"),
         ("Seed", str(res.seed)),
         ("Made", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
     ]
-    if doc.get("overrides") and not applied:
-        facts[3] = ("Overrides", str(doc["overrides"]))
+    if doc.get("disabled"):
+        facts.insert(4, ("Switched off", ", ".join(map(str, doc["disabled"]))))
     sections.append(
         {
             "id": "reproduce",

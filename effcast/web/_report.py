@@ -133,7 +133,7 @@ def report_html(
     """
     from effcast.analysis._forecast import forecast
     from effcast.analysis._sensitivity import sensitivity
-    from effcast.plots._figures import figure
+    from effcast.plots._figures import KINDS, figure
     from effcast.plots._forecast_figures import crossing_chart, fan_chart
     from effcast.report import _html_tables as tables
     from effcast.report._html import environment, render_report
@@ -240,6 +240,22 @@ def report_html(
             ],
         }
     )
+    if "evidence" in KINDS and getattr(model.prior, "evidence", None):
+        # With [[evidence]] (and an effcast that draws its figure).
+        sections.append(
+            {
+                "id": "evidence",
+                "title": "Evidence",
+                "figures": [
+                    _figure(
+                        figure(res, "evidence"),
+                        "evidence",
+                        "The prior beside the posterior that the evidence gives, "
+                        "and each entry alone.",
+                    )
+                ],
+            }
+        )
     sections.append(
         {
             "id": "forecast",

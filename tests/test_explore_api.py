@@ -263,3 +263,13 @@ def test_explore_serves_on_loopback_and_stops_on_ctrl_c():
             proc.kill()
     assert proc.returncode == 0
     assert out.strip() == "effcast explore: stopped"
+
+
+def test_view_limits_and_question_errors_land_on_their_fields(explorer):
+    top = str(2**63 - 1)
+    assert explorer.run({}, {"view.seed": top})["seed"] == 2**63 - 1
+    out = explorer.run({}, {"view.seed": str(2**63)})
+    assert f"{2**63 - 1:,}" in out["errors"]["view.seed"]
+    for bad in ("nan", "-1", "0"):
+        out = explorer.run({}, {"view.thresholds": bad})
+        assert list(out["errors"]) == ["view.thresholds"], bad

@@ -54,6 +54,12 @@ _REFERENCES = ("gpt3", "gpt4")
 _TOTALS = ("hardware", "compute")
 _MAX_VALUE = 200
 _SET_BY = re.compile(r"\(set by --set ([^=]+)=")
+# Fields of the question's checks (effcast.analysis) and the form's keys.
+_QUESTION_FIELDS = {
+    "threshold": "view.thresholds",
+    "reference": "view.reference",
+    "reference_year": "view.reference",
+}
 
 
 def _text(value: Any) -> str:
@@ -270,21 +276,25 @@ class Explorer:
         return Model(prior, source=self.source)
 
     def _view(self, view: Mapping[str, str]) -> tuple[int, int, list[float], str]:
-        def number(key: str, kind: type, lo: float, hi: float) -> Any:
-            text = view[key].replace("_", "")
+        def number(key: str, kind: type, lo: int, hi: int) -> Any:
+            text = view[key].replace("_", "").strip()
             try:
-                value = kind(float(text)) if kind is int else float(text)
+                value = (
+                    int(text)  # exact, however large (a seed)
+                    if kind is int and text.isdigit()
+                    else kind(float(text))
+                )
             except (ValueError, OverflowError):
                 raise EffcastError(
                     f"{key.partition('.')[2]}: expected a number, got {view[key]!r}",
                     field=key,
                 ) from None
-            if kind is int and float(text) != value:
+            if kind is int and not text.isdigit() and float(text) != value:
                 raise EffcastError(f"{key}: expected a whole number", field=key)
             if not lo <= value <= hi:
                 raise EffcastError(
-                    f"{key.partition('.')[2]}: must lie between {lo:,.0f} and "
-                    f"{hi:,.0f}, got {view[key]}",
+                    f"{key.partition('.')[2]}: must lie between {lo:,} and "
+                    f"{hi:,}, got {view[key]}",
                     field=key,
                 )
             return value
@@ -313,6 +323,8 @@ class Explorer:
         """The form field an error concerns, if one can be named."""
         if exc.field in keys:
             return exc.field
+        if exc.field in _QUESTION_FIELDS:
+            return _QUESTION_FIELDS[exc.field]
         m = _SET_BY.search(str(exc))
         if m and m.group(1) in keys:
             return m.group(1)

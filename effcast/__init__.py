@@ -9,7 +9,7 @@ file's order, and reports how much less hardware (GPU-hours) and compute
 Examples
 --------
 >>> import effcast
->>> model = effcast.load("priors/gpt3_today.toml")
+>>> model = effcast.load("gpt3_today")
 >>> res = model.sample(100_000, seed=1)
 >>> summary = res.summary()
 >>> sorted(summary["hardware"])
@@ -39,11 +39,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from effcast.analysis._sensitivity import sensitivity
     from effcast.analysis._sweep import Sweep, sweep
     from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
+    from effcast.families._base import FactorDistribution
     from effcast.io._samples import write_samples
     from effcast.plots._figures import compare_figure, figure, plot, plot_compare
     from effcast.plots._forecast_figures import crossing_chart, fan_chart
+    from effcast.prior._schema import Prior
     from effcast.prior._shipped import shipped_priors
     from effcast.report._html_tables import summary_html
+    from effcast.report._progress import ProgressBar
     from effcast.results._in_memory import Results
     from effcast.results._model import Model, load
     from effcast.results._streamed import StreamedResults
@@ -52,8 +55,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Crossing",
     "EffcastError",
+    "FactorDistribution",
     "Forecast",
     "Model",
+    "Prior",
+    "ProgressBar",
     "ReferenceRun",
     "Results",
     "StreamedResults",
@@ -82,6 +88,9 @@ _LAZY = {
     "Results": "effcast.results._in_memory",
     "sensitivity": "effcast.analysis._sensitivity",
     "shipped_priors": "effcast.prior._shipped",
+    "Prior": "effcast.prior._schema",
+    "FactorDistribution": "effcast.families._base",
+    "ProgressBar": "effcast.report._progress",
     "write_samples": "effcast.io._samples",
     "figure": "effcast.plots._figures",
     "plot": "effcast.plots._figures",

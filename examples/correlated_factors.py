@@ -15,14 +15,13 @@ distribution is unchanged; only how they combine moves.
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
 import effcast
 
-PRIOR = Path(__file__).resolve().parents[1] / "priors" / "gpt3_today.toml"
+PRIOR = effcast.shipped_priors()["gpt3_today"]  # the file of a shipped prior
 
 DEPENDENCE = [
     {"between": ["moe", "hardware_efficiency"], "rho": -0.3},

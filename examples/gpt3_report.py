@@ -20,11 +20,9 @@ from pathlib import Path
 
 import effcast
 
-PRIORS = Path(__file__).resolve().parents[1] / "priors"
-
 
 def main(n: int = 200_000, seed: int = 1, out: Path | None = None) -> dict:
-    res = effcast.load(PRIORS / "gpt3_today.toml").sample(n, seed=seed)
+    res = effcast.load("gpt3_today").sample(n, seed=seed)
     doc = res.summary()
     r = doc["resources"]
     hours = res.resource("wall_clock_hours")
@@ -43,7 +41,7 @@ def main(n: int = 200_000, seed: int = 1, out: Path | None = None) -> dict:
     for name in ranked[:3]:
         print(f"  {name:<20} {sens[name]['share']:.0%}")
 
-    sceptic = effcast.load(PRIORS / "sceptical.toml").sample(n, seed=seed)
+    sceptic = effcast.load("sceptical").sample(n, seed=seed)
     medians = {
         "gpt3_today": float(res.quantile("hardware", 0.5)),
         "sceptical": float(sceptic.quantile("hardware", 0.5)),

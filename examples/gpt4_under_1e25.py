@@ -23,11 +23,9 @@ is why they agree on 1e25 (crossed, by these rates, in early 2023).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import effcast
 
-PRIOR = Path(__file__).resolve().parents[1] / "priors" / "gpt3_today.toml"
+PRIOR = "gpt3_today"  # a shipped prior, found by name
 THRESHOLDS = (1e25, 1e24, 1e23)
 VIEWS = {
     "seed's rates": {},

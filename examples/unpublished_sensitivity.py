@@ -17,11 +17,10 @@ is reproducible and the same whichever executor runs it.
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import effcast
 
-PRIOR = Path(__file__).resolve().parents[1] / "priors" / "gpt3_today.toml"
+PRIOR = effcast.shipped_priors()["gpt3_today"]  # the file of a shipped prior
 SCENARIOS = {
     "as published (3.5x, 1.5-13x)": {},
     "half the median (1.75x)": {"unpublished.median": 1.75},

@@ -13,11 +13,10 @@ Model, sample, compare.
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import effcast
 
-PRIOR = Path(__file__).resolve().parents[1] / "priors" / "gpt3_today.toml"
+PRIOR = effcast.shipped_priors()["gpt3_today"]  # the file of a shipped prior
 
 
 def main(n: int = 200_000, seed: int = 1) -> dict[str, float]:

@@ -204,7 +204,7 @@ class Forecast:
         Examples
         --------
         >>> import effcast
-        >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
+        >>> fc = effcast.forecast(effcast.load("gpt3_today"),
         ...                       to=2030, n=100_000, seed=1)
         >>> bool(np.allclose(fc.reduction("compute", fc.end), fc.results.compute))
         True
@@ -373,7 +373,7 @@ def forecast(
     Examples
     --------
     >>> import effcast
-    >>> model = effcast.load("priors/gpt3_today.toml")
+    >>> model = effcast.load("gpt3_today")
     >>> fc = effcast.forecast(model, to=2030, n=100_000, seed=1)
     >>> fc.years.tolist()[:3]
     [2024.1, 2025.0, 2026.0]

@@ -22,7 +22,7 @@ so the held medians are ``c * median(product of the others)``, exactly.
 Examples
 --------
 >>> import effcast
->>> res = effcast.load("priors/gpt3_today.toml").sample(100_000, seed=1)
+>>> res = effcast.load("gpt3_today").sample(100_000, seed=1)
 >>> doc = sensitivity(res)
 >>> shares = doc["hardware"]["factors"]
 >>> round(sum(f["share"] for f in shares.values()), 9)

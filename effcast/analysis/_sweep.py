@@ -28,6 +28,7 @@ from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
 from effcast.analysis._threshold import check_question
 from effcast.engine._blocks import SeedLike, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
+from effcast.io._formats import TABLE_FORMATS
 from effcast.io._json import to_json
 from effcast.prior._loading import parse_prior, read_toml
 from effcast.prior._overrides import normalise_overrides, parse_value
@@ -56,7 +57,9 @@ def split_values(text: str) -> list[str]:
     >>> split_values('1.5, 2.5,[1, 4],"a,b"')
     ['1.5', '2.5', '[1, 4]', '"a,b"']
     """
-    items, depth, quote, current = [], 0, "", []
+    items: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for ch in text:
         if quote:
             if ch == quote:
@@ -312,7 +315,7 @@ def sweep(
     Examples
     --------
     >>> import effcast
-    >>> sw = effcast.sweep("priors/gpt3_today.toml", {"moe.median": [2, 3]},
+    >>> sw = effcast.sweep("gpt3_today", {"moe.median": [2, 3]},
     ...                    n=20_000, seed=1, scheduler="serial")
     >>> [r["overrides"]["moe.median"] for r in sw.rows]
     [2, 3]
@@ -381,15 +384,13 @@ def sweep(
     elif kind == "processes":
         results = run_processes(run_scenario, tasks, workers, _with_threads)
     else:
+        assert scheduler is not None  # executor_kind says dask only with one
         results = run_dask(run_scenario, tasks, scheduler, workers, timeout)
     rows = [
         {"overrides": dict(combo), "seed": s, "stats": r}
         for combo, s, r in zip(combos, seeds, results, strict=True)
     ]
     return Sweep(name, int(n), entropy, paths, stats, rows, kind)
-
-
-TABLE_FORMATS = {".csv": "CSV", ".json": "JSON"}
 
 
 def check_out_path(path: str | Path, force: bool = False) -> Path:
@@ -420,7 +421,11 @@ def write_table(sw: Sweep, path: str | Path) -> Path:
                 }
             )
         text = buf.getvalue()
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
+
+    def write(tmp: Path) -> None:
+        Path(tmp).write_text(text, "utf-8")
+
+    atomic_write(path, write)
     return path
 
 

@@ -138,7 +138,8 @@ def _row(cr: Crossing, stat: Stat) -> int:
         if stat.limit == "budget" and row["kind"] == "hardware":
             return i
         if (
-            stat.limit != "budget"
+            stat.limit is not None
+            and stat.limit != "budget"
             and row["kind"] == "compute"
             and math.isclose(row["threshold_flop"], float(stat.limit), rel_tol=1e-9)
         ):
@@ -154,13 +155,20 @@ def compute_stat(
     fc: Forecast | None = None,
     cr: Crossing | None = None,
 ) -> float | None:
-    """The value of ``stat``; ``None`` for a crossing year that never comes."""
+    """The value of ``stat``; ``None`` for a crossing year that never comes.
+
+    :func:`parse_stat` fills ``value``, ``year`` and ``limit`` as each kind
+    needs, and the sweep passes the forecast and crossing the kinds need.
+    """
     if stat.kind == "at":
+        assert fc is not None and stat.value is not None and stat.year is not None
         return float(np.quantile(fc.reduction(stat.series, stat.year), stat.value))
     if stat.kind == "crossing":
+        assert cr is not None and stat.value is not None
         year = float(cr.year_quantile(_row(cr, stat), stat.value))
         return year if math.isfinite(year) else None
     if stat.kind == "by":
+        assert cr is not None and stat.year is not None
         return cr.prob_crossed_by(_row(cr, stat), stat.year)
     if stat.series in ("hardware", "compute"):
         data = res.hardware if stat.series == "hardware" else res.compute
@@ -168,6 +176,9 @@ def compute_stat(
         data = res.factor(stat.series)
     else:
         data = res.group(stat.series)
+    if stat.kind == "mean_log10":
+        return float(np.mean(np.log10(data)))
+    assert stat.value is not None
     if stat.kind == "quantile":
         return float(np.quantile(data, stat.value))
     if stat.kind == "oom":
@@ -191,6 +202,7 @@ def check_stat(stat: Stat, model: Model, question: dict | None = None) -> None:
                 )
             return
         given = [float(t) for t in question.get("thresholds", [])]
+        assert stat.limit is not None  # parse_stat sets it for these kinds
         if not any(math.isclose(t, float(stat.limit), rel_tol=1e-9) for t in given):
             raise EffcastError(
                 f"--stat {stat.text!r}: {stat.limit} is not one of the thresholds "

@@ -30,6 +30,7 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
+from effcast.io._numbers import sci
 from effcast.prior._hardware import lookup, peak
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "check_question",
     "crossing",
     "reference_run",
-    "sci",
 ]
 
 
@@ -171,19 +171,6 @@ def reference_run(
     return run
 
 
-def sci(x: float) -> str:
-    """``1e25`` rather than ``1e+25``; ``3.14e23`` rather than ``3.14e+23``.
-
-    Examples
-    --------
-    >>> sci(1e25), sci(3.14e23), sci(2e-3)
-    ('1e25', '3.14e23', '0.002')
-    """
-    text = f"{x:.3g}"
-    mant, e, exp = text.partition("e")
-    return f"{mant}e{int(exp)}" if e else text
-
-
 def _fmt_year(t: float) -> float | None:
     return float(t) if math.isfinite(t) else None
 
@@ -247,7 +234,7 @@ class Crossing:
                 }
             )
 
-    def prob_crossed_by(self, row: int, year: float | Sequence[float]):
+    def prob_crossed_by(self, row: int, year: float | Sequence[float] | np.ndarray):
         """The fraction of samples whose crossing year is at or before ``year``."""
         data = self.rows[row]["samples"]
         ys = np.atleast_1d(np.asarray(year, dtype=float))
@@ -322,12 +309,16 @@ def check_question(
     EffcastError
         As :func:`crossing`.
     """
-    if np.ndim(thresholds) == 0:
-        thresholds = [thresholds]
-    thresholds = [_positive(t, "a compute threshold", "threshold") for t in thresholds]
+    given = (
+        list(thresholds)
+        if isinstance(thresholds, Sequence | np.ndarray)
+        and not isinstance(thresholds, str)
+        else [thresholds]
+    )
+    limits = [_positive(t, "a compute threshold", "threshold") for t in given]
     if budget is not None:
         budget = _positive(budget, "the hardware budget", "budget")
-    if not thresholds and budget is None:
+    if not limits and budget is None:
         raise EffcastError(
             "give at least one compute threshold (FLOP) or a hardware budget "
             "(GPU-hours)",
@@ -356,7 +347,7 @@ def check_question(
             f"about ({to:g})",
             field="reference_year",
         )
-    return thresholds, budget, gpu, run, since
+    return limits, budget, gpu, run, since
 
 
 def crossing(
@@ -406,7 +397,7 @@ def crossing(
     Examples
     --------
     >>> import effcast
-    >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
+    >>> fc = effcast.forecast(effcast.load("gpt3_today"),
     ...                       to=2030, n=100_000, seed=1)
     >>> cr = effcast.crossing(fc, 1e25, reference="gpt4")
     >>> p = cr.prob_crossed_by(0, [2023, 2024, 2025])

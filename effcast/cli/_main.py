@@ -21,6 +21,8 @@ from effcast.cli._common import (
 )
 from effcast.cli._policy import POLICY_COMMANDS
 from effcast.cli._share import SHARE_COMMANDS
+from effcast.io._formats import describe_formats
+from effcast.plots._kinds import KINDS
 
 __all__ = ["main"]
 
@@ -93,14 +95,15 @@ def _sample(
     "plot_path",
     metavar="FILE",
     default=None,
-    help="Also draw the requirement distributions to FILE (.png, .svg, .pdf).",
+    help="Also draw the requirement distributions to FILE "
+    f"({describe_formats('figure')}).",
 )
 @click.option(
     "--out",
     "out_path",
     metavar="FILE",
     default=None,
-    help="Also write every sample to FILE (.csv, .parquet, .npz).",
+    help=f"Also write every sample to FILE ({describe_formats('samples')}).",
 )
 @force_option
 def sample(
@@ -140,14 +143,14 @@ def sample(
             )
         if out_path is not None:
             from effcast.io._atomic import check_output
-            from effcast.io._samples import SAMPLE_FORMATS
+            from effcast.io._formats import SAMPLE_FORMATS
 
             check_output(out_path, SAMPLE_FORMATS, force=force)
         if plot_path is not None:
             from effcast.io._atomic import check_output
-            from effcast.plots._figures import PLOT_FORMATS
+            from effcast.io._formats import FIGURE_FORMATS
 
-            check_output(plot_path, PLOT_FORMATS, force=force)
+            check_output(plot_path, FIGURE_FORMATS, force=force)
         res = _sample(model, samples, seed, threads, prior, stream=stream)
         doc = res.summary()
         if out_path is not None:
@@ -198,11 +201,12 @@ def _undo(written: list) -> None:
     "output",
     metavar="FILE",
     required=True,
-    help="The figure to write; the extension picks the format (.png, .svg, .pdf).",
+    help="The figure to write; the extension picks the format "
+    f"({describe_formats('figure')}).",
 )
 @click.option(
     "--kind",
-    type=click.Choice(["distributions", "factors", "waterfall", "tornado"]),
+    type=click.Choice(KINDS),
     default="distributions",
     show_default=True,
     help="distributions: hardware and compute requirements (density and CDF); "
@@ -223,12 +227,12 @@ def plot(
     """Sample PRIOR and draw a figure of the results to FILE."""
     try:
         from effcast.io._atomic import check_output
-        from effcast.plots._figures import PLOT_FORMATS
+        from effcast.io._formats import FIGURE_FORMATS
         from effcast.plots._figures import plot as draw
         from effcast.results._model import load
 
         model = load(prior, overrides=overrides or None)
-        check_output(output, PLOT_FORMATS, force=force)
+        check_output(output, FIGURE_FORMATS, force=force)
         res = _sample(model, samples, seed, threads, prior)
         draw(res, output, kind, force=force)
     except EffcastError as exc:
@@ -291,7 +295,8 @@ def sensitivity(
     "plot_path",
     metavar="FILE",
     default=None,
-    help="Also draw the priors' CDFs, overlaid, to FILE (.png, .svg, .pdf).",
+    help="Also draw the priors' CDFs, overlaid, to FILE "
+    f"({describe_formats('figure')}).",
 )
 @force_option
 def compare(
@@ -316,9 +321,9 @@ def compare(
         models = [load(p, overrides=overrides or None) for p in priors]
         if plot_path is not None:
             from effcast.io._atomic import check_output
-            from effcast.plots._figures import PLOT_FORMATS
+            from effcast.io._formats import FIGURE_FORMATS
 
-            check_output(plot_path, PLOT_FORMATS, force=force)
+            check_output(plot_path, FIGURE_FORMATS, force=force)
         _, used = resolve_seed(seed)
         results = [
             _sample(m, samples, used, threads, p)

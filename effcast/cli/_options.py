@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from effcast._errors import EffcastError
+from effcast.prior._hardware import CATALOGUE
 
 __all__ = ["figure_path", "forward_options", "question_options", "rate_option"]
 
@@ -121,7 +122,9 @@ def question_options(fn):
             "--gpu",
             default="H100",
             show_default=True,
-            help="The budget's GPU: V100, A100, H100, H200, B200, TPUv4 or TPUv5p.",
+            help="The budget's GPU: "
+            + ", ".join(CATALOGUE)
+            + " (or one in the prior's [gpus]).",
         ),
         click.option(
             "--reference-gpu-hours",

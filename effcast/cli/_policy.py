@@ -28,6 +28,7 @@ from effcast.cli._options import (
     question_options,
     rate_option,
 )
+from effcast.io._formats import describe_formats
 
 __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
 
@@ -53,7 +54,7 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
     "--plot",
     default=None,
     metavar="FILE",
-    help="Also draw a fan chart to FILE (.png, .svg or .pdf).",
+    help=f"Also draw a fan chart to FILE ({describe_formats('figure')}).",
 )
 @force_option
 def forecast(
@@ -121,7 +122,7 @@ def forecast(
     "--plot",
     default=None,
     metavar="FILE",
-    help="Also draw P(crossed by year) to FILE (.png, .svg or .pdf).",
+    help=f"Also draw P(crossed by year) to FILE ({describe_formats('figure')}).",
 )
 @force_option
 def threshold(
@@ -254,7 +255,7 @@ def threshold(
     "--out",
     default=None,
     metavar="FILE",
-    help="Also write the table to FILE (.csv or .json).",
+    help=f"Also write the table to FILE ({describe_formats('table')}).",
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def sweep(

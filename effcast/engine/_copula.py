@@ -166,6 +166,15 @@ def build_copula(
         definite); the message names the pairs involved.
     """
     involved = sorted({names.index(n) for c in correlations for n in c.between})
+    for j in involved:
+        if not marginals[j].copula_ok:
+            raise EffcastError(
+                f"{source}, factor {names[j]!r}: a {marginals[j].family} factor "
+                "cannot take part in a correlation",
+                source=source,
+                factor=names[j],
+                field="between",
+            )
     position = [-1] * len(names)
     for k, j in enumerate(involved):
         position[j] = k

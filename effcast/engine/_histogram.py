@@ -190,7 +190,7 @@ class ExactSum:
         return math.fsum(self.partials)
 
 
-def _edge(index: np.ndarray) -> np.ndarray:
+def _edge(index: np.ndarray | int) -> np.ndarray:
     """The lower edge of bins ``index`` (may be ``N_BINS``: the top edge)."""
     keys = (np.asarray(index, dtype=np.int64) + _KEY_LO) << _SHIFT
     return keys.view(np.float64)

@@ -284,7 +284,7 @@ def fill_block(gen, rows, rowflags, factors, fparams, chol, out_factors, out_tot
                         rows[r, S_HI],
                         rowflags[r, IS_LOG],
                     )
-                else:
+                elif kind == KIND_MIXTURE:
                     x = mixture_from_normal(
                         rows,
                         rowflags,
@@ -294,11 +294,15 @@ def fill_block(gen, rows, rowflags, factors, fparams, chol, out_factors, out_tot
                         fparams[j, X_LO],
                         fparams[j, X_HI],
                     )
+                else:
+                    raise ValueError("a factor kind the copula cannot sample")
             elif kind == KIND_CHINCHILLA:
                 x = draw_chinchilla(gen, rows, r, factors[j, NROWS], fparams, j)
             else:
                 if kind == KIND_MIXTURE:
                     r = pick_row(gen.random(), rows, r, factors[j, NROWS])
+                elif kind != KIND_SPLIT:
+                    raise ValueError("an unknown factor kind")
                 method = rowflags[r, METHOD]
                 # The two common draws are written out (a call that passes
                 # the generator costs more than the draw); the inverse-CDF

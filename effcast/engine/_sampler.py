@@ -29,6 +29,7 @@ from effcast.engine._blocks import (
 )
 from effcast.engine._copula import build_copula
 from effcast.families._base import FactorDistribution
+from effcast.families._layout import KERNEL_KINDS
 from effcast.families._registry import marginal_from_spec
 from effcast.prior._loading import load_prior, parse_prior
 from effcast.prior._overrides import Overrides
@@ -81,6 +82,15 @@ class Sampler:
                     field=exc.field,
                 ) from None
         self.marginals: tuple[FactorDistribution, ...] = tuple(marginals)
+        for m in self.marginals:
+            if m.kind not in KERNEL_KINDS:
+                raise EffcastError(
+                    f"{source}: factor {m.name!r} is of family {m.family!r}, whose "
+                    f"kernel kind {m.kind} the sampling kernel does not know",
+                    source=source,
+                    factor=m.name,
+                    field="dist",
+                )
         self._chol, self._copula = build_copula(
             self.factor_names, self.marginals, prior.correlation, source
         )
@@ -159,7 +169,7 @@ class Sampler:
         Examples
         --------
         >>> import effcast
-        >>> model = effcast.load("priors/gpt3_today.toml")
+        >>> model = effcast.load("gpt3_today")
         >>> round(model.with_overrides({"moe.median": 3}).marginals[1].median, 6)
         3.0
         """

@@ -18,9 +18,6 @@ _jit = numba.njit(cache=True, nogil=True)
 _SQRT1_2 = 0.7071067811865476
 
 
-_jit = numba.njit(cache=True, nogil=True)
-
-
 @_jit
 def ndtr(z: float) -> float:
     """Standard normal CDF, accurate in both tails."""

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -83,6 +83,16 @@ class FactorBase:
     """What every factor distribution derives the same way from its own
     ``ppf``/``cdf`` and ``floor``: the median, the floor's lump, and the
     factor's row of ``fparams`` (families add their own columns to it)."""
+
+    floor: float
+
+    def ppf(self, p, *, floored: bool = True) -> np.ndarray:
+        """The quantile function; each family defines it."""
+        raise NotImplementedError
+
+    def cdf(self, x, *, floored: bool = True) -> np.ndarray:
+        """The distribution function; each family defines it."""
+        raise NotImplementedError
 
     @property
     def median(self) -> float:
@@ -248,15 +258,31 @@ class Marginal(FactorBase):
 
 
 class FactorDistribution(Protocol):
-    """What the sampler, reports and tests need of one factor's distribution."""
+    """What the sampler, reports and tests need of one factor's distribution.
 
-    name: str
-    group: str
-    reduces: str
-    family: str
-    floor: float
-    kind: int
-    copula_ok: bool
+    The attributes are read-only: distributions are frozen dataclasses.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def group(self) -> str: ...
+
+    @property
+    def reduces(self) -> str: ...
+
+    @property
+    def family(self) -> str: ...
+
+    @property
+    def floor(self) -> float: ...
+
+    @property
+    def kind(self) -> int: ...
+
+    @property
+    def copula_ok(self) -> bool: ...
 
     def ppf(self, p, *, floored: bool = True) -> np.ndarray: ...
 
@@ -276,11 +302,16 @@ class FactorDistribution(Protocol):
 class Family(Protocol):
     """What a distribution family provides: its name and a way to build marginals."""
 
-    name: str
-    kind: int
-    copula_ok: bool
+    @property
+    def name(self) -> str: ...
 
-    def marginal(self, spec, defaults: Defaults) -> FactorDistribution:
+    @property
+    def kind(self) -> int: ...
+
+    @property
+    def copula_ok(self) -> bool: ...
+
+    def marginal(self, spec: Any, defaults: Defaults) -> FactorDistribution:
         """Turn a validated factor entry into its distribution."""
         ...
 

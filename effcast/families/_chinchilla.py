@@ -98,6 +98,13 @@ class ChinchillaMarginal(FactorBase):
         """Each fit's ratio at its central exponents."""
         return tuple(compute_ratio(self.n_params, self.tokens, f) for _, f in self.fits)
 
+    @property
+    def reference_draws(self) -> float:
+        """How many draws ``ppf``/``cdf`` rest on (``inf``: they are exact)."""
+        if self.alpha_sd == 0 and self.beta_sd == 0:
+            return math.inf
+        return float(_REFERENCE_DRAWS)
+
     def _reference(self) -> tuple[np.ndarray, np.ndarray]:
         return self._support
 

@@ -24,10 +24,8 @@ N_ROW_COLS = 10
 FIT_A, FIT_B, FIT_ALPHA, FIT_BETA = range(4)
 # Columns of ``rowflags`` (int64).
 IS_LOG, METHOD = range(2)
-N_ROWFLAG_COLS = 2
 # Columns of ``factors`` (one per factor; int64).
 KIND, ROW0, NROWS, IS_COMPUTE, COPULA = range(5)
-N_FACTOR_COLS = 5
 # Columns of ``fparams`` (one per factor; float64).
 FLOOR, X_LO, X_HI, LOG_N0, LOG_D0, ALPHA_SD, BETA_SD = range(7)
 N_FPARAM_COLS = 7
@@ -38,5 +36,7 @@ MIN_EXPONENT = 0.05
 
 # Factor kinds.
 KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA = 0, 1, 2
+# The kinds the kernel has a branch for; any other kind is refused.
+KERNEL_KINDS = (KIND_SPLIT, KIND_MIXTURE, KIND_CHINCHILLA)
 # How a truncated standard normal is drawn.
 METHOD_NONE, METHOD_REJECT, METHOD_INV_LOWER, METHOD_INV_UPPER = 0, 1, 2, 3

@@ -86,9 +86,10 @@ class MixtureMarginal(FactorBase):
 
     def pdf(self, x) -> np.ndarray:
         """The mixture's density (before the floor)."""
-        return sum(
-            w * c.pdf(x) for w, c in zip(self.weights, self.components, strict=True)
-        )
+        out = np.zeros(np.shape(x))
+        for w, c in zip(self.weights, self.components, strict=True):
+            out = out + w * c.pdf(x)
+        return out
 
     def ppf(self, p, *, floored: bool = True) -> np.ndarray:
         """The mixture's quantile function, by root-finding on its CDF."""

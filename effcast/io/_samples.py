@@ -20,8 +20,9 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.io._atomic import atomic_write, check_output
+from effcast.io._formats import SAMPLE_FORMATS
 
-__all__ = ["SAMPLE_FORMATS", "SampleSource", "write_samples"]
+__all__ = ["SampleSource", "write_samples"]
 
 
 class SampleSource(Protocol):
@@ -32,10 +33,6 @@ class SampleSource(Protocol):
     n: int
 
     def columns(self) -> dict[str, np.ndarray]: ...
-
-
-SAMPLE_FORMATS = {".csv": "CSV", ".parquet": "Parquet", ".npz": "numpy .npz"}
-"""The extensions ``--out`` accepts, and what each writes."""
 
 
 def _csv(columns: Mapping[str, np.ndarray], tmp: Path) -> None:
@@ -75,7 +72,7 @@ def _parquet(columns: Mapping[str, np.ndarray], tmp: Path, meta: dict) -> None:
 
 def _npz(columns: Mapping[str, np.ndarray], tmp: Path) -> None:
     with open(tmp, "wb") as fh:
-        np.savez(fh, **columns)
+        np.savez(fh, **dict(columns))  # type: ignore[arg-type]  # numpy's stub
 
 
 def _require_pyarrow() -> None:
@@ -108,7 +105,7 @@ def write_samples(res: SampleSource, path: str | Path, *, force: bool = False) -
     Examples
     --------
     >>> import effcast, tempfile, os
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
     >>> with tempfile.TemporaryDirectory() as d:
     ...     path = write_samples(res, os.path.join(d, "s.npz"))
     ...     sorted(np.load(path))[:3]

@@ -12,68 +12,29 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._sensitivity import sensitivity
-from effcast.io._atomic import atomic_write, check_output
+from effcast.io._atomic import check_output
+from effcast.io._formats import FIGURE_FORMATS, save_figure
+from effcast.io._numbers import fmt_x
+from effcast.plots._kinds import KINDS
+from effcast.plots._style import (
+    RC,
+    TOTAL_STYLE,
+    log_axis,
+    log_ticks,
+    new_figure,
+)
 from effcast.results._in_memory import Results
 
-__all__ = ["KINDS", "PLOT_FORMATS", "compare_figure", "figure", "plot", "plot_compare"]
+if TYPE_CHECKING:
+    from matplotlib.typing import LineStyleType
 
-PLOT_FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF"}
-"""The extensions a figure may be saved as."""
-
-KINDS = ("distributions", "factors", "waterfall", "tornado")
-"""The figures :func:`plot` draws for one prior."""
-
-TOTAL_STYLE = {
-    "hardware": ("C0", "Hardware (GPU-hours)"),
-    "compute": ("C1", "Compute (FLOP)"),
-}
-_RC = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10}
-
-
-def _fmt(x: float) -> str:
-    """``423.1 -> '423x'``, ``2.5 -> '2.5x'``."""
-    if x >= 1e5:
-        return f"{x:.1e}x"
-    if x >= 100:
-        return f"{x:,.0f}x"
-    return f"{x:.3g}x"
-
-
-def _new_figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
-    return fig
-
-
-def _log_axis(ax, lo: float, hi: float) -> None:
-    """A log x axis from ``lo`` to ``hi`` labelled ``10x``, ``2.5x``, ..."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    ax.set_xscale("log")
-    ax.set_xlim(lo, hi)
-    decades = math.log10(hi / lo)
-    if decades > 2.5:
-        subs: tuple[float, ...] = (1.0,)
-    elif decades > 1.2:
-        subs = (1.0, 2.0, 5.0)
-    else:
-        subs = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v) if v > 0 else ""))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-
-
-def _log_y(ax) -> None:
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v) if v > 0 else ""))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+__all__ = ["KINDS", "compare_figure", "figure", "plot", "plot_compare"]
 
 
 def _wrap(name: str, width: int = 11) -> str:
@@ -118,7 +79,7 @@ def _range(*arrays, lo=0.002, hi=0.998) -> tuple[float, float]:
 def _distributions(res: Results):
     from matplotlib.lines import Line2D
 
-    fig = _new_figure(8.0, 6.4)
+    fig = new_figure(8.0, 6.4)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     lo, hi = _range(res.hardware, res.compute)
     peak = 0.0
@@ -144,8 +105,8 @@ def _distributions(res: Results):
                 color=color,
                 linewidth=2.5,
                 marker="o",
-                label=f"{label}: median {_fmt(q50)}, "
-                f"80% interval {_fmt(q10)} to {_fmt(q90)}",
+                label=f"{label}: median {fmt_x(q50)}, "
+                f"80% interval {fmt_x(q10)} to {fmt_x(q90)}",
             )
         )
     top.set_ylim(0, peak * 1.85)
@@ -164,7 +125,7 @@ def _distributions(res: Results):
         "reduction: times less needed than at the start of the period (log scale)"
     )
     bottom.legend(loc="lower right", fontsize=9)
-    _log_axis(bottom, lo, hi)
+    log_axis(bottom, lo, hi)
     for ax in (top, bottom):
         ax.grid(True, which="major", axis="x", color="0.9")
     return fig
@@ -174,7 +135,7 @@ def _factors(res: Results):
     names = res.names
     ncols = 3 if len(names) > 4 else 2 if len(names) > 1 else 1
     nrows = math.ceil(len(names) / ncols)
-    fig = _new_figure(3.4 * ncols, 2.6 * nrows + 0.6)
+    fig = new_figure(3.4 * ncols, 2.6 * nrows + 0.6)
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     for ax, name in zip(axes, names, strict=False):
         data = res.factor(name)
@@ -185,9 +146,9 @@ def _factors(res: Results):
         ax.axvspan(q10, q90, color=color, alpha=0.08)
         ax.axvline(q50, color="k", linestyle="--", linewidth=1)
         atom = float(np.mean(data == data.min()))
-        note = f"median {_fmt(q50)}\n80%: {_fmt(q10)} to {_fmt(q90)}"
+        note = f"median {fmt_x(q50)}\n80%: {fmt_x(q10)} to {fmt_x(q90)}"
         if atom > 0.01:
-            note += f"\n{100 * atom:.0f}% at the floor {_fmt(float(data.min()))}"
+            note += f"\n{100 * atom:.0f}% at the floor {fmt_x(float(data.min()))}"
         ax.text(
             0.97,
             0.95,
@@ -200,7 +161,7 @@ def _factors(res: Results):
         )
         ax.set_ylim(0, ax.get_ylim()[1] * 1.5)  # room for the note above the bars
         ax.set_title(f"{name} (reduces {res.reduces[name]})", fontsize=10)
-        _log_axis(ax, lo, hi)
+        log_axis(ax, lo, hi)
         ax.set_yticks([])
     for ax in axes[len(names) :]:
         ax.set_visible(False)
@@ -221,7 +182,7 @@ def _waterfall(res: Results):
     rows = table["factors"]
     groups = [g["name"] for g in table["groups"]]
     colors = {g: f"C{(i + 2) % 10}" for i, g in enumerate(groups)}
-    fig = _new_figure(max(7.5, 1.15 * (len(rows) + 2) + 1), 5.6)
+    fig = new_figure(max(7.5, 1.15 * (len(rows) + 2) + 1), 5.6)
     ax = fig.subplots()
     prev = 1.0
     for i, row in enumerate(rows):
@@ -249,7 +210,7 @@ def _waterfall(res: Results):
         ax.text(
             i,
             max(cur, prev) * 1.08,
-            f"= {_fmt(cur)}",
+            f"= {fmt_x(cur)}",
             ha="center",
             va="bottom",
             fontsize=8,
@@ -275,7 +236,7 @@ def _waterfall(res: Results):
         ax.text(
             n + j + 0.3,
             value * 1.08,
-            _fmt(value),
+            fmt_x(value),
             ha="center",
             va="bottom",
             fontsize=9,
@@ -313,7 +274,7 @@ def _waterfall(res: Results):
         fontsize=8,
         color="0.3",
     )
-    _log_y(ax)
+    log_ticks(ax.yaxis)
     return fig
 
 
@@ -321,7 +282,7 @@ def _tornado(res: Results):
     doc = sensitivity(res)
     whiches = [w for w in TOTAL_STYLE if doc[w]["factors"]]
     k = max(len(doc[w]["factors"]) for w in whiches)
-    fig = _new_figure(8.5, 1.2 + 0.55 * k * len(whiches) + 0.6)
+    fig = new_figure(8.5, 1.2 + 0.55 * k * len(whiches) + 0.6)
     axes = fig.subplots(len(whiches), 1, squeeze=False).ravel()
     lo_pct, hi_pct = f"{100 * doc['low']:g}th", f"{100 * doc['high']:g}th"
     for ax, which in zip(axes, whiches, strict=True):
@@ -336,11 +297,18 @@ def _tornado(res: Results):
             lo, hi = f["median_at_low"], f["median_at_high"]
             ax.barh(y, med - lo, left=lo, color=color, alpha=0.45, height=0.6)
             ax.barh(y, hi - med, left=med, color=color, alpha=0.9, height=0.6)
-            ax.text(lo / 1.04, y, _fmt(lo), ha="right", va="center", fontsize=8)
+            ax.text(
+                lo / 1.04,
+                y,
+                fmt_x(lo),
+                ha="right",
+                va="center",
+                fontsize=8,
+            )
             ax.text(
                 hi * 1.04,
                 y,
-                f"{_fmt(hi)}   share {100 * f['share']:.0f}%",
+                f"{fmt_x(hi)}   share {100 * f['share']:.0f}%",
                 ha="left",
                 va="center",
                 fontsize=8,
@@ -349,8 +317,8 @@ def _tornado(res: Results):
         ax.set_yticks(range(len(items)), [n.replace("_", " ") for n, _ in items])
         lows = [f["median_at_low"] for _, f in items]
         highs = [f["median_at_high"] for _, f in items]
-        _log_axis(ax, min(lows) / 1.6, max(highs) * 4.5)
-        ax.set_title(f"{label}: median {_fmt(med)}", fontsize=10, loc="left")
+        log_axis(ax, min(lows) / 1.6, max(highs) * 4.5)
+        ax.set_title(f"{label}: median {fmt_x(med)}", fontsize=10, loc="left")
         ax.grid(True, axis="x", color="0.9")
         ax.set_axisbelow(True)
     axes[-1].set_xlabel(
@@ -371,6 +339,8 @@ _DRAW = {
     "waterfall": _waterfall,
     "tornado": _tornado,
 }
+if tuple(_DRAW) != KINDS:  # pragma: no cover - a developer's slip
+    raise ImportError(f"figure kinds {tuple(_DRAW)} and KINDS {KINDS} disagree")
 
 
 def figure(res: Results, kind: str = "distributions"):
@@ -390,7 +360,7 @@ def figure(res: Results, kind: str = "distributions"):
     Examples
     --------
     >>> import effcast
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(20_000, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(20_000, seed=1)
     >>> fig = figure(res, "tornado")
     >>> len(fig.axes)
     2
@@ -407,14 +377,8 @@ def figure(res: Results, kind: str = "distributions"):
         )
     import matplotlib
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(RC):
         return _DRAW[kind](res)
-
-
-def _save(fig, path: Path) -> Path:
-    ext = path.suffix.lower().lstrip(".")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext))
-    return path
 
 
 def plot(
@@ -431,8 +395,8 @@ def plot(
     EffcastError
         For an unknown extension or kind, or a path that cannot be written.
     """
-    path = check_output(path, PLOT_FORMATS, force=force)
-    return _save(figure(res, kind), path)
+    path = check_output(path, FIGURE_FORMATS, force=force)
+    return save_figure(figure(res, kind), path)
 
 
 def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = None):
@@ -441,9 +405,9 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
     from matplotlib.lines import Line2D
 
     labels = list(labels) if labels else [r.title or r.source for r in results]
-    styles = ["-", "--", "-.", ":"]
-    with matplotlib.rc_context(_RC):
-        fig = _new_figure(8.0, 6.4 + 0.25 * len(results))
+    styles: list[LineStyleType] = ["-", "--", "-.", ":"]
+    with matplotlib.rc_context(RC):
+        fig = new_figure(8.0, 6.4 + 0.25 * len(results))
         axes = fig.subplots(2, 1, sharex=True)
         lo, hi = _range(*[r.hardware for r in results], *[r.compute for r in results])
         for ax, which in zip(axes, TOTAL_STYLE, strict=True):
@@ -460,7 +424,7 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
             ax.set_ylabel("P(reduction ≤ x)")
             ax.set_title(TOTAL_STYLE[which][1], loc="left", fontsize=10)
             ax.grid(True, axis="x", color="0.9")
-        _log_axis(axes[-1], lo, hi)
+        log_axis(axes[-1], lo, hi)
         axes[-1].set_xlabel(
             "reduction (times less needed than at the start, log scale)"
         )
@@ -471,8 +435,8 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
                 color=f"C{i % 10}",
                 linestyle=styles[(i // 10) % 4],
                 linewidth=1.7,
-                label=f"{label}: median {_fmt(float(np.median(res.hardware)))} "
-                f"hardware, {_fmt(float(np.median(res.compute)))} compute",
+                label=f"{label}: median {fmt_x(float(np.median(res.hardware)))} "
+                f"hardware, {fmt_x(float(np.median(res.compute)))} compute",
             )
             for i, (res, label) in enumerate(zip(results, labels, strict=True))
         ]
@@ -493,5 +457,5 @@ def plot_compare(
     force: bool = False,
 ) -> Path:
     """Save :func:`compare_figure` to ``path`` (format from the extension)."""
-    path = check_output(path, PLOT_FORMATS, force=force)
-    return _save(compare_figure(results, labels), path)
+    path = check_output(path, FIGURE_FORMATS, force=force)
+    return save_figure(compare_figure(results, labels), path)

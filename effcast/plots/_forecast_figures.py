@@ -15,12 +15,14 @@ from typing import Any
 import numpy as np
 
 from effcast.analysis._forecast import Forecast
-from effcast.analysis._threshold import Crossing, sci
-from effcast.io._atomic import atomic_write, check_output
+from effcast.analysis._threshold import Crossing
+from effcast.io._atomic import check_output
+from effcast.io._formats import FIGURE_FORMATS, save_figure
+from effcast.io._numbers import sci
+from effcast.plots._style import COLOURS, DPI, decade_ticks, new_figure
 
-__all__ = ["FORMATS", "check_figure_path", "crossing_chart", "fan_chart"]
+__all__ = ["check_figure_path", "crossing_chart", "fan_chart"]
 
-FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF"}
 """Figure formats, chosen by the file's extension."""
 
 BANDS = ((0.90, 0.18), (0.80, 0.30), (0.50, 0.48))
@@ -28,8 +30,6 @@ BANDS = ((0.90, 0.18), (0.80, 0.30), (0.50, 0.48))
 
 MAX_PLOT_SAMPLES = 200_000
 """Fan-chart quantiles use at most this many samples (evenly spaced)."""
-
-COLOURS = {"hardware": "#1f5fa8", "compute": "#c0392b"}
 
 
 def check_figure_path(path: str | Path, force: bool = False) -> Path:
@@ -42,42 +42,13 @@ def check_figure_path(path: str | Path, force: bool = False) -> Path:
     >>> check_figure_path("fan.png").suffix
     '.png'
     """
-    return check_output(path, FORMATS, force=force, field="plot")
-
-
-def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def _save(fig, path: Path) -> Path:
-    ext = path.suffix.lower().lstrip(".")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=150))
-    return path
+    return check_output(path, FIGURE_FORMATS, force=force, field="plot")
 
 
 def _subsample(fc: Forecast) -> np.ndarray | None:
     if fc.n <= MAX_PLOT_SAMPLES:
         return None
     return np.linspace(0, fc.n - 1, MAX_PLOT_SAMPLES).astype(np.int64)
-
-
-def _log_ticks(ax) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator
-
-    def label(v, _pos):
-        if v <= 0:
-            return ""
-        e = math.log10(v)
-        if abs(e - round(e)) > 1e-9:
-            return ""
-        e = round(e)
-        return f"{10**e:,.0f}x" if 0 <= e <= 4 else f"$10^{{{e}}}$x"
-
-    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=30))
-    ax.yaxis.set_major_formatter(FuncFormatter(label))
-    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
 
 
 def _forward_label(fc: Forecast) -> str:
@@ -128,7 +99,7 @@ def fan_chart(
     Examples
     --------
     >>> import effcast, tempfile, os
-    >>> fc = effcast.forecast(effcast.load("priors/gpt3_today.toml"),
+    >>> fc = effcast.forecast(effcast.load("gpt3_today"),
     ...                       to=2030, n=20_000, seed=1)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     fig = effcast.fan_chart(fc, os.path.join(tmp, "fan.png"))
@@ -141,20 +112,20 @@ def fan_chart(
     ts = np.linspace(fc.start, fc.to, points)
     ts = np.unique(np.concatenate([ts, [fc.end]]))
     qs = sorted({0.5} | {0.5 + s * w / 2 for w, _ in BANDS for s in (-1, 1)})
-    fig = _figure(11, 4.8)
+    fig = new_figure(11, 4.8)
     axes = fig.subplots(1, 2, sharey=True)
     labels = {
         "hardware": "Hardware (GPU-hours)",
         "compute": "Compute (FLOP)",
     }
     for ax, which in zip(axes, ("hardware", "compute"), strict=True):
-        table = []
+        rows = []
         for t in ts:
             data = fc.log10_reduction(which, float(t))
             if idx is not None:
                 data = data[idx]
-            table.append(np.quantile(data, qs))
-        table = 10.0 ** np.array(table)
+            rows.append(np.quantile(data, qs))
+        table = 10.0 ** np.array(rows)
         col = {q: table[:, i] for i, q in enumerate(qs)}
         colour = COLOURS[which]
         for width, alpha in BANDS:
@@ -181,7 +152,7 @@ def fan_chart(
             color="0.25",
         )
         ax.set_yscale("log")
-        _log_ticks(ax)
+        decade_ticks(ax.yaxis)
         ax.set_title(labels[which], fontsize=12)
         ax.set_xlabel("year")
         ax.grid(True, which="major", axis="both", alpha=0.3)
@@ -197,7 +168,7 @@ def fan_chart(
         fontsize=12,
     )
     if path is not None:
-        _save(fig, path)
+        save_figure(fig, path, DPI)
     return fig
 
 
@@ -223,7 +194,7 @@ def crossing_chart(
     fc = cr.forecast
     lo = cr.since
     ts = np.linspace(lo, fc.to, 400)
-    fig = _figure(8.5, 5)
+    fig = new_figure(8.5, 5)
     ax = fig.subplots()
     palette = ["#c0392b", "#8e44ad", "#d35400", "#16a085", "#2c3e50", "#7f8c8d"]
     for i, row in enumerate(cr.rows):
@@ -268,5 +239,5 @@ def crossing_chart(
         fontsize=11,
     )
     if path is not None:
-        _save(fig, path)
+        save_figure(fig, path, DPI)
     return fig

@@ -102,6 +102,9 @@ class FitSpec(StrictModel):
         if self.A is None:
             assert self.name is not None
             return FITS[self.name]
+        # The validator above requires all four numbers once A is given.
+        assert self.B is not None and self.alpha is not None
+        assert self.beta is not None
         return Fit(
             E=self.E or 0.0,
             A=self.A,

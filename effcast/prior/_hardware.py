@@ -22,10 +22,7 @@ from collections.abc import Mapping
 
 from effcast._errors import EffcastError
 
-__all__ = ["CATALOGUE", "PRECISIONS", "catalogue", "peak"]
-
-PRECISIONS = ("bf16", "fp8")
-"""The number formats a peak may be given for."""
+__all__ = ["CATALOGUE", "catalogue", "peak"]
 
 CATALOGUE: dict[str, dict[str, float]] = {
     "V100": {"bf16": 125.0},

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from effcast._errors import EffcastError
 from effcast.prior._beliefs import FieldError
@@ -27,7 +28,7 @@ __all__ = ["load_prior", "parse_prior", "read_toml"]
 _UNION_MEMBERS = frozenset({"float", "date", "bool"})
 
 
-def _location(err: dict[str, Any]) -> list[Any]:
+def _location(err: ErrorDetails) -> list[Any]:
     """The error's location as keys of the file, without union member names."""
     loc = list(err["loc"])
     if err["type"] in ("union_tag_not_found", "union_tag_invalid"):
@@ -116,7 +117,7 @@ def _where(
     return ", ".join([prefix, *parts]), factor, field, line
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":
@@ -256,10 +257,14 @@ def _validate(data: dict[str, Any], source: str, text: str | None) -> Prior:
 
 
 def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
-    """Read a TOML file, turning every failure into an :class:`EffcastError`."""
+    """Read a TOML file, turning every failure into an :class:`EffcastError`.
+
+    A bare name that is not a file names a shipped prior (see
+    :func:`effcast.shipped_priors`).
+    """
     source = str(path)
     try:
-        with open(path, "rb") as fh:
+        with open(resolve_prior_path(path), "rb") as fh:
             raw = fh.read()
     except FileNotFoundError:
         names = ", ".join(shipped_priors())
@@ -301,6 +306,5 @@ def load_prior(path: str | Path, overrides: Overrides = None) -> Prior:
     EffcastError
         If the file cannot be read, is not valid TOML, or is not a valid prior.
     """
-    resolved = resolve_prior_path(path)
-    data, text = read_toml(resolved)
-    return parse_prior(data, source=str(resolved), text=text, overrides=overrides)
+    data, text = read_toml(path)
+    return parse_prior(data, source=str(path), text=text, overrides=overrides)

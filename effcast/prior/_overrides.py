@@ -30,17 +30,20 @@ from effcast.prior._schema import Prior
 
 __all__ = ["Overrides", "apply_overrides", "normalise_overrides", "parse_assignment"]
 
-Overrides = Mapping[str, Any] | Iterable[str] | None
-"""What the API accepts as overrides: a mapping or ``"path=value"`` strings."""
+Overrides = Mapping[str, Any] | Iterable[str] | Iterable[tuple[str, Any]] | None
+"""What the API accepts as overrides: a mapping, ``"path=value"`` strings, or
+``(path, value)`` pairs."""
 
 
 def _tables() -> tuple[str, ...]:
     """The tables a prior may hold (created on demand by an override)."""
-    out = []
+    out: list[str] = []
     for name, field in Prior.model_fields.items():
         kind = field.annotation
         # ``Baseline | None`` counts as a table, and so does ``dict[...]``.
-        members = typing.get_args(kind) if isinstance(kind, types.UnionType) else ()
+        members: tuple[Any, ...] = (
+            typing.get_args(kind) if isinstance(kind, types.UnionType) else ()
+        )
         if any(isinstance(m, type) and issubclass(m, BaseModel) for m in members):
             out.append(name)
         elif typing.get_origin(kind) is dict:
@@ -99,7 +102,7 @@ def normalise_overrides(overrides: Overrides) -> list[tuple[str, Any]]:
         return [(str(k), v) for k, v in overrides.items()]
     if isinstance(overrides, str):
         overrides = [overrides]
-    out = []
+    out: list[tuple[str, Any]] = []
     for item in overrides:
         if isinstance(item, tuple) and len(item) == 2:
             out.append((str(item[0]), item[1]))

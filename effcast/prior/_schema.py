@@ -29,7 +29,9 @@ from effcast.prior._baseline import (
 from effcast.prior._beliefs import (
     FieldError,
     Identity,
+    LognormalBelief,
     StrictModel,
+    TruncnormalBelief,
     check_floor,
     check_level,
 )
@@ -230,8 +232,10 @@ class Prior(StrictModel):
                     factor_index=i,
                 )
             seen[f.name] = i
-            beliefs = [f] if f.dist in ("lognormal", "truncnormal") else []
-            if f.dist == "mixture":
+            beliefs: list[LognormalBelief | TruncnormalBelief] = []
+            if isinstance(f, LognormalSpec | TruncnormalSpec):
+                beliefs = [f]
+            elif isinstance(f, MixtureSpec):
                 beliefs = list(f.components)
             for k, b in enumerate(beliefs):
                 field = "level" if b is f else f"components.{k}.level"

@@ -9,7 +9,7 @@ and the family names in messages are derived from.
 from __future__ import annotations
 
 import typing
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictFloat, field_validator, model_validator
 
@@ -95,18 +95,18 @@ class MixtureSpec(Identity):
         return self
 
 
-SPECS: tuple[type[Identity], ...] = (
-    LognormalSpec,
-    TruncnormalSpec,
-    MixtureSpec,
-    ChinchillaSpec,
-)
+FactorSpec = Annotated[
+    LognormalSpec | TruncnormalSpec | MixtureSpec | ChinchillaSpec,
+    Field(discriminator="dist"),
+]
+"""One ``[[factor]]`` entry; ``dist`` selects the family.
+
+The union is the one list of specs: add a family's spec here."""
+
+SPECS: tuple[type[Identity], ...] = typing.get_args(typing.get_args(FactorSpec)[0])
 """Every factor spec, one per family, in the order the docs list them."""
 
 FAMILY_NAMES: tuple[str, ...] = tuple(
     typing.get_args(s.model_fields["dist"].annotation)[0] for s in SPECS
 )
 """The ``dist`` names, as error messages and the CLI list them."""
-
-FactorSpec = Annotated[Union[SPECS], Field(discriminator="dist")]  # noqa: UP007
-"""One ``[[factor]]`` entry; ``dist`` selects the family."""

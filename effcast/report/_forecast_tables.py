@@ -13,30 +13,20 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from effcast.analysis._threshold import sci as _sci
-from effcast.report._tables import fmt_multiplier, fmt_percent
+from effcast.io._numbers import (
+    fmt_percent,
+    fmt_x,
+    fmt_year,
+    sci,
+)
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
-
-
-def _mult(x: float) -> str:
-    """A multiplier short enough for a table cell: 423x, 6,929x, 2.5e6x."""
-    if x < 1e5:
-        return fmt_multiplier(x)
-    if not math.isfinite(x):
-        return f"{x:g}x"
-    mant, _, exp = f"{x:.2g}".partition("e")
-    return f"{mant}e{int(exp)}x"
-
-
-def _year(y: float | None) -> str:
-    return "never" if y is None else f"{y:.1f}"
 
 
 def _band(lo: float | None, hi: float | None) -> str:
     if lo is None:
         return "never"
-    return f"{_year(lo)}-{_year(hi)}"
+    return f"{fmt_year(lo)}-{fmt_year(hi)}"
 
 
 def _forward_text(forward: dict[str, Any]) -> str:
@@ -81,7 +71,10 @@ def render_forecast(doc: dict) -> Group:
         cells = [key + (" (end)" if float(key) == doc["period"]["end"] else "")]
         for which in ("hardware", "compute"):
             qs = doc[which][key]["quantiles"]
-            cells += [_mult(qs["0.5"]), f"{_mult(qs['0.1'])} - {_mult(qs['0.9'])}"]
+            cells += [
+                fmt_x(qs["0.5"]),
+                f"{fmt_x(qs['0.1'])} - {fmt_x(qs['0.9'])}",
+            ]
         table.add_row(*cells)
     return Group(_head(doc), Text(""), table)
 
@@ -92,7 +85,7 @@ def render_crossing(doc: dict) -> Group:
     table = Table(
         title=(
             f"P(a {ref['name']}-level model fits under the limit by the start "
-            f"of each year)\nreference: {_sci(ref['flop'])} FLOP in {ref['year']:g}"
+            f"of each year)\nreference: {sci(ref['flop'])} FLOP in {ref['year']:g}"
         ),
         title_justify="left",
         show_edge=False,
@@ -112,7 +105,7 @@ def render_crossing(doc: dict) -> Group:
         summary.add_row(
             q["label"],
             f"{q['oom']:.2f}",
-            _year(yq["0.5"]),
+            fmt_year(yq["0.5"]),
             _band(yq["0.1"], yq["0.9"]),
             fmt_percent(q["prob_by_period_end"]),
             fmt_percent(q["prob_never"]),
@@ -134,16 +127,18 @@ def _value(v: Any) -> str:
 
 
 def _stat_cell(name: str, v: float | None) -> str:
+    if v is None:
+        return "n/a"
     if name.startswith("crossing."):
         if ".by" in name:
             return fmt_percent(v)
-        return _year(v)
+        return fmt_year(v)
     kind = name.split(".")[1] if "." in name else ""
     if kind == "oom" or name.endswith("mean_log10"):
         return f"{v:.3f}"
     if kind.startswith("p") and kind[1:2].isdigit():
         return fmt_percent(v)
-    return _mult(v)
+    return fmt_x(v)
 
 
 def render_sweep(doc: dict) -> Group:

@@ -13,7 +13,10 @@ import os
 import sys
 import threading
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 __all__ = ["DELAY", "ProgressBar", "wants_progress"]
 
@@ -80,8 +83,8 @@ class ProgressBar:
         self.done = 0
         self._start = time.monotonic()
         self._lock = threading.Lock()
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> ProgressBar:
         self._start = time.monotonic()
@@ -120,6 +123,7 @@ class ProgressBar:
                 if waited < self.delay or self.done >= self.total:
                     return
                 self._begin()
+            assert self._progress is not None and self._task is not None
             self._progress.update(self._task, completed=self.done)
 
     def __exit__(self, *exc) -> None:

@@ -6,35 +6,13 @@ document can be rendered the same way.
 
 from __future__ import annotations
 
-import math
-
-from rich.console import Console, Group
+from rich.console import ConsoleRenderable, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from effcast.io._numbers import fmt_flop, fmt_hours, fmt_multiplier, fmt_percent
+
 __all__ = ["fmt_multiplier", "fmt_percent", "render_summary"]
-
-
-def fmt_multiplier(x: float | None) -> str:
-    """``423.4 -> '423x'``, ``2.513 -> '2.51x'``, three significant figures."""
-    if x is None:
-        return "n/a"
-    if x >= 1e5:
-        return f"{x:.2e}x"
-    if x >= 100:
-        return f"{x:,.0f}x"
-    return f"{x:.3g}x"
-
-
-def fmt_percent(p: float) -> str:
-    """A probability as a percentage, saying "<0.1%" rather than rounding to 0."""
-    if p == 0 or p == 1:
-        return f"{100 * p:.0f}%"
-    if p < 0.001:
-        return "<0.1%"
-    if p > 0.999:
-        return ">99.9%"
-    return f"{100 * p:.1f}%"
 
 
 def _oom(x: float | None) -> str:
@@ -90,7 +68,7 @@ def render_summary(doc: dict) -> Group:
         lambda d: _band(d["oom_per_year"]["quantiles"], "0.1", "0.9", _oom),
     )
 
-    parts = [head, Text(""), totals]
+    parts: list[ConsoleRenderable] = [head, Text(""), totals]
     if doc.get("resources"):
         parts += [Text(""), render_resources(doc["resources"])]
     if doc.get("reference_rates"):
@@ -103,12 +81,13 @@ def render_summary(doc: dict) -> Group:
         running = (
             {r["name"]: r["running_median"] for r in table["factors"]} if table else {}
         )
-        for col, just in (
+        cols: tuple[tuple[str, JustifyMethod], ...] = (
             ("factor", "left"),
             ("reduces", "left"),
             ("median", "right"),
             ("80% interval", "right"),
-        ):
+        )
+        for col, just in cols:
             factors.add_column(col, justify=just)
         if running:
             factors.add_column("running product, median", justify="right")
@@ -135,12 +114,13 @@ def render_summary(doc: dict) -> Group:
             title_justify="left",
             show_edge=False,
         )
-        for col, just in (
+        cols = (
             ("group", "left"),
             ("factors", "left"),
             ("median", "right"),
             ("80% interval", "right"),
-        ):
+        )
+        for col, just in cols:
             groups.add_column(col, justify=just)
         for name, g in doc["groups"].items():
             groups.add_row(
@@ -156,32 +136,6 @@ def render_summary(doc: dict) -> Group:
 def d_keys(d: dict) -> list[str]:
     """Keys of a threshold dictionary, in numeric order."""
     return sorted(d, key=float)
-
-
-def print_summary(doc: dict, console: Console | None = None) -> None:
-    """Print :func:`render_summary` to ``console`` (standard output by default)."""
-    (console or Console()).print(render_summary(doc))
-
-
-def fmt_flop(x: float | None) -> str:
-    """``1.8e21 -> '1.80e21'``."""
-    if x is None:
-        return "n/a"
-    if not math.isfinite(x) or x == 0:
-        return f"{x:g}"
-    mantissa, exponent = f"{x:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def fmt_hours(h: float | None) -> str:
-    """Hours as minutes, hours or days, whichever reads best."""
-    if h is None:
-        return "n/a"
-    if h < 1:
-        return f"{h * 60:.0f} min" if h * 60 >= 1 else f"{h * 3600:.0f} s"
-    if h < 48:
-        return f"{h:.3g} h"
-    return f"{h / 24:,.1f} days" if h < 24 * 1000 else f"{h / 24:,.0f} days"
 
 
 def _count(x: float) -> str:

@@ -8,7 +8,8 @@ dictionary that ``effcast sample --json`` prints.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class Results:
     Examples
     --------
     >>> import effcast
-    >>> res = effcast.load("priors/gpt3_today.toml").sample(200_000, seed=1)
+    >>> res = effcast.load("gpt3_today").sample(200_000, seed=1)
     >>> bool(300 < res.quantile("hardware", 0.5) < 550)
     True
     >>> res.factor("moe").shape
@@ -193,7 +194,7 @@ class Results:
         The quantiles of ``oom_per_year`` and ``annual_multiplier`` are the
         monotone transforms of the reduction's quantiles.
         """
-        doc = {
+        doc: dict[str, Any] = {
             "prior": self.source,
             "title": self.title,
             "samples": self.n,
@@ -252,7 +253,7 @@ class Results:
         Examples
         --------
         >>> import effcast
-        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
         >>> bool((res.series("factor:moe") == res.factor("moe")).all())
         True
         """
@@ -352,7 +353,7 @@ class Results:
         Examples
         --------
         >>> import effcast
-        >>> res = effcast.load("priors/gpt3_today.toml").sample(1000, seed=1)
+        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
         >>> df = res.to_pandas()  # doctest: +SKIP
         >>> list(df.columns[:3])  # doctest: +SKIP
         ['total.hardware', 'total.compute', 'factor.transformer_pp']
@@ -421,7 +422,7 @@ def rates_summary(
 
 def seed_table(
     names: Sequence[str],
-    groups: dict[str, Sequence[str]],
+    groups: Mapping[str, Sequence[str]],
     reduces: dict[str, str],
     factor_medians: dict[str, float],
     running_medians: dict[str, float],

@@ -164,7 +164,7 @@ def reference_thresholds(prior: Prior) -> list[tuple[str, str, float]]:
     return [(r.name, r.applies_to, r.rate**years) for r in prior.reference]
 
 
-def reference_summary(prior: Prior, probs: Mapping[str, float]) -> dict:
+def reference_summary(prior: Prior, probs: Mapping[str, float | None]) -> dict:
     """The ``"reference_rates"`` section: each reference and P(effcast faster).
 
     Parameters

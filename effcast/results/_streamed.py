@@ -51,7 +51,7 @@ class StreamedResults:
     Examples
     --------
     >>> import effcast
-    >>> model = effcast.load("priors/gpt3_today.toml")
+    >>> model = effcast.load("gpt3_today")
     >>> streamed = model.stream(200_000, seed=1)
     >>> in_memory = model.sample(200_000, seed=1)
     >>> a = streamed.quantile("hardware", 0.5)

@@ -35,7 +35,11 @@ def main(folder: Path, n: int = 100_000) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
+    import importlib.util
+
+    if importlib.util.find_spec("jinja2") is None:
+        print('Skipped: this example needs pip install "effcast[web]"')
+    elif len(sys.argv) > 1:
         main(Path(sys.argv[1]))
     else:
         with tempfile.TemporaryDirectory() as tmp:

@@ -17,14 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from effcast.report._tables import (
-    _effcast_rate,
-    d_keys,
-    fmt_flop,
-    fmt_hours,
-    fmt_multiplier,
-    fmt_percent,
-)
+from effcast.io._numbers import fmt_flop, fmt_hours, fmt_multiplier, fmt_percent
+from effcast.report._tables import _effcast_rate, d_keys
 
 __all__ = [
     "HtmlTable",

@@ -18,7 +18,9 @@ Examples
 Beyond sampling: ``effcast.sensitivity(res)`` (variance shares and a
 tornado), ``effcast.plot(res, "fig.png", kind)`` and
 ``effcast.plot_compare([...], "cmp.png")`` (figures),
-``effcast.write_samples(res, "samples.parquet")`` and ``res.to_pandas()``.
+``effcast.write_samples(res, "samples.parquet")`` and ``res.to_pandas()``,
+``effcast.html_report("gpt3_today", "report.html")`` (one self-contained
+page) and ``effcast.summary_html(res.summary())`` (its tables, for notebooks).
 
 The heavy modules (pydantic, numba, matplotlib) load on first use, so that
 ``effcast --help`` stays fast.
@@ -50,11 +52,13 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from effcast.plots._forward_figures import forward_tornado
     from effcast.prior._schema import Prior
     from effcast.prior._shipped import shipped_priors
+    from effcast.report._html_tables import summary_html
     from effcast.report._progress import ProgressBar
     from effcast.results._evidence_summary import EvidenceWarning
     from effcast.results._in_memory import Results
     from effcast.results._model import Model, load
     from effcast.results._streamed import StreamedResults
+    from effcast.web._report import html_report
 
 __all__ = [
     "Crossing",
@@ -82,11 +86,13 @@ __all__ = [
     "forecast",
     "forecast_sensitivity",
     "forward_tornado",
+    "html_report",
     "load",
     "plot",
     "plot_compare",
     "sensitivity",
     "shipped_priors",
+    "summary_html",
     "sweep",
     "write_samples",
 ]
@@ -121,6 +127,8 @@ _LAZY = {
     "forecast_sensitivity": "effcast.analysis._forward_sensitivity",
     "crossing_sensitivity": "effcast.analysis._forward_sensitivity",
     "forward_tornado": "effcast.plots._forward_figures",
+    "html_report": "effcast.web._report",
+    "summary_html": "effcast.report._html_tables",
 }
 
 

@@ -20,6 +20,7 @@ from effcast.cli._common import (
 )
 from effcast.cli._describe import describe
 from effcast.cli._policy import POLICY_COMMANDS
+from effcast.cli._share import SHARE_COMMANDS
 from effcast.io._formats import describe_formats
 from effcast.plots._kinds import KINDS
 
@@ -43,8 +44,9 @@ def main(ctx: click.Context) -> None:
     then see which factors matter (sensitivity), draw it (plot), set several
     priors side by side (compare), project it forward (forecast), ask when a
     model fits under a compute threshold (threshold), or run a grid of
-    scenarios (sweep). Check what a prior says before sampling it with
-    describe.
+    scenarios (sweep), write a self-contained HTML report (report) or edit
+    the prior live in the browser (explore). Check what a prior says before
+    sampling it with describe.
     """
     route_warnings(ctx)
 
@@ -432,6 +434,6 @@ def priors(as_json: bool) -> None:
         click.echo(f"{name:<{width}}  {path}")
 
 
-for _command in POLICY_COMMANDS:
+for _command in POLICY_COMMANDS + SHARE_COMMANDS:
     main.add_command(_command)
 main.add_command(describe)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -96,7 +97,10 @@ class Identity(StrictModel):
     reduces: Literal["compute", "hardware"]
     floor: StrictFloat | bool | None = None
     source: StrictStr | None = None
-    note: StrictStr | None = None
+    # Why the belief is what it is, in prose; ``note`` is the older spelling.
+    notes: StrictStr | None = Field(
+        default=None, validation_alias=AliasChoices("notes", "note")
+    )
     enabled: StrictBool = True
 
     @field_validator("floor")

@@ -51,7 +51,17 @@ PIN_KEY = "pin"
 ``dist = "constant"`` with that ``value``, keeping its name, label, group,
 what it reduces, source, note and ``enabled``."""
 
-_IDENTITY_KEYS = ("name", "label", "group", "reduces", "source", "note", "enabled")
+_IDENTITY_KEYS = (
+    "name",
+    "label",
+    "group",
+    "reduces",
+    "source",
+    "notes",
+    "note",
+    "enabled",
+    "forward",
+)
 
 LOPSIDED_RATIO = 3.0
 """Scales below and above a split belief's median further apart than this

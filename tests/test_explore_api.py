@@ -42,7 +42,7 @@ def client(explorer):
 def sample_json(*args: str) -> dict:
     result = CliRunner().invoke(main, ["sample", *args, "--json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def cli_error(*args: str) -> str:

@@ -81,7 +81,7 @@ def test_headline_agrees_with_sample(report):
         ["sample", GPT3, "-n", "20000", "--seed", "7", "--set", "moe.median=3"]
         + ["--json"],
     )
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     for which in ("hardware", "compute"):
         m = re.search(rf'id="{which}-median" data-value="([^"]+)"', report)
         assert m is not None
@@ -154,6 +154,9 @@ def test_notebook_fragment_is_the_reports_table():
 
 def test_standard_errors_shown_when_present():
     doc = effcast.load(GPT3).sample(5000, seed=3).summary()
+    assert "±" in tables_html(headline_table(doc))  # the summary carries them
+    for which in ("hardware", "compute"):
+        doc[which].pop("se")
     assert "±" not in tables_html(headline_table(doc))
     doc["hardware"]["se"] = {"quantiles": {"0.5": 4.2}}
     doc["compute"]["se"] = {"quantiles": {"0.5": 1.5}}

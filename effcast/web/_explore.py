@@ -388,7 +388,7 @@ class Explorer:
             check_question(
                 period_start(model), settings["to"], thresholds, reference=reference
             )
-        res = model.sample(n, seed=seed, factors=False)
+        res = model.sample(n, seed=seed)  # forward views need each factor
         summary = res.summary()  # weighted with evidence; with errors otherwise
         doc = {w: summary[w] for w in ("hardware", "compute")}
         fc = forecast(model, results=res, seed=res.seed)

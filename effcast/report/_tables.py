@@ -42,7 +42,8 @@ def _median_se(d: dict) -> str:
 
 def _prob_se(d: dict, k: str) -> str:
     se = d.get("se", {}).get("prob_exceeds", {}).get(k)
-    return fmt_percent(d["prob_exceeds"][k]) + (_pm(se, 100) if se else "")
+    # The error of a percentage, in percentage points.
+    return fmt_percent(d["prob_exceeds"][k]) + (_pm(se, 100) + " pp" if se else "")
 
 
 def _band(qs: dict, lo: str, hi: str, fmt=fmt_multiplier) -> str:

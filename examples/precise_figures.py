@@ -19,7 +19,7 @@ import effcast
 
 
 def main(n: int = 2**16, rel_se: float = 0.002) -> dict:
-    model = effcast.load("priors/gpt3_today.toml")
+    model = effcast.load("gpt3_today")
     runs = {
         "Monte Carlo": model.sample(n, seed=1, factors=False),
         "quasi-Monte Carlo": model.sample(n, seed=1, factors=False, qmc=True),

@@ -35,7 +35,37 @@ from effcast.prior._rates import RateError, parse_rate, parse_rate_interval
 __all__ = ["ForwardView", "check_forward", "end_value_bound"]
 
 
-class ForwardView(StrictModel):
+class RateChecks(StrictModel):
+    """The checks of ``rate``, ``rate_ci`` and ``rate_level``, shared by a
+    factor's forward view and the prior-wide ``[forecast]`` table."""
+
+    @field_validator("rate", mode="before", check_fields=False)
+    @classmethod
+    def _rate(cls, v: Any) -> Any:
+        if v is not None:
+            try:
+                parse_rate(v)
+            except RateError as exc:
+                raise ValueError(str(exc)) from None
+        return v
+
+    @field_validator("rate_ci", mode="before", check_fields=False)
+    @classmethod
+    def _rate_ci(cls, v: Any) -> Any:
+        if v is not None:
+            try:
+                parse_rate_interval(v)
+            except RateError as exc:
+                raise ValueError(str(exc)) from None
+        return v
+
+    @field_validator("rate_level", check_fields=False)
+    @classmethod
+    def _level(cls, v: float | None) -> float | None:
+        return check_level(v)
+
+
+class ForwardView(RateChecks):
     """``[factor.forward]``: one factor's dynamics after the prior's period."""
 
     kind: Literal["one-off", "recurring", "historical"] = "recurring"
@@ -47,31 +77,6 @@ class ForwardView(StrictModel):
     approach: Literal["hard", "saturating"] = "hard"
     source: StrictStr | None = None
     note: StrictStr | None = None
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _rate(cls, v: Any) -> Any:
-        if v is not None:
-            try:
-                parse_rate(v)
-            except RateError as exc:
-                raise ValueError(str(exc)) from None
-        return v
-
-    @field_validator("rate_ci", mode="before")
-    @classmethod
-    def _rate_ci(cls, v: Any) -> Any:
-        if v is not None:
-            try:
-                parse_rate_interval(v)
-            except RateError as exc:
-                raise ValueError(str(exc)) from None
-        return v
-
-    @field_validator("rate_level")
-    @classmethod
-    def _level(cls, v: float | None) -> float | None:
-        return check_level(v)
 
     @field_validator("acceleration", "ceiling")
     @classmethod

@@ -37,9 +37,9 @@ from effcast.prior._beliefs import (
 )
 from effcast.prior._evidence import EvidenceSpec, check_evidence
 from effcast.prior._fits import ChinchillaSpec
-from effcast.prior._forward import ForwardView, check_forward
+from effcast.prior._forward import ForwardView, RateChecks, check_forward
 from effcast.prior._frontier import Frontier, check_frontier
-from effcast.prior._rates import RateError, parse_rate, parse_rate_interval
+from effcast.prior._rates import parse_rate, parse_rate_interval
 from effcast.prior._specs import (
     FAMILY_NAMES,
     ComponentSpec,
@@ -151,7 +151,7 @@ class CorrelationSpec(StrictModel):
         return v
 
 
-class ForecastSettings(StrictModel):
+class ForecastSettings(RateChecks):
     """``[forecast]``: how gains continue after the period (all optional).
 
     The same settings as the options of ``effcast forecast`` (``--to``,
@@ -177,31 +177,6 @@ class ForecastSettings(StrictModel):
         if v is not None and v <= 0:
             raise ValueError(f"must be positive, got {v:g}")
         return v
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _rate(cls, v: Any) -> Any:
-        if v is not None:
-            try:
-                parse_rate(v)
-            except RateError as exc:
-                raise ValueError(str(exc)) from None
-        return v
-
-    @field_validator("rate_ci", mode="before")
-    @classmethod
-    def _rate_ci(cls, v: Any) -> Any:
-        if v is not None:
-            try:
-                parse_rate_interval(v)
-            except RateError as exc:
-                raise ValueError(str(exc)) from None
-        return v
-
-    @field_validator("rate_level")
-    @classmethod
-    def _level(cls, v: float | None) -> float | None:
-        return check_level(v)
 
     @property
     def rate_oom(self) -> float | None:

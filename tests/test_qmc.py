@@ -12,6 +12,7 @@ from scipy.stats import qmc
 
 import effcast
 from effcast.engine import _qmc as Q
+from effcast.engine import _sobol as S
 from tests.test_kernels import KERNEL_PRIOR
 
 
@@ -26,14 +27,14 @@ def gpt3():
 
 
 def test_unscrambled_points_are_scipys():
-    sv = Q.direction_numbers(7)
-    want = qmc.Sobol(7, scramble=False, bits=Q.BITS).random(1024)
-    want += 2.0 ** -(Q.BITS + 1)
+    sv = S.direction_numbers(7)
+    want = qmc.Sobol(7, scramble=False, bits=S.BITS).random(1024)
+    want += 2.0 ** -(S.BITS + 1)
     got = np.empty((1024, 7))
-    Q.sobol_points(sv, np.zeros(7, dtype=np.uint64), 0, got)
+    S.sobol_points(sv, np.zeros(7, dtype=np.uint64), 0, got)
     assert np.array_equal(got, want)
     tail = np.empty((300, 7))
-    Q.sobol_points(sv, np.zeros(7, dtype=np.uint64), 724, tail)  # from the middle
+    S.sobol_points(sv, np.zeros(7, dtype=np.uint64), 724, tail)  # from the middle
     assert np.array_equal(tail, want[724:])
 
 
@@ -55,23 +56,74 @@ def _is_net(pts: np.ndarray, m: int) -> bool:
 def test_scrambled_points_keep_their_balance():
     m = 10
     for scramble in range(3):
-        sv, shift = Q.scramble_state(3, scramble, 6)
+        sv, shift = S.scramble_state(3, scramble, 6)
         pts = np.empty((2**m, 6))
-        Q.sobol_points(sv, shift, 0, pts)
+        S.sobol_points(sv, shift, 0, pts)
         assert pts.min() > 0 and pts.max() < 1
         assert _is_net(pts, m)
     # Negative control: independent uniforms are not a net.
     assert not _is_net(np.random.default_rng(1).random((2**m, 6)), m)
     # Scrambles differ, and the same seed and index give the same one.
-    a, b = Q.scramble_state(3, 0, 6), Q.scramble_state(3, 1, 6)
+    a, b = S.scramble_state(3, 0, 6), S.scramble_state(3, 1, 6)
     assert not np.array_equal(a[0], b[0])
-    assert np.array_equal(Q.scramble_state(3, 0, 6)[0], a[0])
+    assert np.array_equal(S.scramble_state(3, 0, 6)[0], a[0])
+
+
+def test_scramble_is_the_matrix_product_over_gf2():
+    # The jitted scramble against the plain statement: bits of L @ v mod 2.
+    dim = 5
+    sv = S.direction_numbers(dim)
+    rng = np.random.default_rng(8)
+    bits = rng.integers(0, 2, size=(dim, S.BITS, S.BITS), dtype=np.uint64)
+    ltm = np.tril(bits)
+    ltm[:, np.arange(S.BITS), np.arange(S.BITS)] = 1
+    pos = np.arange(S.BITS - 1, -1, -1, dtype=np.uint64)
+    v_bits = (sv[:, :, None] >> pos) & np.uint64(1)
+    out_bits = np.einsum("tik,tjk->tji", ltm, v_bits) & np.uint64(1)
+    want = (out_bits << pos).sum(axis=2, dtype=np.uint64)
+    for fn in (S._scramble, S._scramble.py_func):
+        got = np.empty((dim, S.BITS), dtype=np.uint64)
+        fn(bits, sv, got)
+        np.testing.assert_array_equal(got, want)
+    # Negative control: the unscrambled numbers are not the product.
+    assert not np.array_equal(sv, want)
+
+
+@pytest.mark.parametrize("method", [0, 1, 2, 3])
+def test_chunk_passes_match_the_one_point_map(method):
+    # _probabilities, ndtri_into and _logs give what truncated_from_uniform
+    # and split_value give one point at a time, bit for bit.
+    from effcast.engine._kernels import split_value
+    from effcast.engine._special import ndtr, ndtri_into
+
+    u = np.random.default_rng(method).random(4000)
+    z_lo, z_hi = [(-np.inf, np.inf), (-1.5, 2.0), (-6.0, -2.5), (2.5, 7.0)][method]
+    pl = ndtr(z_lo), ndtr(z_hi)
+    pu = ndtr(-z_lo), ndtr(-z_hi)
+    loc, s_lo, s_hi = 0.3, 0.7, 1.1
+    want = np.array(
+        [
+            split_value(
+                Q.truncated_from_uniform(x, method, z_lo, z_hi, *pl, *pu),
+                loc,
+                s_lo,
+                s_hi,
+                0,
+            )
+            for x in u
+        ]
+    )
+    p, sign, y = np.empty_like(u), np.empty_like(u), np.empty_like(u)
+    Q._probabilities(u, u.size, method, z_lo, z_hi, *pl, *pu, p, sign)
+    ndtri_into(p, y)
+    Q._logs(y, sign, u.size, method != 0, z_lo, z_hi, loc, s_lo, s_hi, y)
+    np.testing.assert_array_equal(y, want)
 
 
 def test_kernel_matches_its_python_form(kernel_model):
     arrays = kernel_model._arrays
     dims = Q.qmc_dims(arrays[2])
-    sv, shift = Q.scramble_state(3, 0, int(dims[-1]))
+    sv, shift = S.scramble_state(3, 0, int(dims[-1]))
     out = []
     for fn in (Q.fill_block_qmc, Q.fill_block_qmc.py_func):
         f = np.empty((len(kernel_model.factor_names), 700))
@@ -199,3 +251,18 @@ def test_cli_qmc_in_memory_and_streamed():
     text = runner.invoke(main, base[:-1])
     words = " ".join(text.output.split())  # the header wraps at 80 columns
     assert "quasi-Monte Carlo, 8 scrambles" in words and "±" in words
+
+
+def test_a_constant_factor_is_exactly_its_value():
+    # It was once sampled through the mixture path, which gave 0.
+    data = effcast.load("priors/gpt3_today.toml").to_dict()
+    for f in data["factor"]:
+        if f["name"] == "moe":
+            keep = {k: f[k] for k in ("name", "reduces")}
+            f.clear()
+            f.update(keep, dist="constant", value=2.98)
+    model = effcast.Model.from_dict(data)
+    res = model.sample(70_000, seed=1, qmc=True)
+    assert np.unique(res.factor("moe")).tolist() == [2.98]
+    # Negative control: a factor that is drawn is not a single value.
+    assert np.unique(res.factor("transformer_pp")).size > 1000

@@ -57,24 +57,24 @@ def run_qmc(
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Fill the arrays with ``scrambles`` scrambles' points, one per task."""
-    from effcast.engine._qmc import (
-        fill_block_qmc,
-        qmc_dims,
-        scramble_sizes,
-        scramble_state,
-    )
+    from effcast.engine._qmc import fill_block_qmc, qmc_dims
+    from effcast.engine._sobol import scramble_sizes, scramble_state
 
     sizes = scramble_sizes(totals.shape[1], scrambles)
     starts = np.concatenate([[0], np.cumsum(sizes)])
     dims = qmc_dims(sampler._arrays[2])
-    states = [scramble_state(entropy, r, int(dims[-1])) for r in range(len(sizes))]
-    # Tasks: (scramble, first point); each fills its own stretch.
+    # Tasks: (scramble, first point); each fills its own stretch. The
+    # scrambles are made on the worker threads, as their tasks need them
+    # (at 2**16 points they cost a fifth of the sampling).
     tasks = [(r, k) for r, m in enumerate(sizes) for k in range(0, m, BLOCK_SIZE)]
+    states: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def work(i: int) -> None:
         r, k = tasks[i]
         m = min(BLOCK_SIZE, sizes[r] - k)
         at = int(starts[r]) + k
+        if r not in states:  # two threads may both make it: the same arrays
+            states[r] = scramble_state(entropy, r, int(dims[-1]))
         fill_block_qmc(
             *states[r],
             k,

@@ -63,12 +63,8 @@ def accumulate_blocks(
             for b in range(math.ceil(n / BLOCK_SIZE))
         ]
     else:
-        from effcast.engine._qmc import (
-            fill_block_qmc,
-            qmc_dims,
-            scramble_sizes,
-            scramble_state,
-        )
+        from effcast.engine._qmc import fill_block_qmc, qmc_dims
+        from effcast.engine._sobol import scramble_sizes, scramble_state
 
         sizes = scramble_sizes(n, scrambles)
         dims = qmc_dims(sampler._arrays[2])

@@ -412,13 +412,13 @@ def scramble_errors(
     """Replace ``st``'s standard errors by those of independent scrambles.
 
     The samples of each scramble are stored one after the other (sizes as
-    :func:`effcast.engine._qmc.scramble_sizes`); each gives its own
+    :func:`effcast.engine._sobol.scramble_sizes`); each gives its own
     estimate of every figure, and the error of the estimate from all of
     them is their standard deviation over ``sqrt(scrambles)``, divided by
     ``c4`` (the mean of a sample standard deviation of normals over
     ``sigma``) so that it is unbiased on average.
     """
-    from effcast.engine._qmc import scramble_sizes
+    from effcast.engine._sobol import scramble_sizes
 
     sizes = scramble_sizes(int(totals.shape[1]), scrambles)
     if len(sizes) < 2:

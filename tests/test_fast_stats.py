@@ -12,12 +12,12 @@ from effcast.results._fast_stats import (
     linear_quantiles,
     mean_log10,
     median_of,
-    order_statistics,
     quantile_ranks,
     summary_statistics,
 )
 from effcast.results._in_memory import PROB_THRESHOLDS, QUANTILES
 from effcast.results._mc_error import quantile_se, se_ranks
+from effcast.results._order_stats import order_statistics
 
 QS = (0.0, 0.05, 0.1, 0.25, 0.3, 0.5, 0.7, 0.75, 0.9, 0.95, 0.999, 1.0)
 
@@ -27,13 +27,16 @@ def model():
     return effcast.load("priors/gpt3_today.toml")
 
 
-@pytest.fixture(params=["kernels", "numpy"])
+@pytest.fixture(params=["windows", "two passes", "numpy"])
 def path(request, monkeypatch):
-    """Both ways of computing the summary: the two-pass kernels (forced even
-    for small runs) and numpy (forced even for large ones)."""
+    """Every way of computing the summary: the kernels with windows placed
+    from a subsample, the kernels in two full passes (each forced even for
+    small runs), and numpy (forced even for large ones)."""
     import effcast.results._fast_stats as F
+    import effcast.results._order_stats as O
 
-    monkeypatch.setattr(F, "FAST_FROM", 0 if request.param == "kernels" else 10**12)
+    monkeypatch.setattr(F, "FAST_FROM", 10**12 if request.param == "numpy" else 0)
+    monkeypatch.setattr(O, "FUSED_FROM", 0 if request.param == "windows" else 10**12)
     return request.param
 
 
@@ -71,6 +74,14 @@ def test_summary_is_numpys_bit_for_bit(model, n, path):
     running = list(res.running_products().values())
     for row, data in zip(doc["table"]["factors"], running, strict=True):
         assert row["running_median"] == float(np.median(data))
+    refs = model.prior.reference
+    assert refs and doc["reference_rates"]
+    for ref in refs:
+        data = res.series(ref.applies_to)
+        years = model.prior.period.years
+        assert doc["reference_rates"][ref.name]["prob_effcast_faster"] == (
+            np.count_nonzero(data > ref.rate**years) / n
+        )
 
 
 def test_values_outside_the_bins_fall_back_to_numpy(path):
@@ -129,15 +140,104 @@ def test_histogram_pass_matches_its_python_form():
             series.members,
             100,
             2900,
+            1,
             np.array([10.0, 100.0]),
             counts,
             exceed,
+            S.no_slots(len(series)),
+            S.slot_mask(S.no_slots(len(series))),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0),
             *S.empty_scratch(3, len(series)),
         )
         out.append((counts, exceed))
     assert (out[0][0] == out[1][0]).all() and (out[0][1] == out[1][1]).all()
     assert out[0][0].sum() == 2800 * len(series)
     assert out[0][1][0, 0] == np.count_nonzero(totals[0, 100:2900] > 10.0)
+
+
+def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
+    totals, factors, series = _kernel_inputs()
+    slot_of = np.full((len(series), S.N_BINS + 2), -1, dtype=np.int64)
+    cols = S.bin_columns(totals[1])
+    slot_of[1, cols[5]] = 0
+    slot_of[1, cols[9]] = 1
+    want = [totals[1][cols == cols[k]] for k in (5, 9)]
+    room = len(want[0]) - 1  # slot 0 runs out of room by exactly one value
+    outs = []
+    for fn in (S.histogram_pass, S.histogram_pass.py_func):
+        cursor = np.array([0, room], dtype=np.int64)
+        end = np.array([room, room + len(want[1])], dtype=np.int64)
+        out = np.full(int(end[-1]), np.nan)
+        counts = np.zeros((len(series), S.N_BINS + 2), dtype=np.int64)
+        fn(
+            totals,
+            factors,
+            series.spec,
+            series.members,
+            0,
+            3000,
+            1,
+            np.zeros(0),
+            counts,
+            np.zeros((len(series), 0), dtype=np.int64),
+            slot_of,
+            S.slot_mask(slot_of),
+            cursor,
+            end,
+            out,
+            *S.empty_scratch(3, len(series)),
+        )
+        outs.append((out, cursor))
+    for out, cursor in outs:
+        assert cursor.tolist() == [room + 1, room + len(want[1])]
+        assert out[:room].tolist() == want[0][:room].tolist()
+        assert out[room:].tolist() == want[1].tolist()
+    assert np.array_equal(outs[0][0], outs[1][0])
+
+
+def test_bin_columns_is_bin_of():
+    x = np.concatenate([[0.0, -1.0, 1e-30, 1e30, np.inf], _kernel_inputs()[0][0]])
+    assert S.bin_columns(x).tolist() == [S.bin_of(b) for b in x.view(np.int64)]
+
+
+def _windowed_inputs():
+    rng = np.random.default_rng(11)
+    n = (1 << 20) + 7
+    totals = np.maximum(rng.lognormal(0, 1, (1, n)), 0.8)  # a lump at a floor
+    factors = rng.lognormal(0, 0.3, (2, n))
+    series = SeriesSet(1, [[0], [0, 1]])
+    ranks = [[0, 1000, n // 2, n - 1], [5, n // 3], [n // 2 - 1, n // 2]]
+    want = [np.sort(totals[0]), np.sort(factors[0]), np.sort(factors[0] * factors[1])]
+    exact = [{r: w[r] for r in rs} for rs, w in zip(ranks, want, strict=True)]
+    return totals, factors, series, ranks, exact
+
+
+@pytest.mark.parametrize("miss", [None, "no windows", "no room"])
+def test_windows_are_exact_and_a_miss_takes_a_second_pass(monkeypatch, miss):
+    import effcast.results._order_stats as O
+
+    totals, factors, series, ranks, exact = _windowed_inputs()
+    assert totals.shape[1] >= O.FUSED_FROM
+    place = O._windows
+    if miss == "no windows":
+        monkeypatch.setattr(
+            O, "_windows", lambda sub, *a: (np.full(sub.shape, -1), np.zeros(0))
+        )
+    elif miss == "no room":
+        monkeypatch.setattr(
+            O, "_windows", lambda *a: (place(*a)[0], np.zeros(len(place(*a)[1])))
+        )
+    took = []
+    found = O._from_windows
+    monkeypatch.setattr(
+        O, "_from_windows", lambda *a: took.append(found(*a)) or took[-1]
+    )
+    stats, _ = O.order_statistics(totals, factors, series, ranks, threads=2)
+    assert stats == exact
+    # The windows answered, or (when made to miss) the second pass did.
+    assert (took[0] is None) == (miss is not None)
 
 
 def test_collect_pass_matches_its_python_form():

@@ -1,17 +1,23 @@
-"""numba kernels for exact order statistics of many series in two passes.
+"""numba kernels for exact order statistics of many series in about one pass.
 
-The fast summary (:mod:`effcast.results._fast_stats`) needs a few order
+The fast summary (:mod:`effcast.results._order_stats`) needs a few order
 statistics of every factor, every group's product, every running product and
 both totals. Sorting or partitioning each series costs a pass (or several)
-per statistic; these kernels read the samples twice in all:
+per statistic; these kernels read the samples about once in all:
 
-1. :func:`histogram_pass` bins every series on the top bits of its values
-   (positive doubles order like their bit patterns; :data:`N_BINS` bins of
-   relative width ``2**-9`` over ``[2**-64, 2**64)``, one underflow and one
-   overflow bin) and counts the totals above the reported thresholds.
-2. :func:`collect_pass` copies out the values that fall in the few bins
-   holding a wanted rank; the caller partitions those (a few thousand values
-   each) to get the exact order statistic.
+1. :func:`histogram_pass` over a subsample (every 8th chunk) bins every
+   series on the top bits of its values (positive doubles order like their
+   bit patterns; :data:`N_BINS` bins of relative width ``2**-9`` over
+   ``[2**-64, 2**64)``, one underflow and one overflow bin). That places a
+   window of bins around each wanted rank, wide enough that the full
+   sample's order statistic lies inside it but for a vanishing chance.
+2. :func:`histogram_pass` over every sample counts the bins exactly, counts
+   the totals above the reported thresholds, and copies out the values that
+   fall in the windows; the caller partitions, in each bin that holds a
+   wanted rank, those values alone to get the exact order statistic.
+3. Should a rank fall outside its window after all, :func:`collect_pass`
+   copies out the bins that hold the wanted ranks in a second full pass
+   (the result is the same either way; only the time differs).
 
 A series is described by numbers, not built in memory: ``spec[s] = (kind,
 row, count)`` with ``kind`` 0 for a row of ``totals`` and 1 for the product
@@ -20,8 +26,9 @@ from the first (as :meth:`effcast.Results.group` and the running products
 multiply, so the values are bit for bit the same).
 
 Work is cut into contiguous sample ranges, one per thread, and each range is
-walked in chunks that stay in cache; counts are integers, so the sum over
-threads does not depend on how the samples were split.
+walked in chunks that stay in cache; counts are integers and a bin's values
+are the same set whichever thread copied them, so the result does not depend
+on how the samples were split.
 """
 
 from __future__ import annotations
@@ -32,9 +39,14 @@ import numpy as np
 __all__ = [
     "BIN_MANTISSA_BITS",
     "N_BINS",
+    "CHUNK",
+    "bin_columns",
     "bin_of",
     "collect_pass",
+    "empty_scratch",
     "histogram_pass",
+    "no_slots",
+    "slot_mask",
 ]
 
 BIN_MANTISSA_BITS = 9
@@ -61,24 +73,28 @@ def _fill(totals, factors, spec, members, c0, m, fac, scratch):
     """Write every series for samples ``c0 .. c0 + m`` into ``scratch[:, :m]``.
 
     Each factor row is read from memory once, into ``fac``; the products are
-    made from there, in cache.
+    made from there, in cache. Rows are taken as 1-d views so that the
+    loops vectorise.
     """
     for j in range(factors.shape[0]):
+        src = factors[j, c0 : c0 + m]
+        dst = fac[j]
         for i in range(m):
-            fac[j, i] = factors[j, c0 + i]
+            dst[i] = src[i]
     for s in range(spec.shape[0]):
+        dst = scratch[s]
         if spec[s, 0] == 0:
-            row = spec[s, 1]
+            src = totals[spec[s, 1], c0 : c0 + m]
             for i in range(m):
-                scratch[s, i] = totals[row, c0 + i]
+                dst[i] = src[i]
             continue
-        first = members[s, 0]
+        src = fac[members[s, 0]]
         for i in range(m):
-            scratch[s, i] = fac[first, i]
+            dst[i] = src[i]
         for k in range(1, spec[s, 2]):
-            j = members[s, k]
+            src = fac[members[s, k]]
             for i in range(m):
-                scratch[s, i] *= fac[j, i]
+                dst[i] *= src[i]
 
 
 @_jit
@@ -89,27 +105,63 @@ def histogram_pass(
     members,
     lo,
     hi,
+    step,
     thresholds,
     counts,
     exceed,
+    slot_of,
+    mask,
+    cursor,
+    end,
+    out,
     fac,
     scratch,
     bits,
 ):
     """Count samples ``lo .. hi`` of every series into ``counts[s, column]``.
 
-    ``exceed[s, k]`` counts the values of series ``s`` strictly above
-    ``thresholds[k]`` for the series of kind 0 (the totals). ``fac`` and
-    ``scratch`` are float64 buffers of ``CHUNK`` columns (see
+    Only every ``step``-th chunk of ``CHUNK`` samples is read (``step=1``:
+    all of them; more: a subsample, spread over the range). ``exceed[s, k]``
+    counts the values of series ``s`` strictly above ``thresholds[k]`` for
+    the series of kind 0 (the totals).
+
+    Collecting as it counts: a value whose column has a slot
+    (``slot_of[s, column] = k >= 0``) is also copied to ``out[cursor[k]]``
+    while ``cursor[k] < end[k]``; the cursor moves on either way, so
+    ``cursor[k] > end[k]`` afterwards says the slot's room was too small.
+    ``mask`` (uint64[S, words], from :func:`slot_mask`) has bit ``column``
+    set where ``slot_of`` has a slot. A ``slot_of`` with no columns (shape
+    ``(S, 0)``) collects nothing.
+
+    ``fac`` and ``scratch`` are float64 buffers of ``CHUNK`` columns (see
     :func:`empty_scratch`) and ``bits`` the int64 view of ``scratch``.
     """
     n_series = spec.shape[0]
-    for c0 in range(lo, hi, CHUNK):
+    collect = slot_of.shape[1] > 0
+    for c0 in range(lo, hi, CHUNK * step):
         m = min(CHUNK, hi - c0)
         _fill(totals, factors, spec, members, c0, m, fac, scratch)
         for s in range(n_series):
-            for i in range(m):
-                counts[s, bin_of(bits[s, i])] += 1
+            row = counts[s]
+            b = bits[s]
+            if collect:
+                slots = slot_of[s]
+                marked = mask[s]
+                x = scratch[s]
+                for i in range(m):
+                    col = bin_of(b[i])
+                    row[col] += 1
+                    # A bit per column says whether it has a slot: 8 kB a
+                    # series, in cache, where the slots would not be.
+                    if (marked[col >> 6] >> (col & 63)) & 1:
+                        k = slots[col]
+                        c = cursor[k]
+                        if c < end[k]:
+                            out[c] = x[i]
+                        cursor[k] = c + 1
+            else:
+                for i in range(m):
+                    row[bin_of(b[i])] += 1
             if spec[s, 0] == 0:
                 for k in range(thresholds.shape[0]):
                     t = thresholds[k]
@@ -139,6 +191,27 @@ def collect_pass(
                 if k >= 0:
                     out[cursor[k]] = scratch[s, i]
                     cursor[k] += 1
+
+
+def bin_columns(values: np.ndarray) -> np.ndarray:
+    """:func:`bin_of` of every value of a float64 array, in numpy."""
+    key = (values.view(np.int64) >> _SHIFT) - (_KEY_LO - 1)
+    return np.clip(key, 0, N_BINS + 1, out=key)
+
+
+def no_slots(n_series: int) -> np.ndarray:
+    """A ``slot_of`` table that makes :func:`histogram_pass` only count."""
+    return np.empty((n_series, 0), dtype=np.int64)
+
+
+def slot_mask(slot_of: np.ndarray) -> np.ndarray:
+    """One bit per column of ``slot_of``, set where it holds a slot (>= 0)."""
+    n_series, n_cols = slot_of.shape
+    mask = np.zeros((n_series, -(-n_cols // 64)), dtype=np.uint64)
+    s, col = np.nonzero(slot_of >= 0)
+    bit = np.left_shift(np.uint64(1), (col & 63).astype(np.uint64))
+    np.bitwise_or.at(mask, (s, col >> 6), bit)
+    return mask
 
 
 def empty_scratch(

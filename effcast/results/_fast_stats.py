@@ -1,12 +1,12 @@
-"""Every statistic of an in-memory summary in two passes over the samples.
+"""Every statistic of an in-memory summary in about one pass over the samples.
 
 :meth:`effcast.Results.summary` reports seven quantiles of each total, factor
 and group, the median of each running product, exceedance probabilities and
 standard errors. Computed one ``np.quantile`` at a time that is a partition
 per series (17 for the GPT-3 prior), several times the sampling's cost. Here
-the kernels of :mod:`effcast.engine._select` histogram every series at once,
-then collect the few values in the bins that hold the wanted ranks, and the
-order statistics come from partitioning those alone.
+:func:`effcast.results._order_stats.order_statistics` histograms every series
+at once while it collects the few values in the bins that hold the wanted
+ranks, and the order statistics come from partitioning those alone.
 
 The numbers are numpy's, bit for bit: the same order statistics, combined by
 the same arithmetic as ``np.quantile`` (linear interpolation, method 7 of
@@ -25,11 +25,11 @@ today accepts only ``None``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from effcast.results._mc_error import SPACING, quantile_se, se_ranks, spread_se
+from effcast.results._order_stats import order_statistics, ranges, run
 
 __all__ = [
     "FAST_FROM",
@@ -38,7 +38,6 @@ __all__ = [
     "linear_quantiles",
     "mean_log10",
     "median_of",
-    "order_statistics",
     "quantile_ranks",
     "scramble_errors",
     "summary_statistics",
@@ -141,159 +140,6 @@ def median_of(n: int, stat) -> float:
         return float(stat(n // 2))
     a, b = np.float64(stat(n // 2 - 1)), np.float64(stat(n // 2))
     return float((a + b) / 2)
-
-
-def _ranges(n: int, threads: int) -> list[tuple[int, int]]:
-    from effcast.engine._select import CHUNK
-
-    per = -(-n // threads)
-    per = -(-per // CHUNK) * CHUNK
-    return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
-
-
-def order_statistics(
-    totals: np.ndarray,
-    factors: np.ndarray,
-    series: SeriesSet,
-    ranks: Sequence[Sequence[int]],
-    thresholds: Sequence[float] = (),
-    *,
-    threads: int | None = None,
-    weights: np.ndarray | None = None,
-) -> tuple[list[dict[int, float] | None], np.ndarray]:
-    """Exact order statistics of every series, in two passes over the samples.
-
-    Parameters
-    ----------
-    totals : float64[T, n]
-        Series ``0 .. T - 1``.
-    factors : float64[F, n]
-        The factor rows the product series multiply (may have zero rows).
-    series : SeriesSet
-        The series.
-    ranks : sequence of sequence of int
-        Per series, the 0-based ranks wanted.
-    thresholds : sequence of float
-        Values above which the total series' samples are counted.
-    threads : int, optional
-        Worker threads (default: numba's thread count). The result does not
-        depend on it.
-    weights : None
-        Reserved for importance weights (see the module docstring).
-
-    Returns
-    -------
-    stats : list
-        Per series, ``{rank: value}``, or ``None`` when the series has values
-        outside the bins' range (then ask numpy).
-    exceed : int64[S, len(thresholds)]
-        Counts strictly above each threshold (total series only).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> x = np.random.default_rng(1).lognormal(size=(1, 10_001))
-    >>> stats, _ = order_statistics(x, np.empty((0, 10_001)), SeriesSet(1, []),
-    ...                             [[5000]], threads=1)
-    >>> stats[0][5000] == float(np.median(x))
-    True
-    """
-    if weights is not None:
-        raise NotImplementedError("weighted order statistics are not built yet")
-    from effcast.engine._blocks import check_threads
-    from effcast.engine._select import (
-        N_BINS,
-        collect_pass,
-        empty_scratch,
-        histogram_pass,
-    )
-
-    n = int(totals.shape[1])
-    n_series = len(series)
-    thr = np.asarray(thresholds, dtype=np.float64)
-    parts = _ranges(n, check_threads(threads))
-    args = (totals, factors, series.spec, series.members)
-    # 32-bit counts (half the cache) while no thread sees 2**31 samples.
-    dtype = np.int32 if n < 2**31 else np.int64
-    counts = [np.zeros((n_series, N_BINS + 2), dtype=dtype) for _ in parts]
-    exceeds = [np.zeros((n_series, len(thr)), dtype=np.int64) for _ in parts]
-
-    def scratch():  # one set of chunk buffers per thread
-        return empty_scratch(int(factors.shape[0]), n_series)
-
-    def count(k: int) -> None:
-        lo, hi = parts[k]
-        histogram_pass(*args, lo, hi, thr, counts[k], exceeds[k], *scratch())
-
-    _run(count, len(parts))
-    total = counts[0].astype(np.int64)
-    for c in counts[1:]:
-        total += c
-    exceed = sum(exceeds[1:], exceeds[0].copy())
-
-    # Which bins hold the wanted ranks, and where each rank falls in its bin.
-    slot_of = np.full((n_series, N_BINS + 2), -1, dtype=np.int64)
-    wanted: list[list[tuple[int, int, int]]] = []  # (rank, slot, rank in bin)
-    slot_start = [0]
-    ok = []
-    for s in range(n_series):
-        cum = np.cumsum(total[s])
-        rs = np.asarray(sorted(set(ranks[s])), dtype=np.int64)
-        cols = np.searchsorted(cum, rs, side="right")
-        good = bool(len(rs) == 0 or (cols.min() > 0 and cols.max() < N_BINS + 1))
-        ok.append(good and total[s, 0] == 0 and total[s, -1] == 0)
-        rows = []
-        if ok[-1]:
-            for r, col in zip(rs, cols, strict=True):
-                if slot_of[s, col] < 0:
-                    slot_of[s, col] = len(slot_start) - 1
-                    slot_start.append(slot_start[-1] + int(total[s, col]))
-                before = int(cum[col - 1])
-                rows.append((int(r), int(slot_of[s, col]), int(r) - before))
-        wanted.append(rows)
-    starts = np.asarray(slot_start, dtype=np.int64)
-    out = np.empty(int(starts[-1]))
-    # Each thread writes its slots' values after those of earlier threads.
-    cursors = []
-    running = starts[:-1].copy()
-    used = np.nonzero(slot_of.ravel() >= 0)[0]
-    slot_ids = slot_of.ravel()[used]
-    for c in counts:
-        cursors.append(running.copy())
-        running[slot_ids] += c.ravel()[used]
-
-    def collect(k: int) -> None:
-        lo, hi = parts[k]
-        collect_pass(*args, lo, hi, slot_of, cursors[k], out, *scratch())
-
-    if len(slot_start) > 1:
-        _run(collect, len(parts))
-    stats: list[dict[int, float] | None] = []
-    for s in range(n_series):
-        if not ok[s]:
-            stats.append(None)
-            continue
-        by_slot: dict[int, list[tuple[int, int]]] = {}
-        for r, slot, local in wanted[s]:
-            by_slot.setdefault(slot, []).append((r, local))
-        got: dict[int, float] = {}
-        for slot, items in by_slot.items():
-            values = out[starts[slot] : starts[slot + 1]]
-            locals_ = sorted({local for _, local in items})
-            values.partition(locals_)
-            for r, local in items:
-                got[r] = float(values[local])
-        stats.append(got)
-    return stats, exceed
-
-
-def _run(fn, k: int) -> None:
-    if k == 1:
-        fn(0)
-        return
-    with ThreadPoolExecutor(max_workers=k) as pool:
-        for fut in [pool.submit(fn, i) for i in range(k)]:
-            fut.result()
 
 
 class SampleStats:
@@ -450,11 +296,11 @@ def mean_log10(
     from effcast.engine._blocks import check_threads
 
     logs = np.empty_like(data)
-    parts = _ranges(data.size, check_threads(threads))
+    parts = ranges(data.size, check_threads(threads))
 
     def log(k: int) -> None:
         lo, hi = parts[k]
         np.log10(data[lo:hi], out=logs[lo:hi])
 
-    _run(log, len(parts))
+    run(log, len(parts))
     return float(np.mean(logs))

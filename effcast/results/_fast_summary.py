@@ -56,7 +56,16 @@ def fast_summary(res: Results) -> dict:
     }
     if res.precision is not None:
         doc["precision"] = res.precision
-    st = _stats(res)
+    refs = (
+        reference_thresholds(res.prior)
+        if res.prior is not None and res.prior.reference
+        else []
+    )
+    # The totals' reference thresholds are counted in the same pass.
+    on_totals = [(k, r) for k, r in enumerate(refs) if r[1] in TOTALS]
+    st = _stats(res, [t for _, (_, _, t) in on_totals])
+    beyond = [e[len(PROB_THRESHOLDS) :] for e in st.exceed]
+    st.exceed = [e[: len(PROB_THRESHOLDS)] for e in st.exceed]
     if res.scrambles:
         doc["qmc"] = {"scrambles": res.scrambles}
         st = scramble_errors(st, res._totals, res.scrambles, QUANTILES, PROB_THRESHOLDS)
@@ -93,26 +102,32 @@ def fast_summary(res: Results) -> dict:
             doc["resources"] = resources_summary(
                 spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
             )
-        if res.prior.reference:
-            probs = {
+        if refs:
+            probs: dict[str, float | None] = {
                 name: (
                     res.prob_exceeds(res.series(which), threshold)
-                    if res.has_factors or which in TOTALS
+                    if res.has_factors
                     else None
                 )
-                for name, which, threshold in reference_thresholds(res.prior)
+                for name, which, threshold in refs
+                if which not in TOTALS
             }
+            for j, (_, (name, which, _)) in enumerate(on_totals):
+                probs[name] = float(beyond[TOTALS.index(which)][j] / res.n)
             doc["reference_rates"] = reference_summary(res.prior, probs)
     return doc
 
 
-def _stats(res: Results) -> SampleStats:
-    """The summary's statistics in two passes (numpy's numbers exactly)."""
+def _stats(res: Results, extra: list[float]) -> SampleStats:
+    """The summary's statistics in about one pass (numpy's numbers exactly).
+
+    The totals are counted above :data:`PROB_THRESHOLDS` and then ``extra``.
+    """
     groups = [
         [res.names.index(f) for f in members] for members in res.group_members.values()
     ]
     return summary_statistics(
-        res._totals, res._factors, groups, QUANTILES, PROB_THRESHOLDS
+        res._totals, res._factors, groups, QUANTILES, [*PROB_THRESHOLDS, *extra]
     )
 
 

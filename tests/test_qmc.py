@@ -13,6 +13,7 @@ from scipy.stats import qmc
 import effcast
 from effcast.engine import _qmc as Q
 from effcast.engine import _sobol as S
+from effcast.families import _layout as L
 from tests.test_kernels import KERNEL_PRIOR
 
 
@@ -114,7 +115,9 @@ def test_chunk_passes_match_the_one_point_map(method):
         ]
     )
     p, sign, y = np.empty_like(u), np.empty_like(u), np.empty_like(u)
-    Q._probabilities(u, u.size, method, z_lo, z_hi, *pl, *pu, p, sign)
+    rows = np.zeros((1, L.N_ROW_COLS))
+    rows[0, [L.Z_LO, L.Z_HI, L.PL_A, L.PL_B, L.PU_A, L.PU_B]] = (z_lo, z_hi, *pl, *pu)
+    Q._probabilities(u, u.size, method, rows, 0, p, sign)
     ndtri_into(p, y)
     Q._logs(y, sign, u.size, method != 0, z_lo, z_hi, loc, s_lo, s_hi, y)
     np.testing.assert_array_equal(y, want)

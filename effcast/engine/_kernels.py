@@ -210,22 +210,22 @@ def chinchilla_ratio(log_n0, log_d0, a, b, alpha, beta):
 
 
 @_jit
+def _noisy_exponent(gen, fit, sd):
+    """``fit``, or with ``sd > 0`` a normal draw around it, redrawn until at
+    least ``MIN_EXPONENT``."""
+    if sd <= 0.0:
+        return fit
+    while True:
+        e = fit + sd * gen.standard_normal()
+        if e >= MIN_EXPONENT:
+            return e
+
+
+@_jit
 def draw_chinchilla(gen, rows, r0, nrows, fparams, j):
     r = r0 if nrows == 1 else pick_row(gen.random(), rows, r0, nrows)
-    alpha = rows[r, FIT_ALPHA]
-    beta = rows[r, FIT_BETA]
-    if fparams[j, ALPHA_SD] > 0.0:
-        while True:
-            a = rows[r, FIT_ALPHA] + fparams[j, ALPHA_SD] * gen.standard_normal()
-            if a >= MIN_EXPONENT:
-                alpha = a
-                break
-    if fparams[j, BETA_SD] > 0.0:
-        while True:
-            b = rows[r, FIT_BETA] + fparams[j, BETA_SD] * gen.standard_normal()
-            if b >= MIN_EXPONENT:
-                beta = b
-                break
+    alpha = _noisy_exponent(gen, rows[r, FIT_ALPHA], fparams[j, ALPHA_SD])
+    beta = _noisy_exponent(gen, rows[r, FIT_BETA], fparams[j, BETA_SD])
     return chinchilla_ratio(
         fparams[j, LOG_N0],
         fparams[j, LOG_D0],

@@ -19,22 +19,7 @@ import numba
 import numpy as np
 
 from effcast.engine._kernels import split_cdf
-from effcast.families._layout import (
-    CUMW,
-    FLOOR,
-    IS_LOG,
-    LOC,
-    PL_A,
-    PL_B,
-    PU_A,
-    PU_B,
-    S_HI,
-    S_LO,
-    X_HI,
-    X_LO,
-    Z_HI,
-    Z_LO,
-)
+from effcast.families import _layout as L
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _GRID = 1024
@@ -54,25 +39,25 @@ def _cdf_density(rows, rowflags, y, geometric):
     d = 0.0
     prev = 0.0
     for r in range(rows.shape[0]):
-        w = rows[r, CUMW] - prev
-        prev = rows[r, CUMW]
+        w = rows[r, L.CUMW] - prev
+        prev = rows[r, L.CUMW]
         c += w * split_cdf(rows, rowflags, r, x)
-        t = y if rowflags[r, IS_LOG] else x
-        if rowflags[r, IS_LOG] and not geometric:
+        t = y if rowflags[r, L.IS_LOG] else x
+        if rowflags[r, L.IS_LOG] and not geometric:
             if x <= 0.0:
                 continue
             t = math.log(x)
-        delta = t - rows[r, LOC]
-        s = rows[r, S_LO] if delta < 0.0 else rows[r, S_HI]
+        delta = t - rows[r, L.LOC]
+        s = rows[r, L.S_LO] if delta < 0.0 else rows[r, L.S_HI]
         z = delta / s
-        if z < rows[r, Z_LO] or z > rows[r, Z_HI]:
+        if z < rows[r, L.Z_LO] or z > rows[r, L.Z_HI]:
             continue
-        if rows[r, Z_LO] > 0.0:
-            norm = rows[r, PU_A] - rows[r, PU_B]
+        if rows[r, L.Z_LO] > 0.0:
+            norm = rows[r, L.PU_A] - rows[r, L.PU_B]
         else:
-            norm = rows[r, PL_B] - rows[r, PL_A]
+            norm = rows[r, L.PL_B] - rows[r, L.PL_A]
         dens = math.exp(-0.5 * z * z) / (_SQRT_2PI * s * norm)
-        if rowflags[r, IS_LOG] and not geometric:
+        if rowflags[r, L.IS_LOG] and not geometric:
             dens /= x  # d/dx of a log row, when y is x itself
         d += w * dens
     return c, d
@@ -150,9 +135,9 @@ def ppf_many(marginal: Any, u: np.ndarray) -> np.ndarray:
         np.ascontiguousarray(rows, dtype=np.float64),
         np.ascontiguousarray(flags, dtype=np.int64),
         u,
-        float(fparams[X_LO]),
-        float(fparams[X_HI]),
-        float(fparams[FLOOR]),
+        float(fparams[L.X_LO]),
+        float(fparams[L.X_HI]),
+        float(fparams[L.FLOOR]),
         out,
     )
     return out

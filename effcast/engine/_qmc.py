@@ -44,40 +44,7 @@ from effcast.engine._kernels import (
 )
 from effcast.engine._sobol import first_column, sobol_columns, start_state
 from effcast.engine._special import ndtr, ndtri, ndtri_into
-from effcast.families._layout import (
-    ALPHA_SD,
-    BETA_SD,
-    COPULA,
-    FIT_A,
-    FIT_ALPHA,
-    FIT_B,
-    FIT_BETA,
-    FLOOR,
-    IS_COMPUTE,
-    IS_LOG,
-    KIND,
-    KIND_CHINCHILLA,
-    KIND_CONSTANT,
-    KIND_SPLIT,
-    LOC,
-    LOG_D0,
-    LOG_N0,
-    METHOD,
-    METHOD_NONE,
-    MIN_EXPONENT,
-    NROWS,
-    PL_A,
-    PL_B,
-    PU_A,
-    PU_B,
-    ROW0,
-    S_HI,
-    S_LO,
-    X_HI,
-    X_LO,
-    Z_HI,
-    Z_LO,
-)
+from effcast.families import _layout as L
 
 __all__ = ["fill_block_qmc", "qmc_dims", "truncated_from_uniform"]
 
@@ -93,7 +60,7 @@ def qmc_dims(factors: np.ndarray) -> np.ndarray:
     ``out[j]`` is factor ``j``'s first coordinate and ``out[-1]`` the total
     number of coordinates: three for a scaling-law factor, one otherwise.
     """
-    width = [3 if k == KIND_CHINCHILLA else 1 for k in factors[:, KIND]]
+    width = [3 if k == L.KIND_CHINCHILLA else 1 for k in factors[:, L.KIND]]
     return np.concatenate([[0], np.cumsum(width)]).astype(np.int64)
 
 
@@ -106,7 +73,7 @@ def truncated_from_uniform(u, method, z_lo, z_hi, pl_a, pl_b, pu_a, pu_b):
     The kernel runs the same steps a chunk at a time (:func:`_probabilities`,
     ``ndtri_into``, :func:`_values`); tests check the two agree bit for bit.
     """
-    if method == METHOD_NONE:
+    if method == L.METHOD_NONE:
         return ndtri(u)
     if z_lo > 0.0 or (z_hi >= 0.0 and u > 0.5):
         z = -ndtri(pu_b + (1.0 - u) * (pu_a - pu_b))
@@ -116,10 +83,14 @@ def truncated_from_uniform(u, method, z_lo, z_hi, pl_a, pl_b, pu_a, pu_b):
 
 
 @_vec
-def _probabilities(u, m, method, z_lo, z_hi, pl_a, pl_b, pu_a, pu_b, p, sign):
+def _probabilities(u, m, method, rows, r, p, sign):
     """Where each ``u`` falls on the untruncated normal, and from which tail:
-    ``z = sign * ndtri(p)`` (the first steps of :func:`truncated_from_uniform`)."""
-    if method == METHOD_NONE:
+    ``z = sign * ndtri(p)`` (the first steps of :func:`truncated_from_uniform`,
+    with row ``r``'s truncation)."""
+    z_lo, z_hi = rows[r, L.Z_LO], rows[r, L.Z_HI]
+    pl_a, pl_b = rows[r, L.PL_A], rows[r, L.PL_B]
+    pu_a, pu_b = rows[r, L.PU_A], rows[r, L.PU_B]
+    if method == L.METHOD_NONE:
         for i in range(m):
             p[i] = u[i]
             sign[i] = 1.0
@@ -166,30 +137,30 @@ def _multiply(x, m, floor, is_compute, hardware, compute):
 
 @_jit
 def _exponent(u, mean, sd):
-    """``mean + sd * z``, ``z`` normal cut where ``mean + sd z < MIN_EXPONENT``."""
-    z_lo = (MIN_EXPONENT - mean) / sd
+    """``mean + sd * z``, ``z`` normal cut where ``mean + sd z < L.MIN_EXPONENT``."""
+    z_lo = (L.MIN_EXPONENT - mean) / sd
     if z_lo > 0.0:
         z = -ndtri((1.0 - u) * ndtr(-z_lo))
     else:
         p = ndtr(z_lo)
         z = ndtri(p + u * (1.0 - p))
-    return max(mean + sd * z, MIN_EXPONENT)
+    return max(mean + sd * z, L.MIN_EXPONENT)
 
 
 @_jit
 def _chinchilla(u0, u1, u2, rows, r0, nrows, fparams, j):
     r = r0 if nrows == 1 else pick_row(u0, rows, r0, nrows)
-    alpha = rows[r, FIT_ALPHA]
-    beta = rows[r, FIT_BETA]
-    if fparams[j, ALPHA_SD] > 0.0:
-        alpha = _exponent(u1, alpha, fparams[j, ALPHA_SD])
-    if fparams[j, BETA_SD] > 0.0:
-        beta = _exponent(u2, beta, fparams[j, BETA_SD])
+    alpha = rows[r, L.FIT_ALPHA]
+    beta = rows[r, L.FIT_BETA]
+    if fparams[j, L.ALPHA_SD] > 0.0:
+        alpha = _exponent(u1, alpha, fparams[j, L.ALPHA_SD])
+    if fparams[j, L.BETA_SD] > 0.0:
+        beta = _exponent(u2, beta, fparams[j, L.BETA_SD])
     return chinchilla_ratio(
-        fparams[j, LOG_N0],
-        fparams[j, LOG_D0],
-        rows[r, FIT_A],
-        rows[r, FIT_B],
+        fparams[j, L.LOG_N0],
+        fparams[j, L.LOG_D0],
+        rows[r, L.FIT_A],
+        rows[r, L.FIT_B],
         alpha,
         beta,
     )
@@ -204,16 +175,16 @@ def _other_factor(
 ):
     """Factor ``j`` at point ``i`` when it is not a plain split normal: in the
     copula (``c >= 0``), a mixture, a scaling law or a constant."""
-    if kind == KIND_CONSTANT:
-        return rows[r, LOC]  # exactly its value; its coordinate goes unused
-    if kind == KIND_CHINCHILLA and c < 0:
+    if kind == L.KIND_CONSTANT:
+        return rows[r, L.LOC]  # exactly its value; its coordinate goes unused
+    if kind == L.KIND_CHINCHILLA and c < 0:
         return _chinchilla(
             pts[d, i],
             pts[d + 1, i],
             pts[d + 2, i],
             rows,
             r,
-            factors[j, NROWS],
+            factors[j, L.NROWS],
             fparams,
             j,
         )
@@ -224,56 +195,50 @@ def _other_factor(
             w += chol[c, k] * latent[i, k]
     else:
         w = ndtri(pts[d, i])
-    if kind == KIND_SPLIT:
+    if kind == L.KIND_SPLIT:
         z = truncated_quantile(
             w,
-            rowflags[r, METHOD],
-            rows[r, Z_LO],
-            rows[r, Z_HI],
-            rows[r, PL_A],
-            rows[r, PL_B],
-            rows[r, PU_A],
-            rows[r, PU_B],
+            rowflags[r, L.METHOD],
+            rows[r, L.Z_LO],
+            rows[r, L.Z_HI],
+            rows[r, L.PL_A],
+            rows[r, L.PL_B],
+            rows[r, L.PU_A],
+            rows[r, L.PU_B],
         )
         return split_value(
-            z, rows[r, LOC], rows[r, S_LO], rows[r, S_HI], rowflags[r, IS_LOG]
+            z, rows[r, L.LOC], rows[r, L.S_LO], rows[r, L.S_HI], rowflags[r, L.IS_LOG]
         )
     return mixture_from_normal(
-        rows, rowflags, r, factors[j, NROWS], w, fparams[j, X_LO], fparams[j, X_HI]
+        rows,
+        rowflags,
+        r,
+        factors[j, L.NROWS],
+        w,
+        fparams[j, L.X_LO],
+        fparams[j, L.X_HI],
     )
 
 
 @_jit
 def _split_column(u, m, r, rows, rowflags, p, sign, x):
     """A plain split (log)normal factor at the chunk's coordinates ``u``, into ``x``."""
-    method = rowflags[r, METHOD]
-    _probabilities(
-        u,
-        m,
-        method,
-        rows[r, Z_LO],
-        rows[r, Z_HI],
-        rows[r, PL_A],
-        rows[r, PL_B],
-        rows[r, PU_A],
-        rows[r, PU_B],
-        p,
-        sign,
-    )
+    method = rowflags[r, L.METHOD]
+    _probabilities(u, m, method, rows, r, p, sign)
     ndtri_into(p[:m], x[:m])
     _logs(
         x,
         sign,
         m,
-        method != METHOD_NONE,
-        rows[r, Z_LO],
-        rows[r, Z_HI],
-        rows[r, LOC],
-        rows[r, S_LO],
-        rows[r, S_HI],
+        method != L.METHOD_NONE,
+        rows[r, L.Z_LO],
+        rows[r, L.Z_HI],
+        rows[r, L.LOC],
+        rows[r, L.S_LO],
+        rows[r, L.S_HI],
         x,
     )
-    if rowflags[r, IS_LOG]:
+    if rowflags[r, L.IS_LOG]:
         _exps(x, m)
 
 
@@ -322,11 +287,11 @@ def fill_block_qmc(
         hardware[:m] = 1.0
         compute[:m] = 1.0
         for j in range(n_factors):
-            kind = factors[j, KIND]
-            r = factors[j, ROW0]
-            c = factors[j, COPULA]
+            kind = factors[j, L.KIND]
+            r = factors[j, L.ROW0]
+            c = factors[j, L.COPULA]
             d = dims[j]
-            if c < 0 and kind == KIND_SPLIT:
+            if c < 0 and kind == L.KIND_SPLIT:
                 _split_column(pts[d], m, r, rows, rowflags, p, sign, x)
             else:
                 for i in range(m):
@@ -346,7 +311,7 @@ def fill_block_qmc(
                         chol,
                     )
             _multiply(
-                x, m, fparams[j, FLOOR], factors[j, IS_COMPUTE], hardware, compute
+                x, m, fparams[j, L.FLOOR], factors[j, L.IS_COMPUTE], hardware, compute
             )
             if keep:
                 out_factors[j, c0 : c0 + m] = x[:m]

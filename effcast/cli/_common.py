@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from typing import NoReturn
 
 import click
 
@@ -22,7 +23,9 @@ __all__ = [
     "Seed",
     "fail",
     "force_option",
+    "json_option",
     "print_doc",
+    "prior_argument",
     "route_warnings",
     "sampling_options",
     "set_option",
@@ -116,7 +119,8 @@ def route_warnings(ctx: click.Context) -> None:
     ctx.call_on_close(lambda: catcher.__exit__(None, None, None))
 
 
-def fail(exc: EffcastError) -> None:
+def fail(exc: EffcastError) -> NoReturn:
+    """End the command: the error as one line on standard error, status 2."""
     click.echo(f"effcast: error: {exc}", err=True)
     sys.exit(2)
 
@@ -137,6 +141,17 @@ def set_option(fn):
         "fixes it, chinchilla.enabled=false leaves it out (repeatable; validated "
         "like the file).",
     )(fn)
+
+
+def prior_argument(fn):
+    """The PRIOR argument, with the options that change what is read of it
+    (:func:`set_option`)."""
+    return click.argument("prior", metavar="PRIOR")(set_option(fn))
+
+
+def json_option(help: str):
+    """``--json`` (the ``as_json`` flag), with the command's own help text."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
 
 
 def sampling_options(fn):

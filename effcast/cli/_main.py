@@ -13,7 +13,9 @@ from effcast._version import __version__
 from effcast.cli._common import (
     fail,
     force_option,
+    json_option,
     print_doc,
+    prior_argument,
     route_warnings,
     sampling_options,
     set_option,
@@ -95,15 +97,9 @@ def _sample(
 
 
 @main.command(short_help="Report the reductions in hardware and compute needed.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print only the summary as JSON (see docs/cli.md).",
-)
+@json_option("Print only the summary as JSON (see docs/cli.md).")
 @click.option(
     "--stream/--no-stream",
     default=None,
@@ -233,7 +229,6 @@ def sample(
     except EffcastError as exc:
         _undo(written)
         fail(exc)
-        return
     from effcast.report._tables import render_summary
 
     wrote = [f"[dim]Wrote {path}[/dim]" for path, _ in written]
@@ -259,8 +254,7 @@ def _undo(written: list) -> None:
 
 
 @main.command(short_help="Draw a figure: distributions, factors, waterfall, tornado.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
 @click.option(
     "-o",
@@ -305,20 +299,13 @@ def plot(
         draw(res, output, kind, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     click.echo(f"Wrote {output} ({kind}, {res.n:,} samples, seed {res.seed})")
 
 
 @main.command(short_help="Variance shares and a tornado: which factors matter.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print only the result as JSON (see docs/cli.md).",
-)
+@json_option("Print only the result as JSON (see docs/cli.md).")
 def sensitivity(
     prior: str,
     overrides: tuple[str, ...],
@@ -342,7 +329,6 @@ def sensitivity(
         doc = analyse(res)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._tables import render_sensitivity
 
     print_doc(doc, as_json, render_sensitivity, seed)
@@ -352,12 +338,7 @@ def sensitivity(
 @click.argument("priors", metavar="PRIOR...", nargs=-1, required=True)
 @set_option
 @sampling_options
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print only the summaries as JSON (see docs/cli.md).",
-)
+@json_option("Print only the summaries as JSON (see docs/cli.md).")
 @click.option(
     "--plot",
     "plot_path",
@@ -404,7 +385,6 @@ def compare(
             plot_compare(results, plot_path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     doc = {"samples": samples, "seed": used, "runs": docs}
     from effcast.report._tables import render_comparison
 
@@ -413,7 +393,7 @@ def compare(
 
 
 @main.command(short_help="List the priors shipped with effcast, usable by name.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 def priors(as_json: bool) -> None:
     """List the priors shipped with effcast.
 

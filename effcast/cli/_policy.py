@@ -19,9 +19,10 @@ from effcast.cli._common import (
     Seed,
     fail,
     force_option,
+    json_option,
     print_doc,
+    prior_argument,
     sampling_options,
-    set_option,
 )
 from effcast.cli._options import (
     figure_path,
@@ -37,8 +38,7 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
 @click.command(
     short_help="Project the reductions forward, year by year, with a fan chart."
 )
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @click.option(
     "--to",
     "to",
@@ -59,7 +59,7 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
     "compute) in YEAR: Shapley shares and a tornado.",
 )
 @sampling_options
-@click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
+@json_option("Print only JSON.")
 @click.option(
     "--plot",
     default=None,
@@ -110,7 +110,6 @@ def forecast(
             fan_chart(fc, path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._forecast_tables import render_forecast
 
     extra = [f"Fan chart written to {path}"] if path is not None else []
@@ -120,8 +119,7 @@ def forecast(
 
 
 @click.command(short_help="When a reference run fits under a FLOP limit or GPU budget.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @question_options
 @click.option(
     "--frontier",
@@ -153,7 +151,7 @@ def forecast(
 )
 @forward_options
 @sampling_options
-@click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
+@json_option("Print only JSON.")
 @click.option(
     "--plot",
     default=None,
@@ -241,7 +239,6 @@ def threshold(
             crossing_chart(cr, path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._forecast_tables import render_crossing
 
     extra = [f"Chart written to {path}"] if path is not None else []
@@ -253,8 +250,7 @@ def threshold(
 
 
 @click.command(short_help="Run a grid of --grid overrides, in processes or on Dask.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @click.option(
     "--grid",
     "grids",
@@ -312,7 +308,7 @@ def threshold(
     metavar="SECONDS",
     help="How long to wait for a Dask scheduler.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
+@json_option("Print only JSON.")
 @click.option(
     "--out",
     default=None,
@@ -366,7 +362,6 @@ def sweep(
             write_table(sw, out_path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._forecast_tables import render_sweep
 
     extra = [f"Table written to {out_path}"] if out_path is not None else []

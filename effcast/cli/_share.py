@@ -14,16 +14,15 @@ from effcast.cli._common import (
     Seed,
     fail,
     force_option,
+    prior_argument,
     sampling_options,
-    set_option,
 )
 
 __all__ = ["SHARE_COMMANDS", "explore", "report"]
 
 
 @click.command(short_help="Write a self-contained HTML report of a prior.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
 @click.option(
     "--to",
@@ -89,13 +88,11 @@ def report(
         )
     except EffcastError as exc:
         fail(exc)
-        return
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes)")
 
 
 @click.command(short_help="Edit a prior in the browser and watch the results.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @click.option(
     "-n",
     "--samples",

@@ -69,28 +69,22 @@ def _sample(
     The bar appears only on a terminal, and only once the work has taken a
     second (see :mod:`effcast.report._progress`).
     """
+    import functools
     from pathlib import Path
 
     from effcast.report._progress import ProgressBar
 
     label = Path(label).stem  # short, so the bar fits in 80 columns
     if stream:
-        with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
-            return model.stream(
-                samples,
-                seed=seed,
-                threads=threads,
-                progress=bar,
-                qmc=scrambles is not None,
-                scrambles=scrambles or 8,
-            )
+        draw, label = model.stream, f"{label} (streamed)"
+    else:
+        draw = functools.partial(model.sample, rel_se=rel_se)
     with ProgressBar(samples, f"sampling {label}") as bar:
-        return model.sample(
+        return draw(
             samples,
             seed=seed,
             threads=threads,
             progress=bar,
-            rel_se=rel_se,
             qmc=scrambles is not None,
             scrambles=scrambles or 8,
         )

@@ -16,6 +16,7 @@ import click
 
 from effcast._errors import EffcastError
 from effcast.analysis._defaults import SAMPLES
+from effcast.io._formats import describe_formats
 from effcast.io._json import to_json
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "fail",
     "force_option",
     "json_option",
+    "output_option",
+    "plot_option",
     "print_doc",
     "prior_argument",
     "route_warnings",
@@ -176,6 +179,24 @@ def sampling_options(fn):
         show_default=True,
         help="Number of Monte Carlo samples (1e6 works).",
     )(fn)
+
+
+def plot_option(what: str, dest: str = "plot"):
+    """``--plot FILE``: also draw ``what`` to a figure file."""
+    return click.option(
+        "--plot",
+        dest,
+        default=None,
+        metavar="FILE",
+        help=f"Also draw {what} to FILE ({describe_formats('figure')}).",
+    )
+
+
+def output_option(help: str):
+    """``-o``/``--output FILE``: the file a command writes (required)."""
+    return click.option(
+        "-o", "--output", "output", metavar="FILE", required=True, help=help
+    )
 
 
 def force_option(fn):

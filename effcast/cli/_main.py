@@ -14,6 +14,8 @@ from effcast.cli._common import (
     fail,
     force_option,
     json_option,
+    output_option,
+    plot_option,
     print_doc,
     prior_argument,
     route_warnings,
@@ -123,14 +125,7 @@ def _sample(
     show_default=True,
     help="With --qmc, the independent scrambles whose spread gives the errors.",
 )
-@click.option(
-    "--plot",
-    "plot_path",
-    metavar="FILE",
-    default=None,
-    help="Also draw the requirement distributions to FILE "
-    f"({describe_formats('figure')}).",
-)
+@plot_option("the requirement distributions", "plot_path")
 @click.option(
     "--out",
     "out_path",
@@ -250,14 +245,9 @@ def _undo(written: list) -> None:
 @main.command(short_help="Draw a figure: distributions, factors, waterfall, tornado.")
 @prior_argument
 @sampling_options
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FILE",
-    required=True,
-    help="The figure to write; the extension picks the format "
-    f"({describe_formats('figure')}).",
+@output_option(
+    "The figure to write; the extension picks the format "
+    f"({describe_formats('figure')})."
 )
 @click.option(
     "--kind",
@@ -333,14 +323,7 @@ def sensitivity(
 @set_option
 @sampling_options
 @json_option("Print only the summaries as JSON (see docs/cli.md).")
-@click.option(
-    "--plot",
-    "plot_path",
-    metavar="FILE",
-    default=None,
-    help="Also draw the priors' CDFs, overlaid, to FILE "
-    f"({describe_formats('figure')}).",
-)
+@plot_option("the priors' CDFs, overlaid,", "plot_path")
 @force_option
 def compare(
     priors: tuple[str, ...],

@@ -20,6 +20,7 @@ from effcast.cli._common import (
     fail,
     force_option,
     json_option,
+    plot_option,
     print_doc,
     prior_argument,
     sampling_options,
@@ -28,7 +29,7 @@ from effcast.cli._options import (
     figure_path,
     forward_options,
     question_options,
-    rate_option,
+    to_option,
 )
 from effcast.io._formats import describe_formats
 
@@ -39,14 +40,9 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
     short_help="Project the reductions forward, year by year, with a fan chart."
 )
 @prior_argument
-@click.option(
-    "--to",
-    "to",
-    type=float,
-    default=None,
-    metavar="YEAR",
-    help="Last year of the forecast (decimal year; 2030 is 1 January 2030) "
-    "[default: the prior's [forecast] to, else 10 years after the period end].",
+@to_option(
+    "Last year of the forecast (decimal year; 2030 is 1 January 2030) "
+    "[default: the prior's [forecast] to, else 10 years after the period end]."
 )
 @forward_options
 @click.option(
@@ -60,16 +56,11 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
 )
 @sampling_options
 @json_option("Print only JSON.")
-@click.option(
-    "--plot",
-    default=None,
-    metavar="FILE",
-    help=f"Also draw a fan chart to FILE ({describe_formats('figure')}).",
-)
+@plot_option("a fan chart")
 @force_option
 def forecast(
-    prior, overrides, to, step, rate, rate_ci, rate_level, acceleration, cap,
-    no_views, sensitivity_year, samples, seed, threads, as_json, plot, force,
+    prior, overrides, to, forward, sensitivity_year, samples, seed, threads,
+    as_json, plot, force,
 ) -> None:  # fmt: skip
     """Project PRIOR's efficiency gains forward, year by year.
 
@@ -88,16 +79,7 @@ def forecast(
         path = figure_path(plot, force)
         model = load_model(prior, overrides)
         fc = run_forecast(
-            model,
-            to,
-            n=samples,
-            seed=seed,
-            step=step,
-            rate=rate_option(rate, rate_ci, rate_level),
-            acceleration=acceleration,
-            cap=cap,
-            threads=threads,
-            views=not no_views,
+            model, to, n=samples, seed=seed, threads=threads, **forward.arguments()
         )
         doc = fc.summary()
         if sensitivity_year is not None:
@@ -140,30 +122,18 @@ def forecast(
     help="Also draw the tornado of the first question's crossing year to FILE "
     "(.png, .svg or .pdf); implies --sensitivity.",
 )
-@click.option(
-    "--to",
-    "to",
-    type=float,
-    default=None,
-    metavar="YEAR",
-    help="Last year of the table [default: the prior's [forecast] to, else 10 "
-    "years after the later of the period end and the reference year].",
+@to_option(
+    "Last year of the table [default: the prior's [forecast] to, else 10 "
+    "years after the later of the period end and the reference year]."
 )
 @forward_options
 @sampling_options
 @json_option("Print only JSON.")
-@click.option(
-    "--plot",
-    default=None,
-    metavar="FILE",
-    help=f"Also draw P(crossed by year) to FILE ({describe_formats('figure')}).",
-)
+@plot_option("P(crossed by year)")
 @force_option
 def threshold(
-    prior, overrides, thresholds, reference, reference_year, budget, gpu,
-    reference_gpu_hours, reference_gpu, frontier, sensitivity, tornado, to, step,
-    rate, rate_ci, rate_level, acceleration, cap, no_views, samples, seed,
-    threads, as_json, plot, force,
+    prior, overrides, question, frontier, sensitivity, tornado, to, forward,
+    samples, seed, threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """When can a model of a reference run's capability be trained under a limit?
 
@@ -175,11 +145,7 @@ def threshold(
     try:
         from effcast.analysis._forecast import period_start
         from effcast.analysis._project import forecast as run_forecast
-        from effcast.analysis._threshold import (
-            baseline_run,
-            check_question,
-            reference_run,
-        )
+        from effcast.analysis._threshold import baseline_run, check_question
         from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
@@ -187,22 +153,13 @@ def threshold(
         model = load_model(prior, overrides)
         start = period_start(model)
         end = round(start + model.years, 9)
+        # The question is checked before sampling, so bad input fails at once;
+        # the year its gains count from sets the default last year.
         baseline = baseline_run(model.prior)
-        if reference is None:
-            reference = "gpt3" if baseline is None else baseline
-        run = reference_run(reference, year=reference_year)
-        since = start if run.year is None else run.year
+        *_, since = check_question(start, math.inf, baseline=baseline, **question)
         if to is None:
             to = model.prior.forecast.to or math.ceil(max(end, since)) + 10
-        question = dict(
-            reference=reference,
-            reference_year=reference_year,
-            budget=budget,
-            gpu=gpu,
-            reference_gpu_hours=reference_gpu_hours,
-            reference_gpu=reference_gpu,
-        )
-        check_question(start, to, list(thresholds), **question)
+        check_question(start, to, baseline=baseline, **question)
         if frontier and model.prior.frontier is None:
             raise EffcastError(
                 f"{prior}: --frontier needs the prior's [frontier] table (the "
@@ -210,20 +167,11 @@ def threshold(
                 field="frontier",
             )
         fc = run_forecast(
-            model,
-            to,
-            n=samples,
-            seed=seed,
-            step=step,
-            rate=rate_option(rate, rate_ci, rate_level),
-            acceleration=acceleration,
-            cap=cap,
-            threads=threads,
-            views=not no_views,
+            model, to, n=samples, seed=seed, threads=threads, **forward.arguments()
         )
         from effcast.analysis._threshold import crossing
 
-        cr = crossing(fc, list(thresholds), frontier=frontier, **question)
+        cr = crossing(fc, frontier=frontier, **question)
         doc = cr.summary()
         if sensitivity or tornado_path is not None:
             from effcast.analysis._forward_sensitivity import crossing_sensitivity
@@ -317,9 +265,8 @@ def threshold(
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def sweep(
-    prior, overrides, grids, stats, thresholds, reference, reference_year,
-    budget, gpu, reference_gpu_hours, reference_gpu, samples, seed, scheduler,
-    workers, connect_timeout, as_json, out, force,
+    prior, overrides, grids, stats, question, samples, seed, scheduler, workers,
+    connect_timeout, as_json, out, force,
 ) -> None:  # fmt: skip
     """Sample PRIOR under every combination of --grid values and tabulate.
 
@@ -341,15 +288,7 @@ def sweep(
             list(grids),
             overrides=list(overrides),
             stats=list(stats) or DEFAULT_STATS,
-            question=dict(
-                thresholds=list(thresholds),
-                reference=reference,
-                reference_year=reference_year,
-                budget=budget,
-                gpu=gpu,
-                reference_gpu_hours=reference_gpu_hours,
-                reference_gpu=reference_gpu,
-            ),
+            question=question,
             n=samples,
             seed=seed,
             scheduler=scheduler,

@@ -14,9 +14,11 @@ from effcast.cli._common import (
     Seed,
     fail,
     force_option,
+    output_option,
     prior_argument,
     sampling_options,
 )
+from effcast.cli._options import to_option
 
 __all__ = ["SHARE_COMMANDS", "explore", "report"]
 
@@ -24,14 +26,9 @@ __all__ = ["SHARE_COMMANDS", "explore", "report"]
 @click.command(short_help="Write a self-contained HTML report of a prior.")
 @prior_argument
 @sampling_options
-@click.option(
-    "--to",
-    "to",
-    type=float,
-    default=None,
-    metavar="YEAR",
-    help="Last year of the forecast section [default: the prior's [forecast] "
-    "to, else 10 years after the period end].",
+@to_option(
+    "Last year of the forecast section [default: the prior's [forecast] "
+    "to, else 10 years after the period end]."
 )
 @click.option(
     "--threshold",
@@ -49,14 +46,7 @@ __all__ = ["SHARE_COMMANDS", "explore", "report"]
     metavar="gpt3|gpt4|FLOP",
     help="The run whose capability the thresholds ask about (as in effcast threshold).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FILE",
-    required=True,
-    help="The report to write (.html).",
-)
+@output_option("The report to write (.html).")
 @force_option
 def report(
     prior, overrides, samples, seed, threads, to, thresholds, reference, output,

@@ -6,6 +6,8 @@ self-contained page; the explorer serves a form on the loopback interface.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from effcast._errors import EffcastError
@@ -48,10 +50,7 @@ __all__ = ["SHARE_COMMANDS", "explore", "report"]
 )
 @output_option("The report to write (.html).")
 @force_option
-def report(
-    prior, overrides, samples, seed, threads, to, thresholds, reference, output,
-    force,
-) -> None:  # fmt: skip
+def report(prior: str, output: str, samples: int, **settings: Any) -> None:
     """Sample PRIOR and write one self-contained HTML report to FILE.
 
     The page makes no request of any kind (styles and figures are inside it),
@@ -64,18 +63,8 @@ def report(
     try:
         from effcast.web._report import html_report
 
-        html = html_report(
-            prior,
-            output,
-            n=samples,
-            seed=seed,
-            threads=threads,
-            to=to,
-            thresholds=thresholds,
-            reference=reference,
-            overrides=overrides,
-            force=force,
-        )
+        # The other options are named as html_report's keywords.
+        html = html_report(prior, output, n=samples, **settings)
     except EffcastError as exc:
         fail(exc)
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes)")

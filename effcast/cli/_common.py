@@ -38,29 +38,44 @@ __all__ = [
 _COUNT = re.compile(r"^\d[\d_]*$|^\d+(\.\d+)?[eE]\+?\d+$")
 
 
-class SampleCount(click.ParamType):
-    """A positive sample count: ``1000000``, ``1_000_000`` or ``1e6``."""
-
-    name = "N"
+class _WholeNumber(click.ParamType):
+    """A whole number, given as an int or as text that :meth:`parse` reads."""
 
     def convert(self, value, param, ctx):
         if isinstance(value, int) and not isinstance(value, bool):
             n = value
         else:
-            text = str(value).strip()
-            if not _COUNT.match(text):
-                self.fail(
-                    f"{value!r} is not a whole number of samples "
-                    "(write 1000000, 1_000_000 or 1e6)",
-                    param,
-                    ctx,
-                )
-            number = float(text.replace("_", ""))
-            if math.isinf(number):
-                self.fail(f"{value!r} is too large a number of samples", param, ctx)
-            if number != int(number):
-                self.fail(f"{value!r} is not a whole number", param, ctx)
-            n = int(text.replace("_", "")) if "e" not in text.lower() else int(number)
+            n = self.parse(str(value).strip(), value, param, ctx)
+        return self.check(n, value, param, ctx)
+
+    def parse(self, text, value, param, ctx) -> int:
+        raise NotImplementedError
+
+    def check(self, n, value, param, ctx) -> int:
+        return n
+
+
+class SampleCount(_WholeNumber):
+    """A positive sample count: ``1000000``, ``1_000_000`` or ``1e6``."""
+
+    name = "N"
+
+    def parse(self, text, value, param, ctx):
+        if not _COUNT.match(text):
+            self.fail(
+                f"{value!r} is not a whole number of samples "
+                "(write 1000000, 1_000_000 or 1e6)",
+                param,
+                ctx,
+            )
+        number = float(text.replace("_", ""))
+        if math.isinf(number):
+            self.fail(f"{value!r} is too large a number of samples", param, ctx)
+        if number != int(number):
+            self.fail(f"{value!r} is not a whole number", param, ctx)
+        return int(text.replace("_", "")) if "e" not in text.lower() else int(number)
+
+    def check(self, n, value, param, ctx):
         if n < 1:
             self.fail(f"must be at least 1, got {n}", param, ctx)
         from effcast.engine._blocks import MAX_SAMPLES
@@ -75,19 +90,18 @@ class SampleCount(click.ParamType):
         return n
 
 
-class Seed(click.ParamType):
+class Seed(_WholeNumber):
     """A non-negative integer seed."""
 
     name = "SEED"
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, int) and not isinstance(value, bool):
-            n = value
-        else:
-            try:
-                n = int(str(value).strip().replace("_", ""), 10)
-            except ValueError:
-                self.fail(f"{value!r} is not a non-negative integer", param, ctx)
+    def parse(self, text, value, param, ctx):
+        try:
+            return int(text.replace("_", ""), 10)
+        except ValueError:
+            self.fail(f"{value!r} is not a non-negative integer", param, ctx)
+
+    def check(self, n, value, param, ctx):
         if n < 0:
             self.fail(f"must be a non-negative integer, got {n}", param, ctx)
         return n

@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import re
 import sys
+from typing import NoReturn
 
 import click
 
 from effcast._errors import EffcastError
 from effcast.analysis._defaults import SAMPLES
+from effcast.io._formats import describe_formats
 from effcast.io._json import to_json
 
 __all__ = [
@@ -22,7 +24,11 @@ __all__ = [
     "Seed",
     "fail",
     "force_option",
+    "json_option",
+    "output_option",
+    "plot_option",
     "print_doc",
+    "prior_argument",
     "route_warnings",
     "sampling_options",
     "set_option",
@@ -32,29 +38,44 @@ __all__ = [
 _COUNT = re.compile(r"^\d[\d_]*$|^\d+(\.\d+)?[eE]\+?\d+$")
 
 
-class SampleCount(click.ParamType):
-    """A positive sample count: ``1000000``, ``1_000_000`` or ``1e6``."""
-
-    name = "N"
+class _WholeNumber(click.ParamType):
+    """A whole number, given as an int or as text that :meth:`parse` reads."""
 
     def convert(self, value, param, ctx):
         if isinstance(value, int) and not isinstance(value, bool):
             n = value
         else:
-            text = str(value).strip()
-            if not _COUNT.match(text):
-                self.fail(
-                    f"{value!r} is not a whole number of samples "
-                    "(write 1000000, 1_000_000 or 1e6)",
-                    param,
-                    ctx,
-                )
-            number = float(text.replace("_", ""))
-            if math.isinf(number):
-                self.fail(f"{value!r} is too large a number of samples", param, ctx)
-            if number != int(number):
-                self.fail(f"{value!r} is not a whole number", param, ctx)
-            n = int(text.replace("_", "")) if "e" not in text.lower() else int(number)
+            n = self.parse(str(value).strip(), value, param, ctx)
+        return self.check(n, value, param, ctx)
+
+    def parse(self, text, value, param, ctx) -> int:
+        raise NotImplementedError
+
+    def check(self, n, value, param, ctx) -> int:
+        return n
+
+
+class SampleCount(_WholeNumber):
+    """A positive sample count: ``1000000``, ``1_000_000`` or ``1e6``."""
+
+    name = "N"
+
+    def parse(self, text, value, param, ctx):
+        if not _COUNT.match(text):
+            self.fail(
+                f"{value!r} is not a whole number of samples "
+                "(write 1000000, 1_000_000 or 1e6)",
+                param,
+                ctx,
+            )
+        number = float(text.replace("_", ""))
+        if math.isinf(number):
+            self.fail(f"{value!r} is too large a number of samples", param, ctx)
+        if number != int(number):
+            self.fail(f"{value!r} is not a whole number", param, ctx)
+        return int(text.replace("_", "")) if "e" not in text.lower() else int(number)
+
+    def check(self, n, value, param, ctx):
         if n < 1:
             self.fail(f"must be at least 1, got {n}", param, ctx)
         from effcast.engine._blocks import MAX_SAMPLES
@@ -69,19 +90,18 @@ class SampleCount(click.ParamType):
         return n
 
 
-class Seed(click.ParamType):
+class Seed(_WholeNumber):
     """A non-negative integer seed."""
 
     name = "SEED"
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, int) and not isinstance(value, bool):
-            n = value
-        else:
-            try:
-                n = int(str(value).strip().replace("_", ""), 10)
-            except ValueError:
-                self.fail(f"{value!r} is not a non-negative integer", param, ctx)
+    def parse(self, text, value, param, ctx):
+        try:
+            return int(text.replace("_", ""), 10)
+        except ValueError:
+            self.fail(f"{value!r} is not a non-negative integer", param, ctx)
+
+    def check(self, n, value, param, ctx):
         if n < 0:
             self.fail(f"must be a non-negative integer, got {n}", param, ctx)
         return n
@@ -116,7 +136,8 @@ def route_warnings(ctx: click.Context) -> None:
     ctx.call_on_close(lambda: catcher.__exit__(None, None, None))
 
 
-def fail(exc: EffcastError) -> None:
+def fail(exc: EffcastError) -> NoReturn:
+    """End the command: the error as one line on standard error, status 2."""
     click.echo(f"effcast: error: {exc}", err=True)
     sys.exit(2)
 
@@ -137,6 +158,17 @@ def set_option(fn):
         "fixes it, chinchilla.enabled=false leaves it out (repeatable; validated "
         "like the file).",
     )(fn)
+
+
+def prior_argument(fn):
+    """The PRIOR argument, with the options that change what is read of it
+    (:func:`set_option`)."""
+    return click.argument("prior", metavar="PRIOR")(set_option(fn))
+
+
+def json_option(help: str):
+    """``--json`` (the ``as_json`` flag), with the command's own help text."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
 
 
 def sampling_options(fn):
@@ -161,6 +193,24 @@ def sampling_options(fn):
         show_default=True,
         help="Number of Monte Carlo samples (1e6 works).",
     )(fn)
+
+
+def plot_option(what: str, dest: str = "plot"):
+    """``--plot FILE``: also draw ``what`` to a figure file."""
+    return click.option(
+        "--plot",
+        dest,
+        default=None,
+        metavar="FILE",
+        help=f"Also draw {what} to FILE ({describe_formats('figure')}).",
+    )
+
+
+def output_option(help: str):
+    """``-o``/``--output FILE``: the file a command writes (required)."""
+    return click.option(
+        "-o", "--output", "output", metavar="FILE", required=True, help=help
+    )
 
 
 def force_option(fn):

@@ -5,20 +5,14 @@ from __future__ import annotations
 import click
 
 from effcast._errors import EffcastError
-from effcast.cli._common import fail, print_doc, set_option
+from effcast.cli._common import fail, json_option, print_doc, prior_argument
 
 __all__ = ["describe"]
 
 
 @click.command(short_help="What a prior says, without sampling: quantiles, warnings.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print the description as JSON (see docs/cli.md).",
-)
+@prior_argument
+@json_option("Print the description as JSON (see docs/cli.md).")
 def describe(prior: str, overrides: tuple[str, ...], as_json: bool) -> None:
     """Describe PRIOR without sampling it.
 
@@ -35,7 +29,6 @@ def describe(prior: str, overrides: tuple[str, ...], as_json: bool) -> None:
         doc = run(prior, overrides=overrides or None)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._describe import render_describe
 
     print_doc(doc, as_json, render_describe, seed=0)

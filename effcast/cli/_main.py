@@ -13,7 +13,11 @@ from effcast._version import __version__
 from effcast.cli._common import (
     fail,
     force_option,
+    json_option,
+    output_option,
+    plot_option,
     print_doc,
+    prior_argument,
     route_warnings,
     sampling_options,
     set_option,
@@ -67,43 +71,31 @@ def _sample(
     The bar appears only on a terminal, and only once the work has taken a
     second (see :mod:`effcast.report._progress`).
     """
+    import functools
     from pathlib import Path
 
     from effcast.report._progress import ProgressBar
 
     label = Path(label).stem  # short, so the bar fits in 80 columns
     if stream:
-        with ProgressBar(samples, f"sampling {label} (streamed)") as bar:
-            return model.stream(
-                samples,
-                seed=seed,
-                threads=threads,
-                progress=bar,
-                qmc=scrambles is not None,
-                scrambles=scrambles or 8,
-            )
+        draw, label = model.stream, f"{label} (streamed)"
+    else:
+        draw = functools.partial(model.sample, rel_se=rel_se)
     with ProgressBar(samples, f"sampling {label}") as bar:
-        return model.sample(
+        return draw(
             samples,
             seed=seed,
             threads=threads,
             progress=bar,
-            rel_se=rel_se,
             qmc=scrambles is not None,
             scrambles=scrambles or 8,
         )
 
 
 @main.command(short_help="Report the reductions in hardware and compute needed.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print only the summary as JSON (see docs/cli.md).",
-)
+@json_option("Print only the summary as JSON (see docs/cli.md).")
 @click.option(
     "--stream/--no-stream",
     default=None,
@@ -133,14 +125,7 @@ def _sample(
     show_default=True,
     help="With --qmc, the independent scrambles whose spread gives the errors.",
 )
-@click.option(
-    "--plot",
-    "plot_path",
-    metavar="FILE",
-    default=None,
-    help="Also draw the requirement distributions to FILE "
-    f"({describe_formats('figure')}).",
-)
+@plot_option("the requirement distributions", "plot_path")
 @click.option(
     "--out",
     "out_path",
@@ -233,7 +218,6 @@ def sample(
     except EffcastError as exc:
         _undo(written)
         fail(exc)
-        return
     from effcast.report._tables import render_summary
 
     wrote = [f"[dim]Wrote {path}[/dim]" for path, _ in written]
@@ -259,17 +243,11 @@ def _undo(written: list) -> None:
 
 
 @main.command(short_help="Draw a figure: distributions, factors, waterfall, tornado.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FILE",
-    required=True,
-    help="The figure to write; the extension picks the format "
-    f"({describe_formats('figure')}).",
+@output_option(
+    "The figure to write; the extension picks the format "
+    f"({describe_formats('figure')})."
 )
 @click.option(
     "--kind",
@@ -305,20 +283,13 @@ def plot(
         draw(res, output, kind, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     click.echo(f"Wrote {output} ({kind}, {res.n:,} samples, seed {res.seed})")
 
 
 @main.command(short_help="Variance shares and a tornado: which factors matter.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print only the result as JSON (see docs/cli.md).",
-)
+@json_option("Print only the result as JSON (see docs/cli.md).")
 def sensitivity(
     prior: str,
     overrides: tuple[str, ...],
@@ -342,7 +313,6 @@ def sensitivity(
         doc = analyse(res)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._tables import render_sensitivity
 
     print_doc(doc, as_json, render_sensitivity, seed)
@@ -352,20 +322,8 @@ def sensitivity(
 @click.argument("priors", metavar="PRIOR...", nargs=-1, required=True)
 @set_option
 @sampling_options
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print only the summaries as JSON (see docs/cli.md).",
-)
-@click.option(
-    "--plot",
-    "plot_path",
-    metavar="FILE",
-    default=None,
-    help="Also draw the priors' CDFs, overlaid, to FILE "
-    f"({describe_formats('figure')}).",
-)
+@json_option("Print only the summaries as JSON (see docs/cli.md).")
+@plot_option("the priors' CDFs, overlaid,", "plot_path")
 @force_option
 def compare(
     priors: tuple[str, ...],
@@ -404,7 +362,6 @@ def compare(
             plot_compare(results, plot_path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     doc = {"samples": samples, "seed": used, "runs": docs}
     from effcast.report._tables import render_comparison
 
@@ -413,7 +370,7 @@ def compare(
 
 
 @main.command(short_help="List the priors shipped with effcast, usable by name.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 def priors(as_json: bool) -> None:
     """List the priors shipped with effcast.
 

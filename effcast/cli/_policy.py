@@ -19,15 +19,17 @@ from effcast.cli._common import (
     Seed,
     fail,
     force_option,
+    json_option,
+    plot_option,
     print_doc,
+    prior_argument,
     sampling_options,
-    set_option,
 )
 from effcast.cli._options import (
     figure_path,
     forward_options,
     question_options,
-    rate_option,
+    to_option,
 )
 from effcast.io._formats import describe_formats
 
@@ -37,16 +39,10 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
 @click.command(
     short_help="Project the reductions forward, year by year, with a fan chart."
 )
-@click.argument("prior", metavar="PRIOR")
-@set_option
-@click.option(
-    "--to",
-    "to",
-    type=float,
-    default=None,
-    metavar="YEAR",
-    help="Last year of the forecast (decimal year; 2030 is 1 January 2030) "
-    "[default: the prior's [forecast] to, else 10 years after the period end].",
+@prior_argument
+@to_option(
+    "Last year of the forecast (decimal year; 2030 is 1 January 2030) "
+    "[default: the prior's [forecast] to, else 10 years after the period end]."
 )
 @forward_options
 @click.option(
@@ -59,17 +55,12 @@ __all__ = ["POLICY_COMMANDS", "forecast", "sweep", "threshold"]
     "compute) in YEAR: Shapley shares and a tornado.",
 )
 @sampling_options
-@click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
-@click.option(
-    "--plot",
-    default=None,
-    metavar="FILE",
-    help=f"Also draw a fan chart to FILE ({describe_formats('figure')}).",
-)
+@json_option("Print only JSON.")
+@plot_option("a fan chart")
 @force_option
 def forecast(
-    prior, overrides, to, step, rate, rate_ci, rate_level, acceleration, cap,
-    no_views, sensitivity_year, samples, seed, threads, as_json, plot, force,
+    prior, overrides, to, forward, sensitivity_year, samples, seed, threads,
+    as_json, plot, force,
 ) -> None:  # fmt: skip
     """Project PRIOR's efficiency gains forward, year by year.
 
@@ -88,16 +79,7 @@ def forecast(
         path = figure_path(plot, force)
         model = load_model(prior, overrides)
         fc = run_forecast(
-            model,
-            to,
-            n=samples,
-            seed=seed,
-            step=step,
-            rate=rate_option(rate, rate_ci, rate_level),
-            acceleration=acceleration,
-            cap=cap,
-            threads=threads,
-            views=not no_views,
+            model, to, n=samples, seed=seed, threads=threads, **forward.arguments()
         )
         doc = fc.summary()
         if sensitivity_year is not None:
@@ -110,7 +92,6 @@ def forecast(
             fan_chart(fc, path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._forecast_tables import render_forecast
 
     extra = [f"Fan chart written to {path}"] if path is not None else []
@@ -120,8 +101,7 @@ def forecast(
 
 
 @click.command(short_help="When a reference run fits under a FLOP limit or GPU budget.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @question_options
 @click.option(
     "--frontier",
@@ -142,30 +122,18 @@ def forecast(
     help="Also draw the tornado of the first question's crossing year to FILE "
     "(.png, .svg or .pdf); implies --sensitivity.",
 )
-@click.option(
-    "--to",
-    "to",
-    type=float,
-    default=None,
-    metavar="YEAR",
-    help="Last year of the table [default: the prior's [forecast] to, else 10 "
-    "years after the later of the period end and the reference year].",
+@to_option(
+    "Last year of the table [default: the prior's [forecast] to, else 10 "
+    "years after the later of the period end and the reference year]."
 )
 @forward_options
 @sampling_options
-@click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
-@click.option(
-    "--plot",
-    default=None,
-    metavar="FILE",
-    help=f"Also draw P(crossed by year) to FILE ({describe_formats('figure')}).",
-)
+@json_option("Print only JSON.")
+@plot_option("P(crossed by year)")
 @force_option
 def threshold(
-    prior, overrides, thresholds, reference, reference_year, budget, gpu,
-    reference_gpu_hours, reference_gpu, frontier, sensitivity, tornado, to, step,
-    rate, rate_ci, rate_level, acceleration, cap, no_views, samples, seed,
-    threads, as_json, plot, force,
+    prior, overrides, question, frontier, sensitivity, tornado, to, forward,
+    samples, seed, threads, as_json, plot, force,
 ) -> None:  # fmt: skip
     """When can a model of a reference run's capability be trained under a limit?
 
@@ -177,11 +145,7 @@ def threshold(
     try:
         from effcast.analysis._forecast import period_start
         from effcast.analysis._project import forecast as run_forecast
-        from effcast.analysis._threshold import (
-            baseline_run,
-            check_question,
-            reference_run,
-        )
+        from effcast.analysis._threshold import baseline_run, check_question
         from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)
@@ -189,22 +153,13 @@ def threshold(
         model = load_model(prior, overrides)
         start = period_start(model)
         end = round(start + model.years, 9)
+        # The question is checked before sampling, so bad input fails at once;
+        # the year its gains count from sets the default last year.
         baseline = baseline_run(model.prior)
-        if reference is None:
-            reference = "gpt3" if baseline is None else baseline
-        run = reference_run(reference, year=reference_year)
-        since = start if run.year is None else run.year
+        *_, since = check_question(start, math.inf, baseline=baseline, **question)
         if to is None:
             to = model.prior.forecast.to or math.ceil(max(end, since)) + 10
-        question = dict(
-            reference=reference,
-            reference_year=reference_year,
-            budget=budget,
-            gpu=gpu,
-            reference_gpu_hours=reference_gpu_hours,
-            reference_gpu=reference_gpu,
-        )
-        check_question(start, to, list(thresholds), **question)
+        check_question(start, to, baseline=baseline, **question)
         if frontier and model.prior.frontier is None:
             raise EffcastError(
                 f"{prior}: --frontier needs the prior's [frontier] table (the "
@@ -212,20 +167,11 @@ def threshold(
                 field="frontier",
             )
         fc = run_forecast(
-            model,
-            to,
-            n=samples,
-            seed=seed,
-            step=step,
-            rate=rate_option(rate, rate_ci, rate_level),
-            acceleration=acceleration,
-            cap=cap,
-            threads=threads,
-            views=not no_views,
+            model, to, n=samples, seed=seed, threads=threads, **forward.arguments()
         )
         from effcast.analysis._threshold import crossing
 
-        cr = crossing(fc, list(thresholds), frontier=frontier, **question)
+        cr = crossing(fc, frontier=frontier, **question)
         doc = cr.summary()
         if sensitivity or tornado_path is not None:
             from effcast.analysis._forward_sensitivity import crossing_sensitivity
@@ -241,7 +187,6 @@ def threshold(
             crossing_chart(cr, path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._forecast_tables import render_crossing
 
     extra = [f"Chart written to {path}"] if path is not None else []
@@ -253,8 +198,7 @@ def threshold(
 
 
 @click.command(short_help="Run a grid of --grid overrides, in processes or on Dask.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @click.option(
     "--grid",
     "grids",
@@ -312,7 +256,7 @@ def threshold(
     metavar="SECONDS",
     help="How long to wait for a Dask scheduler.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print only JSON.")
+@json_option("Print only JSON.")
 @click.option(
     "--out",
     default=None,
@@ -321,9 +265,8 @@ def threshold(
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def sweep(
-    prior, overrides, grids, stats, thresholds, reference, reference_year,
-    budget, gpu, reference_gpu_hours, reference_gpu, samples, seed, scheduler,
-    workers, connect_timeout, as_json, out, force,
+    prior, overrides, grids, stats, question, samples, seed, scheduler, workers,
+    connect_timeout, as_json, out, force,
 ) -> None:  # fmt: skip
     """Sample PRIOR under every combination of --grid values and tabulate.
 
@@ -345,15 +288,7 @@ def sweep(
             list(grids),
             overrides=list(overrides),
             stats=list(stats) or DEFAULT_STATS,
-            question=dict(
-                thresholds=list(thresholds),
-                reference=reference,
-                reference_year=reference_year,
-                budget=budget,
-                gpu=gpu,
-                reference_gpu_hours=reference_gpu_hours,
-                reference_gpu=reference_gpu,
-            ),
+            question=question,
             n=samples,
             seed=seed,
             scheduler=scheduler,
@@ -366,7 +301,6 @@ def sweep(
             write_table(sw, out_path, force=force)
     except EffcastError as exc:
         fail(exc)
-        return
     from effcast.report._forecast_tables import render_sweep
 
     extra = [f"Table written to {out_path}"] if out_path is not None else []

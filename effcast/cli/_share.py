@@ -6,6 +6,8 @@ self-contained page; the explorer serves a form on the loopback interface.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from effcast._errors import EffcastError
@@ -14,25 +16,21 @@ from effcast.cli._common import (
     Seed,
     fail,
     force_option,
+    output_option,
+    prior_argument,
     sampling_options,
-    set_option,
 )
+from effcast.cli._options import to_option
 
 __all__ = ["SHARE_COMMANDS", "explore", "report"]
 
 
 @click.command(short_help="Write a self-contained HTML report of a prior.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @sampling_options
-@click.option(
-    "--to",
-    "to",
-    type=float,
-    default=None,
-    metavar="YEAR",
-    help="Last year of the forecast section [default: the prior's [forecast] "
-    "to, else 10 years after the period end].",
+@to_option(
+    "Last year of the forecast section [default: the prior's [forecast] "
+    "to, else 10 years after the period end]."
 )
 @click.option(
     "--threshold",
@@ -50,19 +48,9 @@ __all__ = ["SHARE_COMMANDS", "explore", "report"]
     metavar="gpt3|gpt4|FLOP",
     help="The run whose capability the thresholds ask about (as in effcast threshold).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FILE",
-    required=True,
-    help="The report to write (.html).",
-)
+@output_option("The report to write (.html).")
 @force_option
-def report(
-    prior, overrides, samples, seed, threads, to, thresholds, reference, output,
-    force,
-) -> None:  # fmt: skip
+def report(prior: str, output: str, samples: int, **settings: Any) -> None:
     """Sample PRIOR and write one self-contained HTML report to FILE.
 
     The page makes no request of any kind (styles and figures are inside it),
@@ -75,27 +63,15 @@ def report(
     try:
         from effcast.web._report import html_report
 
-        html = html_report(
-            prior,
-            output,
-            n=samples,
-            seed=seed,
-            threads=threads,
-            to=to,
-            thresholds=thresholds,
-            reference=reference,
-            overrides=overrides,
-            force=force,
-        )
+        # The other options are named as html_report's keywords.
+        html = html_report(prior, output, n=samples, **settings)
     except EffcastError as exc:
         fail(exc)
-        return
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes)")
 
 
 @click.command(short_help="Edit a prior in the browser and watch the results.")
-@click.argument("prior", metavar="PRIOR")
-@set_option
+@prior_argument
 @click.option(
     "-n",
     "--samples",

@@ -40,10 +40,11 @@ from effcast.analysis._forecast_settings import (
 )
 from effcast.analysis._frontier import FrontierProjection, frontier_summary
 from effcast.engine._blocks import SeedLike
+from effcast.io._pandas import need_pandas
 from effcast.prior._forward import ForwardView
 from effcast.prior._provenance import provenance_fields
-from effcast.report._display import Displayable, need_pandas
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
+from effcast.results._display import Displayable
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
 from effcast.results._weighted import weighted_inverted_cdf, weighted_quantile
 
@@ -396,10 +397,7 @@ class Forecast(Displayable):
             doc.update(frontier_summary(self, grid))
         return doc
 
-    def _renderable(self) -> Any:
-        from effcast.report._forecast_tables import render_forecast
-
-        return render_forecast(self.summary())
+    _view = "forecast"
 
     def to_pandas(self) -> Any:
         """The table of :meth:`summary` as a tidy DataFrame.

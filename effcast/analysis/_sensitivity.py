@@ -40,8 +40,9 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast.analysis._defaults import SAMPLES
 from effcast.engine._blocks import SeedLike
+from effcast.io._pandas import need_pandas
 from effcast.prior._provenance import provenance_fields
-from effcast.report._display import Displayable, need_pandas
+from effcast.results._display import Displayable
 from effcast.results._in_memory import TOTALS, Results
 from effcast.results._model import Model
 from effcast.results._weighted import weighted_mean, weighted_quantile
@@ -105,10 +106,10 @@ class Sensitivity(dict, Displayable):
     (:meth:`report`, notebooks) and converts to a DataFrame.
     """
 
-    def _renderable(self) -> Any:
-        from effcast.report._tables import render_sensitivity
+    _view = "sensitivity"
 
-        return render_sensitivity(dict(self))
+    def _document(self) -> Any:
+        return dict(self)
 
     def to_pandas(self) -> Any:
         """One row per total and factor: columns ``total`` (``"hardware"``

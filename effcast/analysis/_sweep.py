@@ -45,11 +45,12 @@ from effcast.engine._blocks import SeedLike, as_count, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._formats import TABLE_FORMATS
 from effcast.io._json import to_json
+from effcast.io._pandas import need_pandas
 from effcast.prior._loading import parse_prior, read_toml
 from effcast.prior._overrides import normalise_overrides
 from effcast.prior._provenance import Provenance, dict_digest
 from effcast.prior._shipped import resolve_prior_path
-from effcast.report._display import Displayable, need_pandas
+from effcast.results._display import Displayable
 from effcast.results._model import Model
 
 __all__ = [
@@ -154,10 +155,7 @@ class Sweep(Displayable):
         """
         return [{**r["overrides"], "seed": r["seed"], **r["stats"]} for r in self.rows]
 
-    def _renderable(self) -> Any:
-        from effcast.report._forecast_tables import render_sweep
-
-        return render_sweep(self.summary())
+    _view = "sweep"
 
     def to_pandas(self) -> Any:
         """The sweep as a tidy DataFrame: one row per scenario and statistic.

@@ -40,9 +40,10 @@ from effcast.analysis._reference import (
     reference_run,
 )
 from effcast.io._numbers import sci
+from effcast.io._pandas import need_pandas
 from effcast.prior._provenance import provenance_fields
-from effcast.report._display import Displayable, need_pandas
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
+from effcast.results._display import Displayable
 from effcast.results._weighted import (
     weighted_cdf,
     weighted_inverted_cdf,
@@ -249,10 +250,7 @@ class Crossing(Displayable):
             doc["questions"].append(entry)
         return doc
 
-    def _renderable(self) -> Any:
-        from effcast.report._forecast_tables import render_crossing
-
-        return render_crossing(self.summary())
+    _view = "crossing"
 
     def to_pandas(self) -> Any:
         """The probabilities of having crossed, as a tidy DataFrame.

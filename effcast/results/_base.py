@@ -27,7 +27,7 @@ import numpy as np
 from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.prior._schema import Prior
-from effcast.report._display import Displayable
+from effcast.results._display import Displayable
 from effcast.results._resources import (
     reference_summary,
     reference_thresholds,
@@ -413,10 +413,7 @@ class ResultsBase(Displayable):
         return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
     # -- display --------------------------------------------------------
-    def _renderable(self) -> Any:
-        from effcast.report._tables import render_summary
-
-        return render_summary(self.summary())
+    _view = "summary"
 
     def to_pandas(self) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError

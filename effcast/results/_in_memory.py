@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from effcast._errors import EffcastError
+from effcast.io._pandas import need_pandas
 from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
-from effcast.report._display import need_pandas
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from effcast.engine._bins import RELATIVE_BIN_WIDTH
+from effcast.io._pandas import need_pandas
 from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
-from effcast.report._display import need_pandas
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,

@@ -1,59 +1,68 @@
-"""Result objects shown as text and in notebooks, from the tables the commands print.
+"""Result objects shown as text and in notebooks, through registered views.
 
 :class:`Displayable` gives every result object (results, forecasts,
-crossings, sweeps, sensitivity) the same three faces: :meth:`~Displayable.report`
+crossings, sweeps, sensitivity) the same faces: :meth:`~Displayable.report`
 returns the text report the command line prints, ``_repr_html_`` shows the
 same tables in a notebook, and ``to_pandas`` (each class's own) gives tidy
 data. Text that came from a prior (titles, labels, names) reaches the
 terminal without control sequences and the HTML escaped.
+
+The tables themselves live in a layer above (:mod:`effcast.report`), so a
+result does not import them: each class names the kind of view it needs
+(``_view``), and the report layer registers one function per kind with
+:func:`register_view` (``import effcast`` does this once, through
+:func:`effcast.report._views.install_views`).
 """
 
 from __future__ import annotations
 
 import io
-import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from effcast._errors import EffcastError
+from effcast.io._text import clean_text
 
-__all__ = ["Displayable", "clean_text", "need_pandas"]
+__all__ = ["Displayable", "View", "register_view", "view"]
 
-# C0 controls (but tab and newline), DEL and C1 controls: what makes a terminal
-# move the cursor, change colours or retitle the window.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+View = Callable[[Any], Any]
+"""A view: a result's plain document in, a rich renderable out."""
 
-
-def clean_text(text: str) -> str:
-    """``text`` with terminal control characters shown as ``?``.
-
-    Examples
-    --------
-    >>> clean_text("GPT-3\\x1b]0;owned\\x07 today")
-    'GPT-3?]0;owned? today'
-    """
-    return _CONTROL.sub("?", str(text))
+_VIEWS: dict[str, View] = {}
 
 
-def need_pandas() -> Any:
-    """The pandas module, or an :class:`EffcastError` saying how to get it."""
+def register_view(kind: str, render: View) -> None:
+    """Show results of ``kind`` (``"summary"``, ``"forecast"``, ...) with ``render``."""
+    _VIEWS[kind] = render
+
+
+def view(kind: str) -> View:
+    """The view registered for ``kind``, or an :class:`EffcastError` if none is."""
     try:
-        import pandas
-    except ImportError:
+        return _VIEWS[kind]
+    except KeyError:
         raise EffcastError(
-            'to_pandas needs pandas: pip install "effcast[pandas]"'
+            f"no text view is registered for {kind!r} results; importing "
+            "effcast registers them (effcast.report._views.install_views)"
         ) from None
-    return pandas
 
 
 class Displayable:
     """A result that renders as the command line's tables.
 
-    Subclasses implement ``_renderable()``, returning the rich renderable the
-    matching command prints.
+    Subclasses set ``_view`` to the kind of view that renders them and, if
+    that view does not take :meth:`summary`, override :meth:`_document`.
     """
 
-    def _renderable(self) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
+    _view: ClassVar[str]
+    summary: Callable[[], Any]
+
+    def _document(self) -> Any:
+        """The plain document the view renders: by default, the summary."""
+        return self.summary()
+
+    def _renderable(self) -> Any:
+        return view(self._view)(self._document())
 
     def report(self, width: int = 100) -> str:
         """The text report the command line prints, as a string.

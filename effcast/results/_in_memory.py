@@ -8,19 +8,18 @@ dictionary that ``effcast sample --json`` prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.io._pandas import need_pandas
-from effcast.prior._provenance import Provenance
-from effcast.prior._schema import Prior
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
     TOTALS,
     ResultsBase,
+    RunMeta,
     _key,
     check_probabilities,
     check_values,
@@ -90,34 +89,16 @@ class Results(ResultsBase):
         totals: np.ndarray,
         factors: np.ndarray | None,
         *,
-        names: Sequence[str],
-        groups: dict[str, Sequence[str]],
-        reduces: Sequence[str],
-        years: float,
-        seed: int,
-        source: str,
-        title: str = "",
-        prior: Prior | None = None,
-        provenance: Provenance | None = None,
         weights: np.ndarray | None = None,
         evidence: Any = None,
+        **meta: Unpack[RunMeta],
     ) -> None:
-        self.provenance = provenance
+        super().__init__(**meta)
         # [[evidence]]: weights and EvidenceRun (None for the prior alone).
         self.weights = weights
         self.evidence = evidence
         self._totals = totals
         self._factors = factors
-        self._init_meta(
-            names=names,
-            groups=groups,
-            reduces=reduces,
-            years=years,
-            seed=seed,
-            source=source,
-            title=title,
-            prior=prior,
-        )
 
     # -- the samples ----------------------------------------------------
     @property

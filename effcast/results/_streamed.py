@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
 from effcast.engine._bins import RELATIVE_BIN_WIDTH
 from effcast.io._pandas import need_pandas
-from effcast.prior._provenance import Provenance
-from effcast.prior._schema import Prior
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -34,6 +32,7 @@ from effcast.results._mc_error import quantile_se, spread_se, standard_errors
 
 if TYPE_CHECKING:
     from effcast.engine._histogram import Histograms
+    from effcast.results._base import RunMeta
 
 __all__ = ["StreamedResults"]
 
@@ -66,35 +65,15 @@ class StreamedResults(ResultsBase):
         self,
         hist: Histograms,
         thresholds: Sequence[float],
-        *,
-        names: Sequence[str],
-        groups: dict[str, Sequence[str]],
-        reduces: Sequence[str],
-        years: float,
-        seed: int,
-        source: str,
-        title: str = "",
-        prior: Prior | None = None,
-        provenance: Provenance | None = None,
+        **meta: Unpack[RunMeta],
     ) -> None:
-        self.provenance = provenance
+        super().__init__(**meta)
         self._hist = hist
         # [[evidence]]: the posterior's weighted histograms and the run's
         # EvidenceRun (engine._evidence); None for the prior alone.
         self._posterior = hist.posterior
         self.evidence = hist.evidence
-        self.prior = prior
         self.thresholds = tuple(float(t) for t in thresholds)
-        self._init_meta(
-            names=names,
-            groups=groups,
-            reduces=reduces,
-            years=years,
-            seed=seed,
-            source=source,
-            title=title,
-            prior=prior,
-        )
 
     @property
     def n(self) -> int:

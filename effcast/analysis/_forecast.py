@@ -40,7 +40,6 @@ from effcast.analysis._forecast_settings import (
 )
 from effcast.analysis._frontier import FrontierProjection, frontier_summary
 from effcast.engine._blocks import SeedLike
-from effcast.io._pandas import need_pandas
 from effcast.prior._forward import ForwardView
 from effcast.prior._provenance import provenance_fields
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
@@ -71,6 +70,11 @@ class Forecast(Displayable):
     of a resource it takes at a given year to reach the prior's reference
     capability than it took at ``start``. At ``end`` it equals the sampled
     reduction.
+
+    :meth:`to_pandas` gives the table of :meth:`summary`, one row per series,
+    year and probability: columns ``series`` (``"hardware"`` or
+    ``"compute"``), ``year``, ``q`` and ``reduction`` (cumulative since the
+    period start).
 
     Attributes
     ----------
@@ -399,19 +403,7 @@ class Forecast(Displayable):
 
     _view = "forecast"
 
-    def to_pandas(self) -> Any:
-        """The table of :meth:`summary` as a tidy DataFrame.
-
-        One row per series, year and probability: columns ``series``
-        (``"hardware"`` or ``"compute"``), ``year``, ``q`` and
-        ``reduction`` (cumulative since the period start).
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         rows = [
             {"series": which, "year": float(year), "q": q, "reduction": float(v)}
             for which in TOTALS
@@ -420,7 +412,7 @@ class Forecast(Displayable):
                 QUANTILES, self.quantiles(which, float(year), QUANTILES), strict=True
             )
         ]
-        return pd.DataFrame(rows, columns=["series", "year", "q", "reduction"])
+        return rows, ["series", "year", "q", "reduction"]
 
     def __repr__(self) -> str:
         med = self.quantiles("hardware", self.to, 0.5)

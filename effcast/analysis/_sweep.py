@@ -45,7 +45,6 @@ from effcast.engine._blocks import SeedLike, as_count, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._formats import TABLE_FORMATS
 from effcast.io._json import to_json
-from effcast.io._pandas import need_pandas
 from effcast.prior._loading import parse_prior, read_toml
 from effcast.prior._overrides import normalise_overrides
 from effcast.prior._provenance import Provenance, dict_digest
@@ -105,6 +104,11 @@ def run_scenario(
 class Sweep(Displayable):
     """The statistics of every scenario of a sweep.
 
+    :meth:`to_pandas` gives one row per scenario and statistic. Columns: one
+    per overridden path (its value in the scenario), then ``seed`` (the
+    scenario's), ``stat`` (as asked, e.g. ``"hardware.0.5"``) and ``value``.
+    :meth:`table` gives the wide form, one row per scenario.
+
     Attributes
     ----------
     paths : list of str
@@ -157,27 +161,13 @@ class Sweep(Displayable):
 
     _view = "sweep"
 
-    def to_pandas(self) -> Any:
-        """The sweep as a tidy DataFrame: one row per scenario and statistic.
-
-        Columns: one per overridden path (its value in the scenario), then
-        ``seed`` (the scenario's), ``stat`` (as asked, e.g.
-        ``"hardware.0.5"``) and ``value``. :meth:`table` gives the wide
-        form, one row per scenario.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         rows = [
             {**r["overrides"], "seed": r["seed"], "stat": stat, "value": value}
             for r in self.rows
             for stat, value in r["stats"].items()
         ]
-        columns = [*self.paths, "seed", "stat", "value"]
-        return pd.DataFrame(rows, columns=columns)
+        return rows, [*self.paths, "seed", "stat", "value"]
 
     def __repr__(self) -> str:
         first = self.stats[0]

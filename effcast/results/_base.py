@@ -451,9 +451,6 @@ class ResultsBase(Displayable):
     # -- display --------------------------------------------------------
     _view = "summary"
 
-    def to_pandas(self) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError
-
     def _headline(self) -> str:
         return (
             f"{self.n:,} samples of {self.source!r}: hardware median "

@@ -3,9 +3,10 @@
 :class:`Displayable` gives every result object (results, forecasts,
 crossings, sweeps, sensitivity) the same faces: :meth:`~Displayable.report`
 returns the text report the command line prints, ``_repr_html_`` shows the
-same tables in a notebook, and ``to_pandas`` (each class's own) gives tidy
-data. Text that came from a prior (titles, labels, names) reaches the
-terminal without control sequences and the HTML escaped.
+same tables in a notebook, and :meth:`~Displayable.to_pandas` gives tidy data
+(each class says which rows and columns). Text that came from a prior
+(titles, labels, names) reaches the terminal without control sequences and
+the HTML escaped.
 
 The tables themselves live in a layer above (:mod:`effcast.report`), so a
 result does not import them: each class names the kind of view it needs
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from effcast._errors import EffcastError
+from effcast.io._pandas import need_pandas
 from effcast.io._text import clean_text
 
 __all__ = ["Displayable", "View", "register_view", "view"]
@@ -51,7 +53,8 @@ class Displayable:
     """A result that renders as the command line's tables.
 
     Subclasses set ``_view`` to the kind of view that renders them and, if
-    that view does not take :meth:`summary`, override :meth:`_document`.
+    that view does not take :meth:`summary`, override :meth:`_document`;
+    they implement ``_tidy()``, the data and column order of their DataFrame.
     """
 
     _view: ClassVar[str]
@@ -63,6 +66,23 @@ class Displayable:
 
     def _renderable(self) -> Any:
         return view(self._view)(self._document())
+
+    def _tidy(self) -> tuple[Any, list[str] | None]:  # pragma: no cover - abstract
+        """What ``pandas.DataFrame`` is built from: rows (or columns) and
+        the column order (``None`` for the data's own)."""
+        raise NotImplementedError
+
+    def to_pandas(self) -> Any:
+        """This result as a pandas DataFrame; the class's description says
+        which rows and columns it has.
+
+        Raises
+        ------
+        EffcastError
+            If pandas is not installed (``pip install "effcast[pandas]"``).
+        """
+        data, columns = self._tidy()
+        return need_pandas().DataFrame(data, columns=columns)
 
     def report(self, width: int = 100) -> str:
         """The text report the command line prints, as a string.

@@ -13,7 +13,6 @@ from typing import Any, Unpack
 import numpy as np
 
 from effcast._errors import EffcastError
-from effcast.io._pandas import need_pandas
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -48,6 +47,10 @@ class Results(ResultsBase):
     400 times less of the resource (GPU-hours for ``hardware``, FLOP for
     ``compute``) than at the start of the prior's period.
 
+    :meth:`to_pandas` gives the samples, one row per sample and one column
+    per :meth:`columns`: ``total.hardware``, ``total.compute``, then
+    ``factor.<name>`` and ``group.<name>`` when factors were kept.
+
     Attributes
     ----------
     hardware : numpy.ndarray
@@ -73,6 +76,8 @@ class Results(ResultsBase):
     True
     >>> res.factor("moe").shape
     (200000,)
+    >>> list(res.to_pandas().columns[:3])  # doctest: +SKIP
+    ['total.hardware', 'total.compute', 'factor.transformer_pp']
     """
 
     precision: dict | None = None
@@ -369,27 +374,8 @@ class Results(ResultsBase):
             cols["weight"] = self.weights
         return cols
 
-    def to_pandas(self) -> Any:
-        """The samples as a pandas DataFrame, one column per :meth:`columns`.
-
-        Columns: ``total.hardware``, ``total.compute``, then
-        ``factor.<name>`` and ``group.<name>`` when factors were kept; one
-        row per sample.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-
-        Examples
-        --------
-        >>> import effcast
-        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
-        >>> df = res.to_pandas()  # doctest: +SKIP
-        >>> list(df.columns[:3])  # doctest: +SKIP
-        ['total.hardware', 'total.compute', 'factor.transformer_pp']
-        """
-        return need_pandas().DataFrame(self.columns())
+    def _tidy(self) -> tuple[dict[str, np.ndarray], None]:
+        return self.columns(), None
 
 
 def quantile_dict(

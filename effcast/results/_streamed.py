@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 
 from effcast.engine._bins import RELATIVE_BIN_WIDTH
-from effcast.io._pandas import need_pandas
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -39,6 +38,11 @@ __all__ = ["StreamedResults"]
 
 class StreamedResults(ResultsBase):
     """Summaries of ``n`` samples that were never all in memory at once.
+
+    :meth:`to_pandas` gives the summary's quantiles, one row per series and
+    probability: columns ``series`` (``"hardware"``, ``"compute"``,
+    ``"factor:NAME"``, ``"group:NAME"``), ``q`` and ``value``. The samples
+    themselves were never kept.
 
     Attributes
     ----------
@@ -217,19 +221,7 @@ class StreamedResults(ResultsBase):
             # quantiles are clamped to the exact extremes, beyond the bound.
             doc["samples_outside_histogram_range"] = outside
 
-    def to_pandas(self) -> Any:
-        """The summary's quantiles as a tidy DataFrame.
-
-        One row per series and probability: columns ``series``
-        (``"hardware"``, ``"compute"``, ``"factor:NAME"``, ``"group:NAME"``),
-        ``q`` and ``value``. The samples themselves were never kept.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         keys = [*TOTALS, *(f"factor:{n}" for n in self.names)]
         keys += [f"group:{g}" for g in self.group_members]
         rows = [
@@ -239,4 +231,4 @@ class StreamedResults(ResultsBase):
                 QUANTILES, self._quantiles(key, np.asarray(QUANTILES)), strict=True
             )
         ]
-        return pd.DataFrame(rows, columns=["series", "q", "value"])
+        return rows, ["series", "q", "value"]

@@ -33,6 +33,11 @@ import typing as _typing
 
 from effcast._errors import EffcastError, EffcastWarning
 from effcast._version import __version__
+from effcast.report._views import install_views as _install_views
+
+# The result classes name the view that shows them; the report layer, above
+# them, supplies the views (loading rich and the tables on first use).
+_install_views()
 
 if _typing.TYPE_CHECKING:  # pragma: no cover
     from effcast.analysis._describe import describe

@@ -292,6 +292,23 @@ def test_to_pandas_without_pandas_says_how(res, monkeypatch):
         res.to_pandas()
 
 
+def test_a_missing_view_is_a_clear_error(res, monkeypatch):
+    # The result classes sit below effcast.report and only name the view
+    # they need; one that nobody registered is an EffcastError, not a crash.
+    from effcast.results import _display
+
+    monkeypatch.delitem(_display._VIEWS, "summary")
+    with pytest.raises(effcast.EffcastError, match="no text view .*'summary'"):
+        res.report()
+
+
+def test_every_kind_of_result_has_a_view(res, streamed, fc, cr, sw, sens):
+    from effcast.report._views import VIEWS
+
+    kinds = {obj._view for obj in (res, streamed, fc, cr, sw, sens)}
+    assert kinds == set(VIEWS)
+
+
 def test_dir_lists_the_public_api_only():
     names = dir(effcast)
     assert names == sorted(effcast.__all__)

@@ -42,8 +42,8 @@ from effcast.analysis._frontier import FrontierProjection, frontier_summary
 from effcast.engine._blocks import SeedLike
 from effcast.prior._forward import ForwardView
 from effcast.prior._provenance import provenance_fields
-from effcast.report._display import Displayable, need_pandas
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
+from effcast.results._display import Displayable
 from effcast.results._in_memory import QUANTILES, Results, quantile_dict
 from effcast.results._weighted import weighted_inverted_cdf, weighted_quantile
 
@@ -70,6 +70,11 @@ class Forecast(Displayable):
     of a resource it takes at a given year to reach the prior's reference
     capability than it took at ``start``. At ``end`` it equals the sampled
     reduction.
+
+    :meth:`to_pandas` gives the table of :meth:`summary`, one row per series,
+    year and probability: columns ``series`` (``"hardware"`` or
+    ``"compute"``), ``year``, ``q`` and ``reduction`` (cumulative since the
+    period start).
 
     Attributes
     ----------
@@ -396,24 +401,9 @@ class Forecast(Displayable):
             doc.update(frontier_summary(self, grid))
         return doc
 
-    def _renderable(self) -> Any:
-        from effcast.report._forecast_tables import render_forecast
+    _view = "forecast"
 
-        return render_forecast(self.summary())
-
-    def to_pandas(self) -> Any:
-        """The table of :meth:`summary` as a tidy DataFrame.
-
-        One row per series, year and probability: columns ``series``
-        (``"hardware"`` or ``"compute"``), ``year``, ``q`` and
-        ``reduction`` (cumulative since the period start).
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         rows = [
             {"series": which, "year": float(year), "q": q, "reduction": float(v)}
             for which in TOTALS
@@ -422,7 +412,7 @@ class Forecast(Displayable):
                 QUANTILES, self.quantiles(which, float(year), QUANTILES), strict=True
             )
         ]
-        return pd.DataFrame(rows, columns=["series", "year", "q", "reduction"])
+        return rows, ["series", "year", "q", "reduction"]
 
     def __repr__(self) -> str:
         med = self.quantiles("hardware", self.to, 0.5)

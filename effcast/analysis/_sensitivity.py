@@ -41,7 +41,7 @@ from effcast._errors import EffcastError
 from effcast.analysis._defaults import SAMPLES
 from effcast.engine._blocks import SeedLike
 from effcast.prior._provenance import provenance_fields
-from effcast.report._display import Displayable, need_pandas
+from effcast.results._display import Displayable
 from effcast.results._in_memory import TOTALS, Results
 from effcast.results._model import Model
 from effcast.results._weighted import weighted_mean, weighted_quantile
@@ -102,32 +102,25 @@ class Sensitivity(dict, Displayable):
 
     A plain dictionary (its keys are described under :func:`sensitivity`)
     that also prints as the ``effcast sensitivity`` tables
-    (:meth:`report`, notebooks) and converts to a DataFrame.
+    (:meth:`report`, notebooks) and converts to a DataFrame
+    (:meth:`to_pandas`): one row per total and factor, columns ``total``
+    (``"hardware"`` or ``"compute"``), ``factor``, ``share``,
+    ``variance_log10``, ``low_value``, ``high_value``, ``median_at_low`` and
+    ``median_at_high``.
     """
 
-    def _renderable(self) -> Any:
-        from effcast.report._tables import render_sensitivity
+    _view = "sensitivity"
 
-        return render_sensitivity(dict(self))
+    def _document(self) -> Any:
+        return dict(self)
 
-    def to_pandas(self) -> Any:
-        """One row per total and factor: columns ``total`` (``"hardware"``
-        or ``"compute"``), ``factor``, ``share``, ``variance_log10``,
-        ``low_value``, ``high_value``, ``median_at_low`` and
-        ``median_at_high``.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         rows = [
             {"total": which, "factor": name, **entry}
             for which in TOTALS
             for name, entry in self[which]["factors"].items()
         ]
-        return pd.DataFrame(rows, columns=[*_COLUMNS])
+        return rows, [*_COLUMNS]
 
     def __repr__(self) -> str:
         top = max(

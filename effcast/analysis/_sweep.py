@@ -49,7 +49,7 @@ from effcast.prior._loading import parse_prior, read_toml
 from effcast.prior._overrides import normalise_overrides
 from effcast.prior._provenance import Provenance, dict_digest
 from effcast.prior._shipped import resolve_prior_path
-from effcast.report._display import Displayable, need_pandas
+from effcast.results._display import Displayable
 from effcast.results._model import Model
 
 __all__ = [
@@ -104,6 +104,11 @@ def run_scenario(
 class Sweep(Displayable):
     """The statistics of every scenario of a sweep.
 
+    :meth:`to_pandas` gives one row per scenario and statistic. Columns: one
+    per overridden path (its value in the scenario), then ``seed`` (the
+    scenario's), ``stat`` (as asked, e.g. ``"hardware.0.5"``) and ``value``.
+    :meth:`table` gives the wide form, one row per scenario.
+
     Attributes
     ----------
     paths : list of str
@@ -154,32 +159,15 @@ class Sweep(Displayable):
         """
         return [{**r["overrides"], "seed": r["seed"], **r["stats"]} for r in self.rows]
 
-    def _renderable(self) -> Any:
-        from effcast.report._forecast_tables import render_sweep
+    _view = "sweep"
 
-        return render_sweep(self.summary())
-
-    def to_pandas(self) -> Any:
-        """The sweep as a tidy DataFrame: one row per scenario and statistic.
-
-        Columns: one per overridden path (its value in the scenario), then
-        ``seed`` (the scenario's), ``stat`` (as asked, e.g.
-        ``"hardware.0.5"``) and ``value``. :meth:`table` gives the wide
-        form, one row per scenario.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         rows = [
             {**r["overrides"], "seed": r["seed"], "stat": stat, "value": value}
             for r in self.rows
             for stat, value in r["stats"].items()
         ]
-        columns = [*self.paths, "seed", "stat", "value"]
-        return pd.DataFrame(rows, columns=columns)
+        return rows, [*self.paths, "seed", "stat", "value"]
 
     def __repr__(self) -> str:
         first = self.stats[0]

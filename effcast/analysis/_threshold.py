@@ -41,8 +41,8 @@ from effcast.analysis._reference import (
 )
 from effcast.io._numbers import sci
 from effcast.prior._provenance import provenance_fields
-from effcast.report._display import Displayable, need_pandas
 from effcast.results._base import check_probabilities, check_values, scalar_or_array
+from effcast.results._display import Displayable
 from effcast.results._weighted import (
     weighted_cdf,
     weighted_inverted_cdf,
@@ -67,7 +67,11 @@ def _fmt_year(t: float) -> float | None:
 class Crossing(Displayable):
     """Per-sample crossing years for compute thresholds and a hardware budget.
 
-    Build one with :func:`effcast.crossing`.
+    Build one with :func:`effcast.crossing`. :meth:`to_pandas` gives the
+    probabilities of having crossed, one row per question and year: columns
+    ``question`` (its label), ``kind`` (``"compute"`` or ``"hardware"``),
+    ``threshold`` (FLOP, or GPU-hours for the budget), ``year`` and
+    ``prob_crossed_by``.
 
     Attributes
     ----------
@@ -249,24 +253,9 @@ class Crossing(Displayable):
             doc["questions"].append(entry)
         return doc
 
-    def _renderable(self) -> Any:
-        from effcast.report._forecast_tables import render_crossing
+    _view = "crossing"
 
-        return render_crossing(self.summary())
-
-    def to_pandas(self) -> Any:
-        """The probabilities of having crossed, as a tidy DataFrame.
-
-        One row per question and year: columns ``question`` (its label),
-        ``kind`` (``"compute"`` or ``"hardware"``), ``threshold`` (FLOP, or
-        GPU-hours for the budget), ``year`` and ``prob_crossed_by``.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         rows = []
         for i, r in enumerate(self.rows):
             limit = r.get("threshold_flop", r.get("budget_gpu_hours"))
@@ -281,8 +270,7 @@ class Crossing(Displayable):
                         "prob_crossed_by": float(p),
                     }
                 )
-        columns = ["question", "kind", "threshold", "year", "prob_crossed_by"]
-        return pd.DataFrame(rows, columns=columns)
+        return rows, ["question", "kind", "threshold", "year", "prob_crossed_by"]
 
     def __repr__(self) -> str:
         def median(i: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,6 +54,17 @@ def _log_hist(ax, data, lo, hi, w=None, **style) -> float:
     dens = counts / ((len(data) if w is None else np.sum(w)) * widths)
     ax.stairs(dens, edges, **style)
     return float(dens.max())
+
+
+def _cdf_axis(ax: Any, *, rule: str) -> None:
+    """A cumulative-probability axis: 0 to 1 in percent, grey rules (colour
+    ``rule``) at 10%, 50% and 90%."""
+    for p in (0.1, 0.5, 0.9):
+        ax.axhline(p, color=rule, linewidth=0.8, zorder=0)
+    ax.set_ylim(0, 1)
+    ax.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
+    percent_axis(ax)
+    ax.set_ylabel("P(reduction ≤ x)")
 
 
 def _ecdf(ax, data, w=None, **style) -> None:
@@ -114,12 +125,7 @@ def _distributions(res: Results):
         "Reduction in what it takes to reach the reference capability\n"
         + heading(res, fig)
     )
-    for p in (0.1, 0.5, 0.9):
-        bottom.axhline(p, color="0.8", linewidth=0.8, zorder=0)
-    bottom.set_ylim(0, 1)
-    bottom.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
-    percent_axis(bottom)
-    bottom.set_ylabel("P(reduction ≤ x)")
+    _cdf_axis(bottom, rule="0.8")
     bottom.set_xlabel(
         "reduction: times less needed than at the start of the period (log scale)"
     )
@@ -440,12 +446,7 @@ def compare_figure(results: Sequence[Results], labels: Sequence[str] | None = No
                 style = {"color": f"C{i % 10}", "linestyle": styles[(i // 10) % 4]}
                 _ecdf(ax, data, res.weights, linewidth=1.7, **style)
                 ax.plot([med], [0.5], "o", markersize=4, color=style["color"])
-            for p in (0.1, 0.5, 0.9):
-                ax.axhline(p, color="0.85", linewidth=0.8, zorder=0)
-            ax.set_ylim(0, 1)
-            ax.set_yticks([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])
-            percent_axis(ax)
-            ax.set_ylabel("P(reduction ≤ x)")
+            _cdf_axis(ax, rule="0.85")
             ax.set_title(TOTAL_STYLE[which][1], loc="left", fontsize=10)
             ax.grid(True, axis="x", color="0.9")
         log_axis(axes[-1], lo, hi)

@@ -1,6 +1,7 @@
-"""Text reports, between the engine and results (every result object
-displays itself through it): the tables printed by the commands, one set of
-number formatters, the notebook and text display of results, and the
-terminal progress bar. It works from plain documents, never from the layers
-above.
+"""Layer 7, text reports, beside the figures (:mod:`effcast.plots`; neither
+imports the other): the tables printed by the commands, the HTML report's
+tables, and the terminal progress bar. It works from the plain documents the
+layers below produce. Result objects display themselves through the views
+:mod:`effcast.report._views` registers with :mod:`effcast.results._display`,
+so no result imports a table.
 """

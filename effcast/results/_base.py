@@ -19,15 +19,16 @@ numbers: their quantiles, exceedance probabilities and means of log10.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NotRequired, TypedDict, Unpack
 
 import numpy as np
 
 from effcast._errors import EffcastError
 from effcast._version import __version__
+from effcast.prior._provenance import Provenance
 from effcast.prior._schema import Prior
-from effcast.report._display import Displayable
+from effcast.results._display import Displayable
 from effcast.results._resources import (
     reference_summary,
     reference_thresholds,
@@ -40,6 +41,7 @@ __all__ = [
     "QUANTILES",
     "TOTALS",
     "ResultsBase",
+    "RunMeta",
     "check_probabilities",
     "check_values",
     "rates_summary",
@@ -183,6 +185,20 @@ def seed_table(
     }
 
 
+class RunMeta(TypedDict):
+    """What every result knows of the run that made it (``Model._meta``)."""
+
+    names: Sequence[str]
+    groups: Mapping[str, Sequence[str]]
+    reduces: Sequence[str]
+    years: float
+    seed: int
+    source: str
+    title: NotRequired[str]
+    prior: NotRequired[Prior | None]
+    provenance: NotRequired[Provenance | None]
+
+
 class ResultsBase(Displayable):
     """The interface :class:`Results` and :class:`StreamedResults` share.
 
@@ -203,26 +219,16 @@ class ResultsBase(Displayable):
     provenance: Any = None  # effcast.prior._provenance.Provenance
     evidence: Any = None  # [[evidence]]: the run's EvidenceRun, if any
 
-    def _init_meta(
-        self,
-        *,
-        names: Sequence[str],
-        groups: dict[str, Sequence[str]],
-        reduces: Sequence[str],
-        years: float,
-        seed: int,
-        source: str,
-        title: str,
-        prior: Prior | None,
-    ) -> None:
-        self.names = tuple(names)
-        self.group_members = {g: tuple(v) for g, v in groups.items()}
-        self.reduces = dict(zip(self.names, reduces, strict=True))
-        self.years = float(years)
-        self.seed = seed
-        self.source = source
-        self.title = title
-        self.prior = prior
+    def __init__(self, **meta: Unpack[RunMeta]) -> None:
+        self.names = tuple(meta["names"])
+        self.group_members = {g: tuple(v) for g, v in meta["groups"].items()}
+        self.reduces = dict(zip(self.names, meta["reduces"], strict=True))
+        self.years = float(meta["years"])
+        self.seed = meta["seed"]
+        self.source = meta["source"]
+        self.title = meta.get("title", "")
+        self.prior = meta.get("prior")
+        self.provenance = meta.get("provenance")
 
     # -- to be supplied -------------------------------------------------
     @property
@@ -354,7 +360,19 @@ class ResultsBase(Displayable):
         The quantiles of ``oom_per_year`` and ``annual_multiplier`` are the
         monotone transforms of the reduction's quantiles.
         """
-        doc: dict[str, Any] = {
+        doc: dict[str, Any] = {**self._doc_header(), **self._header()}
+        for which in TOTALS:
+            doc[which] = self._total_summary(which)
+        self._add_factor_sections(doc, self._qdict, self._running_medians)
+        self._add_prior_sections(
+            doc, lambda which, x: float(self._exceed(which, np.array([x]))[0])
+        )
+        self._finish(doc)
+        return doc
+
+    def _doc_header(self) -> dict[str, Any]:
+        """The document's first keys: the run, the version, its provenance."""
+        return {
             "prior": self.source,
             "title": self.title,
             "samples": self.n,
@@ -362,64 +380,76 @@ class ResultsBase(Displayable):
             "years": self.years,
             "effcast_version": __version__,
             **(self.provenance.fields() if self.provenance is not None else {}),
-            **self._header(),
         }
-        for which in TOTALS:
-            doc[which] = self._total_summary(which)
+
+    def _add_factor_sections(
+        self,
+        doc: dict[str, Any],
+        quantiles: Callable[[str], dict[str, float]],
+        running: Callable[[], dict[str, float]],
+    ) -> None:
+        """``factors``, ``groups`` and (when factors were kept) the seed table.
+
+        ``quantiles`` gives the quantile dictionary of a series key
+        (``"factor:NAME"``, ``"group:NAME"``); ``running``, the medians of the
+        running products.
+        """
         doc["factors"] = {}
         doc["groups"] = {}
-        if self.has_factors:
-            for name in self.names:
-                doc["factors"][name] = {
-                    "quantiles": self._qdict(f"factor:{name}"),
-                    "reduces": self.reduces[name],
-                }
-            for group, members in self.group_members.items():
-                doc["groups"][group] = {
-                    "quantiles": self._qdict(f"group:{group}"),
-                    "factors": list(members),
-                }
-            doc["table"] = seed_table(
-                self.names,
-                self.group_members,
-                self.reduces,
-                {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
-                self._running_medians(),
-                {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
-                doc["hardware"]["quantiles"]["0.5"],
-                doc["compute"]["quantiles"]["0.5"],
+        if not self.has_factors:
+            return
+        for name in self.names:
+            doc["factors"][name] = {
+                "quantiles": quantiles(f"factor:{name}"),
+                "reduces": self.reduces[name],
+            }
+        for group, members in self.group_members.items():
+            doc["groups"][group] = {
+                "quantiles": quantiles(f"group:{group}"),
+                "factors": list(members),
+            }
+        doc["table"] = seed_table(
+            self.names,
+            self.group_members,
+            self.reduces,
+            {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
+            running(),
+            {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
+            doc["hardware"]["quantiles"]["0.5"],
+            doc["compute"]["quantiles"]["0.5"],
+        )
+
+    def _add_prior_sections(
+        self, doc: dict[str, Any], prob: Callable[[str, float], float]
+    ) -> None:
+        """What the prior's tables add: ``resources`` and ``reference_rates``.
+
+        ``prob(which, x)`` is P(series > x) for a series key.
+        """
+        if self.prior is None:
+            return
+        spec = resolve_resources(self.prior)
+        if spec is not None:
+            doc["resources"] = resources_summary(
+                spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
             )
-        if self.prior is not None:
-            spec = resolve_resources(self.prior)
-            if spec is not None:
-                doc["resources"] = resources_summary(
-                    spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
+        if self.prior.reference:
+            probs = {
+                name: (
+                    prob(which, threshold)
+                    if self.has_factors or which in TOTALS
+                    else None
                 )
-            if self.prior.reference:
-                probs = {
-                    name: (
-                        float(self._exceed(which, np.array([threshold]))[0])
-                        if self.has_factors or which in TOTALS
-                        else None
-                    )
-                    for name, which, threshold in reference_thresholds(self.prior)
-                }
-                doc["reference_rates"] = reference_summary(self.prior, probs)
-        self._finish(doc)
-        return doc
+                for name, which, threshold in reference_thresholds(self.prior)
+            }
+            doc["reference_rates"] = reference_summary(self.prior, probs)
 
     def _qdict(self, key: str) -> dict[str, float]:
         values = self._quantiles(key, np.asarray(QUANTILES))
         return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
     # -- display --------------------------------------------------------
-    def _renderable(self) -> Any:
-        from effcast.report._tables import render_summary
-
-        return render_summary(self.summary())
-
-    def to_pandas(self) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError
+    _view = "summary"
 
     def _headline(self) -> str:
         return (

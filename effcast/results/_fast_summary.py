@@ -1,4 +1,4 @@
-"""The in-memory summary without evidence: every statistic in two passes.
+"""The in-memory summary without evidence: every statistic in about one pass.
 
 :func:`fast_summary` is what :meth:`effcast.Results.summary` returns for
 unweighted samples: quantiles of every series, the running products'
@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from effcast._version import __version__
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
     TOTALS,
     _key,
     rates_summary,
-    seed_table,
 )
 from effcast.results._fast_stats import (
     SampleStats,
@@ -29,12 +27,7 @@ from effcast.results._fast_stats import (
     summary_statistics,
 )
 from effcast.results._mc_error import standard_errors
-from effcast.results._resources import (
-    reference_summary,
-    reference_thresholds,
-    resolve_resources,
-    resources_summary,
-)
+from effcast.results._resources import reference_thresholds
 
 if TYPE_CHECKING:
     from effcast.results._in_memory import Results
@@ -45,15 +38,7 @@ __all__ = ["fast_summary", "total_summary"]
 def fast_summary(res: Results) -> dict:
     """The summary of unweighted in-memory samples, with standard errors."""
 
-    doc: dict[str, Any] = {
-        "prior": res.source,
-        "title": res.title,
-        "samples": res.n,
-        "seed": res.seed,
-        "years": res.years,
-        "effcast_version": __version__,
-        **(res.provenance.fields() if res.provenance is not None else {}),
-    }
+    doc: dict[str, Any] = res._doc_header()
     if res.precision is not None:
         doc["precision"] = res.precision
     refs = (
@@ -62,8 +47,8 @@ def fast_summary(res: Results) -> dict:
         else []
     )
     # The totals' reference thresholds are counted in the same pass.
-    on_totals = [(k, r) for k, r in enumerate(refs) if r[1] in TOTALS]
-    st = _stats(res, [t for _, (_, _, t) in on_totals])
+    on_totals = [(which, x) for _, which, x in refs if which in TOTALS]
+    st = _stats(res, [x for _, x in on_totals])
     beyond = [e[len(PROB_THRESHOLDS) :] for e in st.exceed]
     st.exceed = [e[: len(PROB_THRESHOLDS)] for e in st.exceed]
     if res.scrambles:
@@ -71,50 +56,23 @@ def fast_summary(res: Results) -> dict:
         st = scramble_errors(st, res._totals, res.scrambles, QUANTILES, PROB_THRESHOLDS)
     for t, which in enumerate(TOTALS):
         doc[which] = total_summary(res._series(which), res.years, st, t)
-    doc["factors"] = {}
-    doc["groups"] = {}
-    if res.has_factors:
-        for name, qs in zip(res.names, st.factors, strict=True):
-            doc["factors"][name] = {
-                "quantiles": _qdict(qs),
-                "reduces": res.reduces[name],
-            }
-        for (group, members), qs in zip(
-            res.group_members.items(), st.groups, strict=True
-        ):
-            doc["groups"][group] = {
-                "quantiles": _qdict(qs),
-                "factors": list(members),
-            }
-        doc["table"] = seed_table(
-            res.names,
-            res.group_members,
-            res.reduces,
-            {k: v["quantiles"]["0.5"] for k, v in doc["factors"].items()},
-            dict(zip(res.names, st.running, strict=True)),
-            {k: v["quantiles"]["0.5"] for k, v in doc["groups"].items()},
-            doc["hardware"]["quantiles"]["0.5"],
-            doc["compute"]["quantiles"]["0.5"],
-        )
-    if res.prior is not None:
-        spec = resolve_resources(res.prior)
-        if spec is not None:
-            doc["resources"] = resources_summary(
-                spec, doc["hardware"]["quantiles"], doc["compute"]["quantiles"]
-            )
-        if refs:
-            probs: dict[str, float | None] = {
-                name: (
-                    res.prob_exceeds(res.series(which), threshold)
-                    if res.has_factors
-                    else None
-                )
-                for name, which, threshold in refs
-                if which not in TOTALS
-            }
-            for j, (_, (name, which, _)) in enumerate(on_totals):
-                probs[name] = float(beyond[TOTALS.index(which)][j] / res.n)
-            doc["reference_rates"] = reference_summary(res.prior, probs)
+    res._add_factor_sections(
+        doc,
+        lambda key: _qdict(_series_quantiles(res, st, key)),
+        lambda: dict(zip(res.names, st.running, strict=True)),
+    )
+    counted = {
+        (which, x): float(beyond[TOTALS.index(which)][j] / res.n)
+        for j, (which, x) in enumerate(on_totals)
+    }
+    res._add_prior_sections(
+        doc,
+        lambda which, x: (
+            counted[which, x]
+            if (which, x) in counted
+            else res.prob_exceeds(res.series(which), x)
+        ),
+    )
     return doc
 
 
@@ -129,6 +87,14 @@ def _stats(res: Results, extra: list[float]) -> SampleStats:
     return summary_statistics(
         res._totals, res._factors, groups, QUANTILES, [*PROB_THRESHOLDS, *extra]
     )
+
+
+def _series_quantiles(res: Results, st: SampleStats, key: str) -> np.ndarray:
+    """The quantiles in ``st`` of ``"factor:NAME"`` or ``"group:NAME"``."""
+    kind, name = key.split(":", 1)
+    if kind == "factor":
+        return st.factors[res.names.index(name)]
+    return st.groups[list(res.group_members).index(name)]
 
 
 def _qdict(values: np.ndarray) -> dict[str, float]:

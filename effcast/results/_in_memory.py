@@ -8,19 +8,17 @@ dictionary that ``effcast sample --json`` prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from effcast._errors import EffcastError
-from effcast.prior._provenance import Provenance
-from effcast.prior._schema import Prior
-from effcast.report._display import need_pandas
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
     TOTALS,
     ResultsBase,
+    RunMeta,
     _key,
     check_probabilities,
     check_values,
@@ -49,6 +47,10 @@ class Results(ResultsBase):
     400 times less of the resource (GPU-hours for ``hardware``, FLOP for
     ``compute``) than at the start of the prior's period.
 
+    :meth:`to_pandas` gives the samples, one row per sample and one column
+    per :meth:`columns`: ``total.hardware``, ``total.compute``, then
+    ``factor.<name>`` and ``group.<name>`` when factors were kept.
+
     Attributes
     ----------
     hardware : numpy.ndarray
@@ -74,6 +76,8 @@ class Results(ResultsBase):
     True
     >>> res.factor("moe").shape
     (200000,)
+    >>> list(res.to_pandas().columns[:3])  # doctest: +SKIP
+    ['total.hardware', 'total.compute', 'factor.transformer_pp']
     """
 
     precision: dict | None = None
@@ -90,34 +94,16 @@ class Results(ResultsBase):
         totals: np.ndarray,
         factors: np.ndarray | None,
         *,
-        names: Sequence[str],
-        groups: dict[str, Sequence[str]],
-        reduces: Sequence[str],
-        years: float,
-        seed: int,
-        source: str,
-        title: str = "",
-        prior: Prior | None = None,
-        provenance: Provenance | None = None,
         weights: np.ndarray | None = None,
         evidence: Any = None,
+        **meta: Unpack[RunMeta],
     ) -> None:
-        self.provenance = provenance
+        super().__init__(**meta)
         # [[evidence]]: weights and EvidenceRun (None for the prior alone).
         self.weights = weights
         self.evidence = evidence
         self._totals = totals
         self._factors = factors
-        self._init_meta(
-            names=names,
-            groups=groups,
-            reduces=reduces,
-            years=years,
-            seed=seed,
-            source=source,
-            title=title,
-            prior=prior,
-        )
 
     # -- the samples ----------------------------------------------------
     @property
@@ -388,27 +374,8 @@ class Results(ResultsBase):
             cols["weight"] = self.weights
         return cols
 
-    def to_pandas(self) -> Any:
-        """The samples as a pandas DataFrame, one column per :meth:`columns`.
-
-        Columns: ``total.hardware``, ``total.compute``, then
-        ``factor.<name>`` and ``group.<name>`` when factors were kept; one
-        row per sample.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-
-        Examples
-        --------
-        >>> import effcast
-        >>> res = effcast.load("gpt3_today").sample(1000, seed=1)
-        >>> df = res.to_pandas()  # doctest: +SKIP
-        >>> list(df.columns[:3])  # doctest: +SKIP
-        ['total.hardware', 'total.compute', 'factor.transformer_pp']
-        """
-        return need_pandas().DataFrame(self.columns())
+    def _tidy(self) -> tuple[dict[str, np.ndarray], None]:
+        return self.columns(), None
 
 
 def quantile_dict(

@@ -18,6 +18,7 @@ from effcast._errors import EffcastError
 from effcast.engine._blocks import SeedLike, check_count
 from effcast.engine._sampler import Sampler
 from effcast.prior._overrides import Overrides
+from effcast.results._base import RunMeta
 from effcast.results._evidence_summary import check_evidence
 from effcast.results._in_memory import PROB_THRESHOLDS, Results
 from effcast.results._resources import reference_thresholds
@@ -57,7 +58,7 @@ class Model(Sampler):
     2.5
     """
 
-    def _meta(self, entropy: int) -> dict:
+    def _meta(self, entropy: int) -> RunMeta:
         return {
             "names": self.factor_names,
             "groups": self.groups,

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
 from effcast.engine._bins import RELATIVE_BIN_WIDTH
-from effcast.prior._provenance import Provenance
-from effcast.prior._schema import Prior
-from effcast.report._display import need_pandas
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -34,12 +31,18 @@ from effcast.results._mc_error import quantile_se, spread_se, standard_errors
 
 if TYPE_CHECKING:
     from effcast.engine._histogram import Histograms
+    from effcast.results._base import RunMeta
 
 __all__ = ["StreamedResults"]
 
 
 class StreamedResults(ResultsBase):
     """Summaries of ``n`` samples that were never all in memory at once.
+
+    :meth:`to_pandas` gives the summary's quantiles, one row per series and
+    probability: columns ``series`` (``"hardware"``, ``"compute"``,
+    ``"factor:NAME"``, ``"group:NAME"``), ``q`` and ``value``. The samples
+    themselves were never kept.
 
     Attributes
     ----------
@@ -66,35 +69,15 @@ class StreamedResults(ResultsBase):
         self,
         hist: Histograms,
         thresholds: Sequence[float],
-        *,
-        names: Sequence[str],
-        groups: dict[str, Sequence[str]],
-        reduces: Sequence[str],
-        years: float,
-        seed: int,
-        source: str,
-        title: str = "",
-        prior: Prior | None = None,
-        provenance: Provenance | None = None,
+        **meta: Unpack[RunMeta],
     ) -> None:
-        self.provenance = provenance
+        super().__init__(**meta)
         self._hist = hist
         # [[evidence]]: the posterior's weighted histograms and the run's
         # EvidenceRun (engine._evidence); None for the prior alone.
         self._posterior = hist.posterior
         self.evidence = hist.evidence
-        self.prior = prior
         self.thresholds = tuple(float(t) for t in thresholds)
-        self._init_meta(
-            names=names,
-            groups=groups,
-            reduces=reduces,
-            years=years,
-            seed=seed,
-            source=source,
-            title=title,
-            prior=prior,
-        )
 
     @property
     def n(self) -> int:
@@ -238,19 +221,7 @@ class StreamedResults(ResultsBase):
             # quantiles are clamped to the exact extremes, beyond the bound.
             doc["samples_outside_histogram_range"] = outside
 
-    def to_pandas(self) -> Any:
-        """The summary's quantiles as a tidy DataFrame.
-
-        One row per series and probability: columns ``series``
-        (``"hardware"``, ``"compute"``, ``"factor:NAME"``, ``"group:NAME"``),
-        ``q`` and ``value``. The samples themselves were never kept.
-
-        Raises
-        ------
-        EffcastError
-            If pandas is not installed (``pip install "effcast[pandas]"``).
-        """
-        pd = need_pandas()
+    def _tidy(self) -> tuple[list[dict], list[str]]:
         keys = [*TOTALS, *(f"factor:{n}" for n in self.names)]
         keys += [f"group:{g}" for g in self.group_members]
         rows = [
@@ -260,4 +231,4 @@ class StreamedResults(ResultsBase):
                 QUANTILES, self._quantiles(key, np.asarray(QUANTILES)), strict=True
             )
         ]
-        return pd.DataFrame(rows, columns=["series", "q", "value"])
+        return rows, ["series", "q", "value"]

@@ -76,8 +76,7 @@ class FitSpec(StrictModel):
         if self.weight < 0:
             raise FieldError("weight", f"must not be negative, got {self.weight:g}")
         keys = ("A", "B", "alpha", "beta")
-        given = [k for k in keys if getattr(self, k) is not None]
-        if not given and self.E is None:
+        if not self._given(*keys, "E"):
             if self.name is None:
                 raise FieldError(
                     "name", "missing: name a shipped fit or give A, B, alpha and beta"

@@ -88,13 +88,12 @@ class ForwardView(RateChecks):
     @model_validator(mode="after")
     def _check(self) -> ForwardView:
         if self.kind == "one-off":
-            for key in ("rate", "rate_ci", "acceleration", "ceiling"):
-                if getattr(self, key) is not None:
-                    raise FieldError(
-                        key,
-                        "a one-off factor stays at its end-of-period value; "
-                        f'drop {key} or use kind = "recurring"',
-                    )
+            for key in self._given("rate", "rate_ci", "acceleration", "ceiling"):
+                raise FieldError(
+                    key,
+                    "a one-off factor stays at its end-of-period value; "
+                    f'drop {key} or use kind = "recurring"',
+                )
         if self.kind == "recurring" and self.rate is None:
             raise FieldError(
                 "rate",

@@ -37,7 +37,12 @@ from effcast.prior._beliefs import (
 )
 from effcast.prior._evidence import EvidenceSpec, check_evidence
 from effcast.prior._fits import ChinchillaSpec
-from effcast.prior._forward import ForwardView, RateChecks, check_forward
+from effcast.prior._forward import (
+    ForwardView,
+    RateChecks,
+    check_forward,
+    check_rate_ci,
+)
 from effcast.prior._frontier import Frontier, check_frontier
 from effcast.prior._rates import parse_rate, parse_rate_interval
 from effcast.prior._specs import (
@@ -190,19 +195,7 @@ class ForecastSettings(RateChecks):
 
     @model_validator(mode="after")
     def _check(self) -> ForecastSettings:
-        if self.rate_ci is not None:
-            if self.rate is None:
-                raise FieldError("rate", "missing: rate_ci needs rate (the median)")
-            lo, hi = parse_rate_interval(list(self.rate_ci))
-            rate = parse_rate(self.rate)
-            if not 0 < lo < rate < hi:
-                raise FieldError(
-                    "rate_ci",
-                    f"must be positive and hold rate {self.rate} strictly "
-                    f"inside it, got {list(self.rate_ci)}",
-                )
-        elif self.rate_level is not None:
-            raise FieldError("rate_level", "rate_level goes with rate_ci")
+        check_rate_ci(self.rate, self.rate_ci, self.rate_level)
         return self
 
 

@@ -334,27 +334,11 @@ class Prior(StrictModel):
                     section="correlation",
                 )
             for name in c.between:
-                if not self.factor[index[name]].enabled:
+                why = _uncorrelatable(self.factor[index[name]])
+                if why is not None:
                     raise FieldError(
                         "between",
-                        f"{name!r} is switched off (enabled = false) and cannot "
-                        "be correlated; remove this [[correlation]] too",
-                        factor_index=i,
-                        section="correlation",
-                    )
-                if self.factor[index[name]].dist == "constant":
-                    raise FieldError(
-                        "between",
-                        f'{name!r} is a constant (dist = "constant") and cannot '
-                        "be correlated; remove this [[correlation]]",
-                        factor_index=i,
-                        section="correlation",
-                    )
-                if self.factor[index[name]].dist == "chinchilla":
-                    raise FieldError(
-                        "between",
-                        f"{name!r} is derived from a scaling law (dist = "
-                        '"chinchilla") and cannot be correlated',
+                        f"{name!r} {why}",
                         factor_index=i,
                         section="correlation",
                     )
@@ -372,6 +356,26 @@ class Prior(StrictModel):
     def gpu_table(self) -> dict[str, dict[str, float]]:
         """The prior's ``[gpus]`` entries as ``{name: {precision: peak}}``."""
         return gpu_table(self.gpus)
+
+
+def _uncorrelatable(factor: Any) -> str | None:
+    """Why a factor cannot take part in a ``[[correlation]]``, or ``None``."""
+    if not factor.enabled:
+        return (
+            "is switched off (enabled = false) and cannot be correlated; "
+            "remove this [[correlation]] too"
+        )
+    if factor.dist == "constant":
+        return (
+            'is a constant (dist = "constant") and cannot be correlated; '
+            "remove this [[correlation]]"
+        )
+    if factor.dist == "chinchilla":
+        return (
+            'is derived from a scaling law (dist = "chinchilla") and cannot be '
+            "correlated"
+        )
+    return None
 
 
 def level_of(spec: Any, defaults: Defaults) -> float:

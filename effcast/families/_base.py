@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol, TypedDict
 
 import numpy as np
 
@@ -45,14 +45,18 @@ from effcast.families._layout import (
     METHOD_REJECT,
     N_FPARAM_COLS,
 )
-from effcast.prior._schema import Defaults
+from effcast.prior._schema import Defaults, floor_of, level_of
 
 __all__ = [
     "FactorBase",
+    "FactorIdentity",
     "Family",
+    "FamilyBase",
     "FactorDistribution",
     "Marginal",
+    "SplitFamily",
     "bounded_marginal",
+    "identity_of",
     "split_from_ci",
 ]
 
@@ -85,6 +89,8 @@ class FactorBase:
     factor's row of ``fparams`` (families add their own columns to it)."""
 
     floor: float
+    kind: ClassVar[int]
+    copula_ok: ClassVar[bool]
 
     def ppf(self, p, *, floored: bool = True) -> np.ndarray:
         """The quantile function; each family defines it."""
@@ -316,6 +322,70 @@ class Family(Protocol):
         ...
 
 
+class FactorIdentity(TypedDict):
+    """What a distribution takes from its factor entry unchanged."""
+
+    name: str
+    group: str
+    reduces: str
+
+
+def identity_of(ident: Any) -> FactorIdentity:
+    """The name, group and effect of a factor entry, as distributions take them."""
+    return {"name": ident.name, "group": ident.group, "reduces": ident.reduces}
+
+
+class FamilyBase:
+    """What every family shares: its kernel ``kind`` and whether it can take
+    part in a copula are those of the distribution it ``builds``."""
+
+    name: str
+    builds: type[FactorBase]
+
+    @property
+    def kind(self) -> int:
+        """The kernel kind of the distributions this family builds."""
+        return self.builds.kind
+
+    @property
+    def copula_ok(self) -> bool:
+        """Whether this family's factors can take part in a copula."""
+        return self.builds.copula_ok
+
+
+class SplitFamily(FamilyBase):
+    """A family whose belief is one split normal (see the module docstring),
+    on the natural logarithm (``log``) or on the multiplier itself.
+
+    A belief states ``ci`` and ``level`` (and perhaps ``median``) on the
+    multiplier's scale, or the centre and spread of the normal by the two
+    keys named in ``explicit``.
+    """
+
+    builds = Marginal
+    log: bool
+    explicit: tuple[str, str]
+
+    def marginal(self, spec: Any, defaults: Defaults) -> Marginal:
+        return self.belief(spec, defaults, spec, floor_of(spec, defaults))
+
+    def belief(self, spec, defaults: Defaults, ident, floor: float) -> Marginal:
+        """The distribution of a belief of this family, named after ``ident``."""
+        if spec.ci is not None:
+            (lo, hi), median = spec.ci, spec.median
+            if self.log:
+                lo, hi = math.log(lo), math.log(hi)
+                median = None if median is None else math.log(median)
+            level = level_of(spec, defaults)
+            loc, s_lo, s_hi = split_from_ci(lo, hi, level, median)
+        else:
+            loc, spread = (getattr(spec, key) for key in self.explicit)
+            s_lo = s_hi = spread
+        return bounded_marginal(
+            spec, ident, floor, self.name, self.log, loc, s_lo, s_hi
+        )
+
+
 def split_from_ci(
     lo: float, hi: float, level: float, median: float | None
 ) -> tuple[float, float, float]:
@@ -327,9 +397,7 @@ def split_from_ci(
 
 def bounded_marginal(spec, ident, floor, family, log, loc, s_lo, s_hi) -> Marginal:
     m = Marginal(
-        name=ident.name,
-        group=ident.group,
-        reduces=ident.reduces,
+        **identity_of(ident),
         family=family,
         log=log,
         loc=float(loc),

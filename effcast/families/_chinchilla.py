@@ -20,7 +20,7 @@ from functools import cached_property
 
 import numpy as np
 
-from effcast.families._base import FactorBase
+from effcast.families._base import FactorBase, FamilyBase, identity_of
 from effcast.families._layout import (
     ALPHA_SD,
     BETA_SD,
@@ -199,18 +199,15 @@ def _ratio_array(n_params, tokens, fit: Fit, a: np.ndarray, b: np.ndarray):
     return np.exp(log_n0 + log_d0 - log_n - log_d)
 
 
-class ChinchillaFamily:
+class ChinchillaFamily(FamilyBase):
     """``dist = "chinchilla"``: the factor of :func:`compute_ratio`, per sample."""
 
     name = "chinchilla"
-    kind = KIND_CHINCHILLA
-    copula_ok = False
+    builds = ChinchillaMarginal
 
     def marginal(self, spec: ChinchillaSpec, defaults: Defaults) -> ChinchillaMarginal:
         return ChinchillaMarginal(
-            name=spec.name,
-            group=spec.group,
-            reduces=spec.reduces,
+            **identity_of(spec),
             fits=tuple(spec.weighted_fits()),
             n_params=spec.n_params,
             tokens=spec.tokens,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from effcast.families._base import FactorBase
+from effcast.families._base import FactorBase, FamilyBase, identity_of
 from effcast.families._layout import KIND_CONSTANT, LOC, N_ROW_COLS
 from effcast.prior._schema import ConstantSpec, Defaults
 
@@ -56,17 +56,11 @@ class ConstantMarginal(FactorBase):
         return [row], [[0, 0]]
 
 
-class ConstantFamily:
+class ConstantFamily(FamilyBase):
     """``dist = "constant"``: exactly ``value``."""
 
     name = "constant"
-    kind = KIND_CONSTANT
-    copula_ok = False
+    builds = ConstantMarginal
 
     def marginal(self, spec: ConstantSpec, defaults: Defaults) -> ConstantMarginal:
-        return ConstantMarginal(
-            name=spec.name,
-            group=spec.group,
-            reduces=spec.reduces,
-            value=float(spec.value),
-        )
+        return ConstantMarginal(**identity_of(spec), value=float(spec.value))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from effcast.families._base import FactorBase, Marginal
+from effcast.families._base import FactorBase, FamilyBase, Marginal, identity_of
 from effcast.families._layout import KIND_MIXTURE, X_HI, X_LO
 from effcast.families._lognormal import LognormalFamily
 from effcast.families._truncnormal import TruncnormalFamily
@@ -134,12 +134,11 @@ class MixtureMarginal(FactorBase):
 _SPLIT = {f.name: f for f in (LognormalFamily(), TruncnormalFamily())}
 
 
-class MixtureFamily:
+class MixtureFamily(FamilyBase):
     """``dist = "mixture"``: components of any split-normal family, weighted."""
 
     name = "mixture"
-    kind = KIND_MIXTURE
-    copula_ok = True
+    builds = MixtureMarginal
 
     def marginal(self, spec: MixtureSpec, defaults: Defaults) -> MixtureMarginal:
         floor = floor_of(spec, defaults)
@@ -149,9 +148,7 @@ class MixtureFamily:
             parts.append(_SPLIT[c.dist].belief(c, defaults, spec, -math.inf))
         total = sum(c.weight for c in spec.components)
         return MixtureMarginal(
-            name=spec.name,
-            group=spec.group,
-            reduces=spec.reduces,
+            **identity_of(spec),
             components=tuple(parts),
             weights=tuple(c.weight / total for c in spec.components),
             floor=floor,

@@ -11,8 +11,8 @@ here that :class:`effcast.prior._schema.Prior` calls.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import Field, StrictFloat, StrictStr, field_validator, model_validator
 
@@ -25,6 +25,8 @@ __all__ = [
     "GpuPeaks",
     "Reference",
     "Target",
+    "Targeted",
+    "checked_targets",
     "check_hardware",
     "check_references",
     "gpu_table",
@@ -57,7 +59,7 @@ class Baseline(StrictModel):
 
     @model_validator(mode="after")
     def _all_or_none(self) -> Baseline:
-        given = [k for k in ("gpu", "gpus", "days") if getattr(self, k) is not None]
+        given = self._given("gpu", "gpus", "days")
         if given and len(given) < 3:
             missing = next(k for k in ("gpu", "gpus", "days") if k not in given)
             raise FieldError(
@@ -80,7 +82,41 @@ class Target(StrictModel):
     gpus: _Positive | None = None
 
 
-class Reference(StrictModel):
+class Targeted(StrictModel):
+    """What a ``[[reference]]`` and an ``[[evidence]]`` entry begin with: a
+    name, a label and the total, factor or group the entry ``applies_to``.
+
+    ``applies_to`` is ``"hardware"``, ``"compute"``, ``"factor:NAME"`` or
+    ``"group:NAME"``, or one of the kind's :attr:`extra_targets`;
+    :func:`checked_targets` checks the names against the prior.
+    """
+
+    extra_targets: ClassVar[tuple[str, ...]] = ()
+    """What else this kind of entry may apply to (evidence: the resources)."""
+
+    name: Annotated[StrictStr, Field(pattern=NAME_PATTERN, max_length=64)]
+    label: StrictStr | None = None
+    applies_to: StrictStr
+
+    @field_validator("applies_to")
+    @classmethod
+    def _target(cls, v: str) -> str:
+        kind, sep, name = v.partition(":")
+        if v in ("hardware", "compute") or v in cls.extra_targets:
+            return v
+        if sep and kind in ("factor", "group") and name:
+            return v
+        if cls.extra_targets:
+            raise ValueError(
+                "must be 'hardware', 'compute', 'factor:NAME', 'group:NAME', "
+                f"{', '.join(repr(r) for r in cls.extra_targets)}; got {v!r}"
+            )
+        raise ValueError(
+            f"must be 'hardware', 'compute', 'factor:NAME' or 'group:NAME', got {v!r}"
+        )
+
+
+class Reference(Targeted):
     """A published rate to set beside effcast's: one ``[[reference]]``.
 
     Give the rate in exactly one way: ``per_year`` (a multiplier per year),
@@ -88,9 +124,6 @@ class Reference(StrictModel):
     many months), or ``multiplier`` over ``years``.
     """
 
-    name: Annotated[StrictStr, Field(pattern=NAME_PATTERN, max_length=64)]
-    label: StrictStr | None = None
-    applies_to: StrictStr
     per_year: _Positive | None = None
     oom_per_year: StrictFloat | None = None
     halving_months: _Positive | None = None
@@ -99,25 +132,9 @@ class Reference(StrictModel):
     source: StrictStr | None = None
     note: StrictStr | None = None
 
-    @field_validator("applies_to")
-    @classmethod
-    def _target(cls, v: str) -> str:
-        kind, sep, name = v.partition(":")
-        if v in ("hardware", "compute") or (
-            sep and kind in ("factor", "group") and name
-        ):
-            return v
-        raise ValueError(
-            f"must be 'hardware', 'compute', 'factor:NAME' or 'group:NAME', got {v!r}"
-        )
-
     @model_validator(mode="after")
     def _one_way(self) -> Reference:
-        ways = [
-            k
-            for k in ("per_year", "oom_per_year", "halving_months", "multiplier")
-            if getattr(self, k) is not None
-        ]
+        ways = self._given("per_year", "oom_per_year", "halving_months", "multiplier")
         if len(ways) != 1:
             raise FieldError(
                 ways[1] if len(ways) > 1 else "per_year",
@@ -176,25 +193,38 @@ def check_hardware(
             )
 
 
-def check_references(references: Sequence[Reference], factors: Sequence[Any]) -> None:
-    """Reference names are unique, and ``factor:``/``group:`` targets exist."""
-    names = [r.name for r in references]
+_Entry = TypeVar("_Entry", bound=Targeted)
+
+
+def checked_targets(
+    entries: Sequence[_Entry], factors: Sequence[Any], section: str
+) -> Iterator[tuple[int, _Entry]]:
+    """Each entry of ``[[section]]`` with its index, once its name is unique
+    and the factor or group its ``applies_to`` names exists."""
+    names = [e.name for e in entries]
     factor_names = [f.name for f in factors]
     groups = sorted({f.group for f in factors})
-    for i, ref in enumerate(references):
-        if ref.name in names[:i]:
+    for i, e in enumerate(entries):
+        if e.name in names[:i]:
             raise FieldError(
                 "name",
-                f"duplicate reference name {ref.name!r}",
+                f"duplicate {section} name {e.name!r}",
                 factor_index=i,
-                section="reference",
+                section=section,
             )
-        kind, _, name = ref.applies_to.partition(":")
+        kind, _, name = e.applies_to.partition(":")
         known = factor_names if kind == "factor" else groups
         if kind in ("factor", "group") and name not in known:
             raise FieldError(
                 "applies_to",
                 f"no {kind} named {name!r}; the {kind}s are {', '.join(known)}",
                 factor_index=i,
-                section="reference",
+                section=section,
             )
+        yield i, e
+
+
+def check_references(references: Sequence[Reference], factors: Sequence[Any]) -> None:
+    """Reference names are unique, and ``factor:``/``group:`` targets exist."""
+    for _ in checked_targets(references, factors, "reference"):
+        pass

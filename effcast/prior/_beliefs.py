@@ -13,7 +13,7 @@ component is a belief plus a weight.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AliasChoices,
@@ -64,6 +64,18 @@ class StrictModel(BaseModel):
     """Every table of a prior: unknown keys, inf and nan are refused."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    def _given(self, *keys: str) -> list[str]:
+        """Those of ``keys`` that the entry sets, in the order asked."""
+        return [k for k in keys if getattr(self, k) is not None]
+
+    def _check_increasing(self, low: str, high: str) -> None:
+        """``low`` is smaller than ``high`` where the entry sets both."""
+        lo, hi = getattr(self, low), getattr(self, high)
+        if lo is not None and hi is not None and not lo < hi:
+            raise FieldError(
+                high, f"{low} ({lo:g}) must be smaller than {high} ({hi:g})"
+            )
 
 
 def check_floor(v: Any) -> Any:
@@ -130,13 +142,22 @@ class _Belief(StrictModel):
             raise ValueError(f"the interval must increase, got [{v[0]:g}, {v[1]:g}]")
         return v
 
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        self._check_family()
+        self._check_common()
+        return self
+
+    def _check_family(self) -> None:
+        """What one family asks of a belief beyond :meth:`_check_common`."""
+
     def _check_common(self) -> None:
         """Checks shared by the families: one way of stating the belief, bounds."""
         a, b = self._explicit
-        given = {k for k in (a, b) if getattr(self, k) is not None}
+        given = self._given(a, b)
         if self.ci is not None and given:
             raise FieldError(
-                sorted(given)[0], f"give either ci (with level) or {a}/{b}, not both"
+                min(given), f"give either ci (with level) or {a}/{b}, not both"
             )
         if self.ci is None:
             if len(given) < 2:
@@ -160,15 +181,7 @@ class _Belief(StrictModel):
                 f"{self.median:g} lies outside its interval "
                 f"[{self.ci[0]:g}, {self.ci[1]:g}]",
             )
-        if (
-            self.lower is not None
-            and self.upper is not None
-            and not self.lower < self.upper
-        ):
-            raise FieldError(
-                "upper",
-                f"lower ({self.lower:g}) must be smaller than upper ({self.upper:g})",
-            )
+        self._check_increasing("lower", "upper")
 
 
 class LognormalBelief(_Belief):
@@ -185,8 +198,7 @@ class LognormalBelief(_Belief):
 
     _explicit = ("mu", "sigma")
 
-    @model_validator(mode="after")
-    def _check(self) -> LognormalBelief:
+    def _check_family(self) -> None:
         if self.ci is not None and self.ci[0] <= 0:
             raise FieldError(
                 "ci",
@@ -197,8 +209,6 @@ class LognormalBelief(_Belief):
             v = getattr(self, key)
             if v is not None and v <= 0:
                 raise FieldError(key, f"a lognormal bound must be positive, got {v:g}")
-        self._check_common()
-        return self
 
 
 class TruncnormalBelief(_Belief):
@@ -214,8 +224,3 @@ class TruncnormalBelief(_Belief):
     sd: StrictFloat | None = None
 
     _explicit = ("mean", "sd")
-
-    @model_validator(mode="after")
-    def _check(self) -> TruncnormalBelief:
-        self._check_common()
-        return self

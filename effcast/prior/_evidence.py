@@ -35,11 +35,12 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, StrictFloat, StrictStr, field_validator, model_validator
+from pydantic import StrictFloat, StrictStr, field_validator, model_validator
 
-from effcast.prior._beliefs import NAME_PATTERN, FieldError, StrictModel, check_level
+from effcast.prior._baseline import Targeted, checked_targets
+from effcast.prior._beliefs import FieldError, check_level
 
 __all__ = [
     "EVIDENCE_MEASURES",
@@ -55,7 +56,7 @@ EVIDENCE_MEASURES: tuple[str, ...] = ("value", "per_year", "halving_months")
 """What function of a total, factor or group an entry observed."""
 
 
-class EvidenceSpec(StrictModel):
+class EvidenceSpec(Targeted):
     """One ``[[evidence]]`` entry: an observation of a quantity the model samples.
 
     Give either a measurement (``dist`` with ``ci`` and ``level``, optional
@@ -63,9 +64,8 @@ class EvidenceSpec(StrictModel):
     ``soft``), not both.
     """
 
-    name: Annotated[StrictStr, Field(pattern=NAME_PATTERN, max_length=64)]
-    label: StrictStr | None = None
-    applies_to: StrictStr
+    extra_targets = EVIDENCE_RESOURCES
+
     measure: Literal["value", "per_year", "halving_months"] = "value"
     dist: Literal["lognormal", "normal"] | None = None
     median: StrictFloat | None = None
@@ -76,19 +76,6 @@ class EvidenceSpec(StrictModel):
     soft: StrictFloat | None = None
     source: StrictStr | None = None
     note: StrictStr | None = None
-
-    @field_validator("applies_to")
-    @classmethod
-    def _target(cls, v: str) -> str:
-        kind, sep, name = v.partition(":")
-        if v in ("hardware", "compute") or v in EVIDENCE_RESOURCES:
-            return v
-        if sep and kind in ("factor", "group") and name:
-            return v
-        raise ValueError(
-            "must be 'hardware', 'compute', 'factor:NAME', 'group:NAME', "
-            f"{', '.join(repr(r) for r in EVIDENCE_RESOURCES)}; got {v!r}"
-        )
 
     @field_validator("level")
     @classmethod
@@ -122,9 +109,8 @@ class EvidenceSpec(StrictModel):
         return self
 
     def _check_measurement(self) -> None:
-        for key in ("soft",):
-            if getattr(self, key) is not None:
-                raise FieldError(key, f"{key} goes with a bound, not a measurement")
+        for key in self._given("soft"):
+            raise FieldError(key, f"{key} goes with a bound, not a measurement")
         if self.ci is None:
             raise FieldError("ci", "missing: a measurement needs ci and level")
         if self.level is None:
@@ -146,25 +132,15 @@ class EvidenceSpec(StrictModel):
             )
 
     def _check_bound(self) -> None:
-        for key in ("median", "ci", "level"):
-            if getattr(self, key) is not None:
-                raise FieldError(key, f"{key} goes with dist (a measurement)")
+        for key in self._given("median", "ci", "level"):
+            raise FieldError(key, f"{key} goes with dist (a measurement)")
         for key in ("at_least", "at_most"):
             v = getattr(self, key)
             if v is not None and v <= 0:
                 raise FieldError(
                     key, f"every quantity evidence names is positive, got {v:g}"
                 )
-        if (
-            self.at_least is not None
-            and self.at_most is not None
-            and not self.at_least < self.at_most
-        ):
-            raise FieldError(
-                "at_most",
-                f"at_least ({self.at_least:g}) must be smaller than at_most "
-                f"({self.at_most:g})",
-            )
+        self._check_increasing("at_least", "at_most")
         if self.soft is not None and self.soft <= 0:
             raise FieldError(
                 "soft",
@@ -182,26 +158,7 @@ def check_evidence(
     evidence: Sequence[EvidenceSpec], factors: Sequence[Any], baseline: Any
 ) -> None:
     """Entry names are unique; factors, groups and resources they name exist."""
-    names = [e.name for e in evidence]
-    factor_names = [f.name for f in factors]
-    groups = sorted({f.group for f in factors})
-    for i, e in enumerate(evidence):
-        if e.name in names[:i]:
-            raise FieldError(
-                "name",
-                f"duplicate evidence name {e.name!r}",
-                factor_index=i,
-                section="evidence",
-            )
-        kind, _, name = e.applies_to.partition(":")
-        known = factor_names if kind == "factor" else groups
-        if kind in ("factor", "group") and name not in known:
-            raise FieldError(
-                "applies_to",
-                f"no {kind} named {name!r}; the {kind}s are {', '.join(known)}",
-                factor_index=i,
-                section="evidence",
-            )
+    for i, e in checked_targets(evidence, factors, "evidence"):
         if e.applies_to in EVIDENCE_RESOURCES:
             if baseline is None:
                 raise FieldError(

@@ -35,23 +35,19 @@ class Fit(StrictModel):
     source: StrictStr = ""
 
 
+# The published laws: name -> (E, A, B, alpha, beta), and where each comes from.
+_PUBLISHED: dict[str, tuple[float, float, float, float, float]] = {
+    "hoffmann2022": (1.69, 406.4, 410.7, 0.34, 0.28),
+    "besiroglu2024": (1.8172, 482.01, 2085.43, 0.3478, 0.3658),
+}
+_SOURCES: dict[str, str] = {
+    "hoffmann2022": "Hoffmann et al. 2022, Training Compute-Optimal LLMs (approach 3)",
+    "besiroglu2024": "Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt",
+}
+
 FITS: dict[str, Fit] = {
-    "hoffmann2022": Fit(
-        E=1.69,
-        A=406.4,
-        B=410.7,
-        alpha=0.34,
-        beta=0.28,
-        source="Hoffmann et al. 2022, Training Compute-Optimal LLMs (approach 3)",
-    ),
-    "besiroglu2024": Fit(
-        E=1.8172,
-        A=482.01,
-        B=2085.43,
-        alpha=0.3478,
-        beta=0.3658,
-        source="Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt",
-    ),
+    name: Fit(E=E, A=A, B=B, alpha=alpha, beta=beta, source=_SOURCES[name])
+    for name, (E, A, B, alpha, beta) in _PUBLISHED.items()
 }
 """Shipped fits, by the name a prior uses for them."""
 
@@ -76,8 +72,7 @@ class FitSpec(StrictModel):
         if self.weight < 0:
             raise FieldError("weight", f"must not be negative, got {self.weight:g}")
         keys = ("A", "B", "alpha", "beta")
-        given = [k for k in keys if getattr(self, k) is not None]
-        if not given and self.E is None:
+        if not self._given(*keys, "E"):
             if self.name is None:
                 raise FieldError(
                     "name", "missing: name a shipped fit or give A, B, alpha and beta"

@@ -27,34 +27,37 @@ import math
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import StrictFloat, StrictStr, field_validator, model_validator
+from pydantic import (
+    StrictFloat,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from effcast.prior._beliefs import FieldError, StrictModel, check_level
 from effcast.prior._rates import RateError, parse_rate, parse_rate_interval
 
-__all__ = ["ForwardView", "check_forward", "end_value_bound"]
+__all__ = [
+    "ForwardView",
+    "RateChecks",
+    "check_forward",
+    "check_rate_ci",
+    "end_value_bound",
+]
 
 
 class RateChecks(StrictModel):
     """The checks of ``rate``, ``rate_ci`` and ``rate_level``, shared by a
     factor's forward view and the prior-wide ``[forecast]`` table."""
 
-    @field_validator("rate", mode="before", check_fields=False)
+    @field_validator("rate", "rate_ci", mode="before", check_fields=False)
     @classmethod
-    def _rate(cls, v: Any) -> Any:
+    def _readable(cls, v: Any, info: ValidationInfo) -> Any:
         if v is not None:
+            read = parse_rate if info.field_name == "rate" else parse_rate_interval
             try:
-                parse_rate(v)
-            except RateError as exc:
-                raise ValueError(str(exc)) from None
-        return v
-
-    @field_validator("rate_ci", mode="before", check_fields=False)
-    @classmethod
-    def _rate_ci(cls, v: Any) -> Any:
-        if v is not None:
-            try:
-                parse_rate_interval(v)
+                read(v)
             except RateError as exc:
                 raise ValueError(str(exc)) from None
         return v
@@ -63,6 +66,26 @@ class RateChecks(StrictModel):
     @classmethod
     def _level(cls, v: float | None) -> float | None:
         return check_level(v)
+
+
+def check_rate_ci(
+    rate: str | None, rate_ci: tuple[str, str] | None, rate_level: float | None
+) -> None:
+    """``rate_ci`` needs ``rate`` and holds it strictly inside, and
+    ``rate_level`` goes with ``rate_ci``: the checks of :class:`RateChecks`
+    that need all three keys (each table calls it where its order says)."""
+    if rate_ci is not None:
+        if rate is None:
+            raise FieldError("rate", "missing: rate_ci needs rate (the median)")
+        lo, hi = parse_rate_interval(list(rate_ci))
+        if not 0 < lo < parse_rate(rate) < hi:
+            raise FieldError(
+                "rate_ci",
+                f"must be positive and hold rate {rate} strictly inside it, "
+                f"got {list(rate_ci)}",
+            )
+    elif rate_level is not None:
+        raise FieldError("rate_level", "rate_level goes with rate_ci")
 
 
 class ForwardView(RateChecks):
@@ -88,13 +111,12 @@ class ForwardView(RateChecks):
     @model_validator(mode="after")
     def _check(self) -> ForwardView:
         if self.kind == "one-off":
-            for key in ("rate", "rate_ci", "acceleration", "ceiling"):
-                if getattr(self, key) is not None:
-                    raise FieldError(
-                        key,
-                        "a one-off factor stays at its end-of-period value; "
-                        f'drop {key} or use kind = "recurring"',
-                    )
+            for key in self._given("rate", "rate_ci", "acceleration", "ceiling"):
+                raise FieldError(
+                    key,
+                    "a one-off factor stays at its end-of-period value; "
+                    f'drop {key} or use kind = "recurring"',
+                )
         if self.kind == "recurring" and self.rate is None:
             raise FieldError(
                 "rate",
@@ -107,18 +129,7 @@ class ForwardView(RateChecks):
                 'kind = "historical" keeps each sample\'s own rate; drop rate '
                 'or use kind = "recurring"',
             )
-        if self.rate_ci is not None:
-            assert self.rate is not None
-            lo, hi = parse_rate_interval(list(self.rate_ci))
-            mid = parse_rate(self.rate)
-            if not 0 < lo < mid < hi:
-                raise FieldError(
-                    "rate_ci",
-                    f"must be positive and hold rate {self.rate} strictly inside "
-                    f"it, got {list(self.rate_ci)}",
-                )
-        elif self.rate_level is not None:
-            raise FieldError("rate_level", "rate_level goes with rate_ci")
+        check_rate_ci(self.rate, self.rate_ci, self.rate_level)
         if self.approach == "saturating" and self.ceiling is None:
             raise FieldError(
                 "approach",

@@ -129,7 +129,7 @@ class Frontier(StrictModel):
     @model_validator(mode="after")
     def _check(self) -> Frontier:
         hardware = ("gpu", "gpus", "days", "mfu")
-        given = [k for k in hardware if getattr(self, k) is not None]
+        given = self._given(*hardware)
         if self.flop is not None and given:
             raise FieldError(
                 given[0], "give either flop or the run's gpu, gpus, days and mfu"

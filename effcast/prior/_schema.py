@@ -37,7 +37,12 @@ from effcast.prior._beliefs import (
 )
 from effcast.prior._evidence import EvidenceSpec, check_evidence
 from effcast.prior._fits import ChinchillaSpec
-from effcast.prior._forward import ForwardView, RateChecks, check_forward
+from effcast.prior._forward import (
+    ForwardView,
+    RateChecks,
+    check_forward,
+    check_rate_ci,
+)
 from effcast.prior._frontier import Frontier, check_frontier
 from effcast.prior._rates import parse_rate, parse_rate_interval
 from effcast.prior._specs import (
@@ -190,19 +195,7 @@ class ForecastSettings(RateChecks):
 
     @model_validator(mode="after")
     def _check(self) -> ForecastSettings:
-        if self.rate_ci is not None:
-            if self.rate is None:
-                raise FieldError("rate", "missing: rate_ci needs rate (the median)")
-            lo, hi = parse_rate_interval(list(self.rate_ci))
-            rate = parse_rate(self.rate)
-            if not 0 < lo < rate < hi:
-                raise FieldError(
-                    "rate_ci",
-                    f"must be positive and hold rate {self.rate} strictly "
-                    f"inside it, got {list(self.rate_ci)}",
-                )
-        elif self.rate_level is not None:
-            raise FieldError("rate_level", "rate_level goes with rate_ci")
+        check_rate_ci(self.rate, self.rate_ci, self.rate_level)
         return self
 
 
@@ -341,27 +334,11 @@ class Prior(StrictModel):
                     section="correlation",
                 )
             for name in c.between:
-                if not self.factor[index[name]].enabled:
+                why = _uncorrelatable(self.factor[index[name]])
+                if why is not None:
                     raise FieldError(
                         "between",
-                        f"{name!r} is switched off (enabled = false) and cannot "
-                        "be correlated; remove this [[correlation]] too",
-                        factor_index=i,
-                        section="correlation",
-                    )
-                if self.factor[index[name]].dist == "constant":
-                    raise FieldError(
-                        "between",
-                        f'{name!r} is a constant (dist = "constant") and cannot '
-                        "be correlated; remove this [[correlation]]",
-                        factor_index=i,
-                        section="correlation",
-                    )
-                if self.factor[index[name]].dist == "chinchilla":
-                    raise FieldError(
-                        "between",
-                        f"{name!r} is derived from a scaling law (dist = "
-                        '"chinchilla") and cannot be correlated',
+                        f"{name!r} {why}",
                         factor_index=i,
                         section="correlation",
                     )
@@ -379,6 +356,26 @@ class Prior(StrictModel):
     def gpu_table(self) -> dict[str, dict[str, float]]:
         """The prior's ``[gpus]`` entries as ``{name: {precision: peak}}``."""
         return gpu_table(self.gpus)
+
+
+def _uncorrelatable(factor: Any) -> str | None:
+    """Why a factor cannot take part in a ``[[correlation]]``, or ``None``."""
+    if not factor.enabled:
+        return (
+            "is switched off (enabled = false) and cannot be correlated; "
+            "remove this [[correlation]] too"
+        )
+    if factor.dist == "constant":
+        return (
+            'is a constant (dist = "constant") and cannot be correlated; '
+            "remove this [[correlation]]"
+        )
+    if factor.dist == "chinchilla":
+        return (
+            'is derived from a scaling law (dist = "chinchilla") and cannot be '
+            "correlated"
+        )
+    return None
 
 
 def level_of(spec: Any, defaults: Defaults) -> float:

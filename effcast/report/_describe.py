@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
-from effcast.report._header import append_provenance
+from effcast.report._header import append_provenance, title_head, titled_table
 from effcast.report._tables import fmt_multiplier, fmt_percent, fmt_years
 
 __all__ = ["render_describe"]
@@ -35,8 +34,7 @@ def _forward(forward: dict[str, Any]) -> str:
 
 def render_describe(doc: dict[str, Any]) -> Group:
     """The factors' implied quantiles, the correlations, forward view, warnings."""
-    head = Text()
-    head.append(doc.get("title") or doc["prior"], style="bold")
+    head = title_head(doc)
     period = doc["period"]
     head.append(
         f"\n{doc['prior']} | period {fmt_years(period['start'])}-"
@@ -45,25 +43,14 @@ def render_describe(doc: dict[str, Any]) -> Group:
     )
     append_provenance(head, doc)
     head.append("\n" + _forward(doc["forward"]))
-    table = Table(
-        title="Each factor as its prior states it (quantiles of the family)",
-        title_justify="left",
-        show_edge=False,
+    table = titled_table(
+        "Each factor as its prior states it (quantiles of the family)",
+        [(col, "left") for col in ("factor", "dist", "reduces")]
+        + [
+            (col, "right")
+            for col in ("5%", "10%", "median", "90%", "95%", "at floor", "median/yr")
+        ],
     )
-    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
-        ("factor", "left"),
-        ("dist", "left"),
-        ("reduces", "left"),
-        ("5%", "right"),
-        ("10%", "right"),
-        ("median", "right"),
-        ("90%", "right"),
-        ("95%", "right"),
-        ("at floor", "right"),
-        ("median/yr", "right"),
-    )
-    for col, just in columns:
-        table.add_column(col, justify=just)
     for name, f in doc["factors"].items():
         q = f["quantiles"]
         table.add_row(
@@ -76,11 +63,9 @@ def render_describe(doc: dict[str, Any]) -> Group:
         )
     parts: list[Any] = [head, Text(""), table]
     if doc["correlations"]:
-        corr = Table(
-            title="Correlations (Spearman)", title_justify="left", show_edge=False
+        corr = titled_table(
+            "Correlations (Spearman)", (("between", "left"), ("rho", "right"))
         )
-        corr.add_column("between")
-        corr.add_column("rho", justify="right")
         for c in doc["correlations"]:
             corr.add_row(" and ".join(c["between"]), f"{c['rho']:g}")
         parts += [Text(""), corr]

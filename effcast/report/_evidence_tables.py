@@ -7,21 +7,13 @@ both totals and every factor (median and 80% interval before and after).
 
 from __future__ import annotations
 
-from rich.console import Group, JustifyMethod, RenderableType
-from rich.table import Table
+from rich.console import Group, RenderableType
 from rich.text import Text
 
+from effcast.io._numbers import fmt_multiplier
+from effcast.report._header import titled_table
+
 __all__ = ["render_evidence"]
-
-
-def _mult(x: float | None) -> str:
-    if x is None:
-        return "n/a"
-    if x >= 1e5:
-        return f"{x:.2e}x"
-    if x >= 100:
-        return f"{x:,.0f}x"
-    return f"{x:.3g}x"
 
 
 def _pct(p: float) -> str:
@@ -40,7 +32,8 @@ def _prior_check(e: dict) -> str:
 
 
 def _cell(d: dict) -> str:
-    return f"{_mult(d['0.5'])} [{_mult(d['0.1'])}-{_mult(d['0.9'])}]"
+    mult = fmt_multiplier
+    return f"{mult(d['0.5'])} [{mult(d['0.1'])}-{mult(d['0.9'])}]"
 
 
 def render_evidence(ev: dict) -> Group:
@@ -51,30 +44,21 @@ def render_evidence(ev: dict) -> Group:
         f": effective sample size {ev['ess']:,.0f} of {ev['samples']:,} "
         f"({100 * ev['ess_fraction']:.3g}%); every figure above is weighted"
     )
-    entries = Table(title="Evidence entries", title_justify="left", show_edge=False)
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("entry", "left"),
-        ("observes", "left"),
-        ("under the prior", "left"),
-        ("ESS alone", "right"),
+    entries = titled_table(
+        "Evidence entries",
+        (
+            ("entry", "left"),
+            ("observes", "left"),
+            ("under the prior", "left"),
+            ("ESS alone", "right"),
+        ),
     )
-    for col, just in columns:
-        entries.add_column(col, justify=just)
     for e in ev["entries"]:
         entries.add_row(e["name"], _what(e), _prior_check(e), f"{e['ess_alone']:,.0f}")
-    shifts = Table(
-        title="Prior and posterior: median [80% interval]",
-        title_justify="left",
-        show_edge=False,
+    shifts = titled_table(
+        "Prior and posterior: median [80% interval]",
+        (("", "left"), ("prior", "right"), ("posterior", "right"), ("moved", "right")),
     )
-    columns = (
-        ("", "left"),
-        ("prior", "right"),
-        ("posterior", "right"),
-        ("moved", "right"),
-    )
-    for col, just in columns:
-        shifts.add_column(col, justify=just)
     for key, row in ev["shifts"].items():
         if key.startswith("group:"):
             continue

@@ -27,7 +27,7 @@ from effcast.report._forward_tables import (
     sensitivity_tables,
     views_text,
 )
-from effcast.report._header import append_provenance
+from effcast.report._header import append_provenance, title_head
 
 __all__ = ["render_crossing", "render_forecast", "render_sweep"]
 
@@ -58,8 +58,7 @@ def _forward_text(forward: dict[str, Any]) -> str:
 
 
 def _head(doc: dict) -> Text:
-    head = Text()
-    head.append(doc.get("title") or doc["prior"], style="bold")
+    head = title_head(doc)
     period = doc["period"]
     head.append(
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "

@@ -1,15 +1,38 @@
-"""The provenance lines every text report prints under its title.
+"""What every text report is made of the same way: its title, the
+provenance lines under it, and tables titled on the left.
 
-The prior's hash, the effcast version, the overrides and the switched-off
-factors of a run (see :mod:`effcast.prior._provenance`), so that a what-if
-report never reads like the baseline's.
+The provenance is the prior's hash, the effcast version, the overrides and
+the switched-off factors of a run (see :mod:`effcast.prior._provenance`), so
+that a what-if report never reads like the baseline's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.console import JustifyMethod
+from rich.table import Table
 from rich.text import Text
 
-__all__ = ["append_provenance"]
+__all__ = ["append_provenance", "title_head", "titled_table"]
+
+
+def title_head(doc: dict) -> Text:
+    """A report's head: the document's title (or its prior's name), in bold."""
+    head = Text()
+    head.append(doc.get("title") or doc["prior"], style="bold")
+    return head
+
+
+def titled_table(
+    title: str, columns: Iterable[tuple[str, JustifyMethod]] = ()
+) -> Table:
+    """A report's table: ``title`` on the left, no outer edge, and a column
+    for each ``(heading, justify)`` of ``columns`` (more may follow)."""
+    table = Table(title=title, title_justify="left", show_edge=False)
+    for heading, justify in columns:
+        table.add_column(heading, justify=justify)
+    return table
 
 
 def append_provenance(head: Text, doc: dict) -> Text:

@@ -17,8 +17,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from effcast.io._numbers import fmt_flop, fmt_hours, fmt_multiplier, fmt_percent
-from effcast.report._tables import _effcast_rate, d_keys
+from effcast.io._numbers import fmt_flop, fmt_multiplier, fmt_percent
+from effcast.report._cells import (
+    band,
+    baseline_line,
+    gpu_hour_rate,
+    reference_cells,
+    resource_rows,
+    sensitivity_parts,
+    target_of,
+    total_rows,
+)
 
 __all__ = [
     "HtmlTable",
@@ -66,14 +75,6 @@ class HtmlTable:
         return self.values.get((row, col))
 
 
-def _band(qs: Mapping[str, Any], lo: str, hi: str, fmt=fmt_multiplier) -> str:
-    return f"{fmt(qs[lo])} - {fmt(qs[hi])}"
-
-
-def _oom(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.2f}"
-
-
 def _se(part: Mapping[str, Any], q: str) -> float | None:
     """The Monte Carlo standard error of a quantile, if the summary has one."""
     se = part.get("se")
@@ -98,36 +99,14 @@ def headline_table(doc: Mapping[str, Any]) -> HtmlTable:
     (['Hardware (GPU-hours)', 'Compute (FLOP)'], 'hardware-median')
     """
     hw, cp = doc["hardware"], doc["compute"]
-    rows: list[list[str]] = []
-
-    def row(label: str, f) -> None:
-        rows.append([label, f(hw), f(cp)])
 
     def median(d: Mapping[str, Any]) -> str:
         text = fmt_multiplier(d["quantiles"]["0.5"])
         se = _se(d, "0.5")
         return text if se is None else f"{text} ± {fmt_multiplier(se)}"
 
-    row("median", median)
-    row("80% interval (10th-90th)", lambda d: _band(d["quantiles"], "0.1", "0.9"))
-    row("90% interval (5th-95th)", lambda d: _band(d["quantiles"], "0.05", "0.95"))
-    for key in d_keys(hw["prob_exceeds"]):
-        row(
-            f"P(> {float(key):g}x)",
-            lambda d, k=key: fmt_percent(d["prob_exceeds"][k]),
-        )
-    row(
-        "per year, median",
-        lambda d: fmt_multiplier(d["annual_multiplier"]["quantiles"]["0.5"]),
-    )
-    row(
-        "per year, 80% interval",
-        lambda d: _band(d["annual_multiplier"]["quantiles"], "0.1", "0.9"),
-    )
-    row("OOM per year, median", lambda d: _oom(d["oom_per_year"]["quantiles"]["0.5"]))
-    row(
-        "OOM per year, 80% interval",
-        lambda d: _band(d["oom_per_year"]["quantiles"], "0.1", "0.9", _oom),
+    rows = total_rows(
+        doc, ("median", median), lambda d, k: fmt_percent(d["prob_exceeds"][k])
     )
     caption = (
         "How many times less of each resource a model of the reference "
@@ -162,7 +141,7 @@ def steps_table(doc: Mapping[str, Any]) -> HtmlTable | None:
                 group_of.get(name, ""),
                 f.get("reduces", ""),
                 fmt_multiplier(f["quantiles"]["0.5"]),
-                _band(f["quantiles"], "0.1", "0.9"),
+                band(f["quantiles"], "0.1", "0.9"),
                 fmt_multiplier(running[name]) if name in running else "n/a",
             ]
         )
@@ -173,7 +152,7 @@ def steps_table(doc: Mapping[str, Any]) -> HtmlTable | None:
                 ", ".join(g.get("factors", [])),
                 "",
                 fmt_multiplier(g["quantiles"]["0.5"]),
-                _band(g["quantiles"], "0.1", "0.9"),
+                band(g["quantiles"], "0.1", "0.9"),
                 "",
             ]
         )
@@ -193,47 +172,18 @@ def resources_table(doc: Mapping[str, Any]) -> HtmlTable | None:
     res = doc.get("resources")
     if not res:
         return None
-    base, target = res["baseline"], res.get("target")
-    rows = []
-
-    def add(label: str, qs: Mapping[str, Any], fmt) -> None:
-        rows.append(
-            [
-                label,
-                fmt(qs["0.5"]),
-                _band(qs, "0.1", "0.9", fmt),
-                _band(qs, "0.05", "0.95", fmt),
-            ]
-        )
-
-    add("FLOP needed", res["flop_needed"]["quantiles"], fmt_flop)
-    lines = [f"Baseline: {fmt_flop(base['flop'])} FLOP"]
-    if "gpu" in base:
-        lines[0] += (
-            f" on {base['gpus']:,.0f} {base['gpu']} for {base['days']:g} days "
-            f"({base['gpu_hours']:,.0f} GPU-hours, {100 * base['mfu']:.1f}% MFU)."
-        )
-    if target is not None and "gpu_hours" in res:
-        unit = target["gpu"]
-        add(
-            f"{unit}-hours",
-            res["gpu_hours"]["quantiles"],
-            lambda v: "n/a" if v is None else f"{v:,.0f}" if v >= 10 else f"{v:.2g}",
-        )
-        add(
-            f"wall clock, {target['gpus']:,.0f} {unit}",
-            res["wall_clock_hours"]["quantiles"],
-            fmt_hours,
-        )
+    base, target = res["baseline"], target_of(res)
+    lines = [baseline_line(base) + ("." if "gpu" in base else "")]
+    if target is not None:
         lines.append(
-            f"1 {unit}-hour = {target['peak_ratio']:.3g} {base['gpu']}-hours "
+            f"{gpu_hour_rate(base, target)} "
             f"(ratio of dense {target['precision']} peaks, "
             f"{target['peak_tflops']:g} vs {base['peak_tflops']:g} TFLOP/s)."
         )
     return HtmlTable(
         f"What {base.get('name', 'the baseline')} would take today",
         ["", "median", "80% interval", "90% interval"],
-        rows,
+        resource_rows(res),
         " ".join(lines),
     )
 
@@ -243,18 +193,10 @@ def reference_table(doc: Mapping[str, Any]) -> HtmlTable | None:
     refs = doc.get("reference_rates")
     if not refs:
         return None
-    rows = []
-    for name, ref in refs.items():
-        p = ref["prob_effcast_faster"]
-        rows.append(
-            [
-                ref.get("label") or name,
-                ref["applies_to"].partition(":")[2] or ref["applies_to"],
-                f"{fmt_multiplier(ref['per_year'])} ({_oom(ref['oom_per_year'])})",
-                fmt_multiplier(_effcast_rate(dict(doc), ref["applies_to"])),
-                "n/a" if p is None else fmt_percent(p),
-            ]
-        )
+    rows = [
+        [ref.get("label") or name, *reference_cells(doc, ref)]
+        for name, ref in refs.items()
+    ]
     return HtmlTable(
         "Published rates beside effcast's",
         ["reference", "for", "rate per year (OOM)", "effcast", "P(faster)"],
@@ -269,18 +211,7 @@ def sensitivity_tables(doc: Mapping[str, Any]) -> list[HtmlTable]:
     """Variance shares and the tornado's medians, one table per total."""
     lo, hi = f"{100 * doc['low']:g}th", f"{100 * doc['high']:g}th"
     out = []
-    for which, label in (
-        ("hardware", "Hardware (GPU-hours)"),
-        ("compute", "Compute (FLOP)"),
-    ):
-        part = doc[which]
-        if not part["factors"]:
-            continue
-        ranked = sorted(
-            part["factors"].items(),
-            key=lambda kv: kv[1]["median_at_high"] / kv[1]["median_at_low"],
-            reverse=True,
-        )
+    for title, ranked in sensitivity_parts(doc):
         rows = [
             [
                 name,
@@ -292,7 +223,7 @@ def sensitivity_tables(doc: Mapping[str, Any]) -> list[HtmlTable]:
         ]
         out.append(
             HtmlTable(
-                f"{label}: median reduction {fmt_multiplier(part['median'])}",
+                title,
                 [
                     "factor",
                     "share of variance",
@@ -318,9 +249,9 @@ def forecast_table(doc: Mapping[str, Any]) -> HtmlTable:
             [
                 key,
                 fmt_multiplier(h["0.5"]),
-                _band(h, "0.1", "0.9"),
+                band(h, "0.1", "0.9"),
                 fmt_multiplier(c["0.5"]),
-                _band(c, "0.1", "0.9"),
+                band(c, "0.1", "0.9"),
             ]
         )
     return HtmlTable(
@@ -427,7 +358,8 @@ def summary_html(doc: Mapping[str, Any]) -> str:
     Raises
     ------
     EffcastError
-        If Jinja2 is not installed (``pip install "effcast[web]"``).
+        From :func:`tables_html`, which renders them: if Jinja2 is not
+        installed (``pip install "effcast[web]"``).
 
     Examples
     --------

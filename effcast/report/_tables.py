@@ -7,25 +7,33 @@ document can be rendered the same way.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
-from rich.console import ConsoleRenderable, Group, JustifyMethod
+from rich.console import ConsoleRenderable, Group
 from rich.table import Table
 from rich.text import Text
 
 from effcast.io._numbers import (
     fmt_flop,
-    fmt_hours,
     fmt_multiplier,
     fmt_percent,
     fmt_years,
 )
-from effcast.report._header import append_provenance
+from effcast.report._cells import (
+    band,
+    baseline_line,
+    gpu_hour_rate,
+    oom,
+    reference_cells,
+    resource_rows,
+    sensitivity_parts,
+    target_of,
+    total_rows,
+)
+from effcast.report._header import append_provenance, title_head, titled_table
 
 __all__ = ["fmt_multiplier", "fmt_percent", "fmt_years", "render_summary"]
-
-
-def _oom(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.2f}"
 
 
 def _pm(se: float | None, scale: float = 1.0) -> str:
@@ -35,25 +43,20 @@ def _pm(se: float | None, scale: float = 1.0) -> str:
     return f" ± {scale * se:.2g}"
 
 
-def _median_se(d: dict) -> str:
+def _median_se(d: Mapping[str, Any]) -> str:
     se = d.get("se", {}).get("quantiles", {}).get("0.5")
     return fmt_multiplier(d["quantiles"]["0.5"]) + _pm(se)
 
 
-def _prob_se(d: dict, k: str) -> str:
+def _prob_se(d: Mapping[str, Any], k: str) -> str:
     se = d.get("se", {}).get("prob_exceeds", {}).get(k)
     # The error of a percentage, in percentage points.
     return fmt_percent(d["prob_exceeds"][k]) + (_pm(se, 100) + " pp" if se else "")
 
 
-def _band(qs: dict, lo: str, hi: str, fmt=fmt_multiplier) -> str:
-    return f"{fmt(qs[lo])} - {fmt(qs[hi])}"
-
-
 def render_summary(doc: dict) -> Group:
     """Tables for the reductions, the factors and the groups of a summary."""
-    head = Text()
-    head.append(doc.get("title") or doc["prior"], style="bold")
+    head = title_head(doc)
     head.append(
         f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']} | "
         f"period of {fmt_years(doc['years'])} years"
@@ -74,37 +77,12 @@ def render_summary(doc: dict) -> Group:
         )
     append_provenance(head, doc)
 
-    totals = Table(
-        title="Reduction in what it takes to reach the reference capability",
-        title_justify="left",
-        show_edge=False,
+    totals = titled_table(
+        "Reduction in what it takes to reach the reference capability",
+        (("", "left"), ("Hardware (GPU-hours)", "right"), ("Compute (FLOP)", "right")),
     )
-    totals.add_column("")
-    totals.add_column("Hardware (GPU-hours)", justify="right")
-    totals.add_column("Compute (FLOP)", justify="right")
-    hw, cp = doc["hardware"], doc["compute"]
-
-    def row(label, f):
-        totals.add_row(label, f(hw), f(cp))
-
-    row("median (± standard error)", _median_se)
-    row("80% interval (10th-90th)", lambda d: _band(d["quantiles"], "0.1", "0.9"))
-    row("90% interval (5th-95th)", lambda d: _band(d["quantiles"], "0.05", "0.95"))
-    for key in d_keys(hw["prob_exceeds"]):
-        row(f"P(> {float(key):g}x)", lambda d, k=key: _prob_se(d, k))
-    row(
-        "per year, median",
-        lambda d: fmt_multiplier(d["annual_multiplier"]["quantiles"]["0.5"]),
-    )
-    row(
-        "per year, 80% interval",
-        lambda d: _band(d["annual_multiplier"]["quantiles"], "0.1", "0.9"),
-    )
-    row("OOM per year, median", lambda d: _oom(d["oom_per_year"]["quantiles"]["0.5"]))
-    row(
-        "OOM per year, 80% interval",
-        lambda d: _band(d["oom_per_year"]["quantiles"], "0.1", "0.9", _oom),
-    )
+    for cells in total_rows(doc, ("median (± standard error)", _median_se), _prob_se):
+        totals.add_row(*cells)
 
     parts: list[ConsoleRenderable] = [head, Text(""), totals]
     if doc.get("resources"):
@@ -112,21 +90,19 @@ def render_summary(doc: dict) -> Group:
     if doc.get("reference_rates"):
         parts += [Text(""), render_references(doc)]
     if doc.get("factors"):
-        factors = Table(
-            title="Factors, in sampling order", title_justify="left", show_edge=False
-        )
         table = doc.get("table")
         running = (
             {r["name"]: r["running_median"] for r in table["factors"]} if table else {}
         )
-        cols: tuple[tuple[str, JustifyMethod], ...] = (
-            ("factor", "left"),
-            ("reduces", "left"),
-            ("median", "right"),
-            ("80% interval", "right"),
+        factors = titled_table(
+            "Factors, in sampling order",
+            (
+                ("factor", "left"),
+                ("reduces", "left"),
+                ("median", "right"),
+                ("80% interval", "right"),
+            ),
         )
-        for col, just in cols:
-            factors.add_column(col, justify=just)
         if running:
             factors.add_column("running product, median", justify="right")
         for name, f in doc["factors"].items():
@@ -134,7 +110,7 @@ def render_summary(doc: dict) -> Group:
                 name,
                 f.get("reduces", ""),
                 fmt_multiplier(f["quantiles"]["0.5"]),
-                _band(f["quantiles"], "0.1", "0.9"),
+                band(f["quantiles"], "0.1", "0.9"),
             ]
             factors.add_row(
                 *cells, *([fmt_multiplier(running[name])] if running else [])
@@ -147,25 +123,21 @@ def render_summary(doc: dict) -> Group:
             factors.caption_justify = "left"
         parts += [Text(""), factors]
     if doc.get("groups"):
-        groups = Table(
-            title="Groups (product of their factors)",
-            title_justify="left",
-            show_edge=False,
+        groups = titled_table(
+            "Groups (product of their factors)",
+            (
+                ("group", "left"),
+                ("factors", "left"),
+                ("median", "right"),
+                ("80% interval", "right"),
+            ),
         )
-        cols = (
-            ("group", "left"),
-            ("factors", "left"),
-            ("median", "right"),
-            ("80% interval", "right"),
-        )
-        for col, just in cols:
-            groups.add_column(col, justify=just)
         for name, g in doc["groups"].items():
             groups.add_row(
                 name,
                 ", ".join(g.get("factors", [])),
                 fmt_multiplier(g["quantiles"]["0.5"]),
-                _band(g["quantiles"], "0.1", "0.9"),
+                band(g["quantiles"], "0.1", "0.9"),
             )
         parts += [Text(""), groups]
     if doc.get("evidence"):
@@ -173,11 +145,6 @@ def render_summary(doc: dict) -> Group:
 
         parts += [Text(""), render_evidence(doc["evidence"])]
     return Group(*parts)
-
-
-def d_keys(d: dict) -> list[str]:
-    """Keys of a threshold dictionary, in numeric order."""
-    return sorted(d, key=float)
 
 
 def _count(x: float) -> str:
@@ -192,44 +159,25 @@ def _precision(key: str) -> str:
 def render_resources(res: dict) -> Group:
     """The ``resources`` section: FLOP, GPU-hours and wall-clock time at the
     period's end (the year the reductions bring the baseline run to)."""
-    base, target = res["baseline"], res.get("target")
+    base, target = res["baseline"], target_of(res)
     when = f"in {math.floor(res['year'])}" if res.get("year") is not None else "now"
     title = f"What {base.get('name', 'the baseline')} would take {when}"
-    lines = [f"Baseline: {fmt_flop(base['flop'])} FLOP"]
-    if "gpu" in base:
-        lines[0] += (
-            f" on {_count(base['gpus'])} {base['gpu']} for {base['days']:g} days "
-            f"({base['gpu_hours']:,.0f} GPU-hours, {100 * base['mfu']:.1f}% MFU)"
-        )
-    table = Table(title=title, title_justify="left", show_edge=False)
-    table.add_column("")
-    table.add_column("median", justify="right")
-    table.add_column("80% interval", justify="right")
-    table.add_column("90% interval", justify="right")
-
-    def add(label, qs, fmt):
-        table.add_row(
-            label,
-            fmt(qs["0.5"]),
-            _band(qs, "0.1", "0.9", fmt),
-            _band(qs, "0.05", "0.95", fmt),
-        )
-
-    add("FLOP needed", res["flop_needed"]["quantiles"], fmt_flop)
-    if target is not None and "gpu_hours" in res:
+    lines = [baseline_line(base)]
+    table = titled_table(
+        title,
+        (
+            ("", "left"),
+            ("median", "right"),
+            ("80% interval", "right"),
+            ("90% interval", "right"),
+        ),
+    )
+    for cells in resource_rows(res):
+        table.add_row(*cells)
+    if target is not None:
         unit = target["gpu"]
-        add(
-            f"{unit}-hours",
-            res["gpu_hours"]["quantiles"],
-            lambda v: "n/a" if v is None else f"{v:,.0f}" if v >= 10 else f"{v:.2g}",
-        )
-        add(
-            f"wall clock, {_count(target['gpus'])} {unit}",
-            res["wall_clock_hours"]["quantiles"],
-            fmt_hours,
-        )
         lines.append(
-            f"1 {unit}-hour = {target['peak_ratio']:.3g} {base['gpu']}-hours "
+            f"{gpu_hour_rate(base, target)} "
             f"(ratio of dense peaks: {unit} {_precision(target['precision'])} "
             f"{target['peak_tflops']:g} vs {base['gpu']} "
             f"{_precision(base.get('precision', 'bf16'))} "
@@ -244,36 +192,15 @@ def render_resources(res: dict) -> Group:
     return Group(table, Text("\n".join(lines)))
 
 
-def _effcast_rate(doc: dict, applies_to: str) -> float | None:
-    """effcast's median annual rate for what a reference applies to."""
-    kind, _, name = applies_to.partition(":")
-    if kind in ("hardware", "compute"):
-        return doc[kind]["annual_multiplier"]["quantiles"]["0.5"]
-    entry = doc.get("factors" if kind == "factor" else "groups", {}).get(name)
-    if not entry:
-        return None
-    median = entry["quantiles"]["0.5"]
-    return median ** (1.0 / doc["years"]) if median > 0 else None
-
-
 def render_references(doc: dict) -> Table:
     """The ``reference_rates`` section beside effcast's own rates."""
-    table = Table(
-        title="Published rates beside effcast's", title_justify="left", show_edge=False
-    )
+    table = titled_table("Published rates beside effcast's")
     table.add_column("reference", no_wrap=True)
     table.add_column("for")
     for col in ("rate", "effcast", "P(faster)"):
         table.add_column(col, justify="right", no_wrap=True)
     for name, ref in doc["reference_rates"].items():
-        p = ref["prob_effcast_faster"]
-        table.add_row(
-            name,
-            ref["applies_to"].partition(":")[2] or ref["applies_to"],
-            f"{fmt_multiplier(ref['per_year'])} ({_oom(ref['oom_per_year'])})",
-            fmt_multiplier(_effcast_rate(doc, ref["applies_to"])),
-            "n/a" if p is None else fmt_percent(p),
-        )
+        table.add_row(name, *reference_cells(doc, ref))
     table.caption = (
         "rate: per year (OOM per year); effcast: its median rate per year; "
         "P(faster): the chance that effcast's rate is the higher.\n"
@@ -286,32 +213,16 @@ def render_references(doc: dict) -> Table:
 
 def render_sensitivity(doc: dict) -> Group:
     """Tables for :func:`effcast.sensitivity`: shares and tornado, per total."""
-    head = Text()
-    head.append(doc.get("title") or doc["prior"], style="bold")
+    head = title_head(doc)
     head.append(f"\n{doc['prior']} | {doc['samples']:,} samples | seed {doc['seed']}")
     append_provenance(head, doc)
     parts: list = [head]
     lo, hi = f"{100 * doc['low']:g}th", f"{100 * doc['high']:g}th"
-    for which, label in (
-        ("hardware", "Hardware (GPU-hours)"),
-        ("compute", "Compute (FLOP)"),
-    ):
-        part = doc[which]
-        if not part["factors"]:
-            continue
-        table = Table(
-            title=f"{label}: median reduction {fmt_multiplier(part['median'])}",
-            title_justify="left",
-            show_edge=False,
-        )
+    for title, ranked in sensitivity_parts(doc):
+        table = titled_table(title)
         table.add_column("factor", no_wrap=True)
         for col in ("share", f"held at {lo}", "median", f"held at {hi}", "median"):
             table.add_column(col, justify="right", no_wrap=True)
-        ranked = sorted(
-            part["factors"].items(),
-            key=lambda kv: kv[1]["median_at_high"] / kv[1]["median_at_low"],
-            reverse=True,
-        )
         for name, f in ranked:
             table.add_row(
                 name,
@@ -360,7 +271,7 @@ def render_comparison(doc: dict) -> Group:
         )
         row(
             "  80% interval",
-            lambda r, w=which: _band(r[w]["quantiles"], "0.1", "0.9"),
+            lambda r, w=which: band(r[w]["quantiles"], "0.1", "0.9"),
         )
         row(
             "  P(> 1000x)",
@@ -378,7 +289,7 @@ def render_comparison(doc: dict) -> Group:
         )
         row(
             "  OOM per year, median",
-            lambda r, w=which: _oom(r[w]["oom_per_year"]["quantiles"]["0.5"]),
+            lambda r, w=which: oom(r[w]["oom_per_year"]["quantiles"]["0.5"]),
             end_section=True,
         )
     row("period (years)", lambda r: fmt_years(r["years"]))

@@ -199,7 +199,11 @@ def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
 
 def test_bin_columns_is_bin_of():
     x = np.concatenate([[0.0, -1.0, 1e-30, 1e30, np.inf], _kernel_inputs()[0][0]])
-    assert S.bin_columns(x).tolist() == [S.bin_of(b) for b in x.view(np.int64)]
+    cols = S.bin_columns(x)
+    assert cols.tolist() == [S.bin_of(b) for b in x.view(np.int64)]
+    for col in np.unique(cols[(cols > 0) & (cols <= S.N_BINS)]):
+        lo, hi = S.bin_edges(int(col))
+        assert ((x >= lo) & (x < hi)).tolist() == (cols == col).tolist()
 
 
 def _windowed_inputs():

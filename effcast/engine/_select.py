@@ -41,6 +41,7 @@ __all__ = [
     "N_BINS",
     "CHUNK",
     "bin_columns",
+    "bin_edges",
     "bin_of",
     "collect_pass",
     "empty_scratch",
@@ -70,11 +71,13 @@ def bin_of(bits):
 
 @_jit
 def _fill(totals, factors, spec, members, c0, m, fac, scratch):
-    """Write every series for samples ``c0 .. c0 + m`` into ``scratch[:, :m]``.
+    """Make the chunk of samples ``c0 .. c0 + m`` ready to bin.
 
-    Each factor row is read from memory once, into ``fac``; the products are
-    made from there, in cache. Rows are taken as 1-d views so that the
-    loops vectorise.
+    Each factor row is copied once into ``fac``; each product of two or more
+    factors is made from there, in cache, into its row of ``scratch``.
+    Totals and single factors are binned where they are (see
+    :func:`_source`). Rows are taken as 1-d views so that the loops
+    vectorise.
     """
     for j in range(factors.shape[0]):
         src = factors[j, c0 : c0 + m]
@@ -82,12 +85,9 @@ def _fill(totals, factors, spec, members, c0, m, fac, scratch):
         for i in range(m):
             dst[i] = src[i]
     for s in range(spec.shape[0]):
-        dst = scratch[s]
-        if spec[s, 0] == 0:
-            src = totals[spec[s, 1], c0 : c0 + m]
-            for i in range(m):
-                dst[i] = src[i]
+        if spec[s, 0] == 0 or spec[s, 2] == 1:
             continue
+        dst = scratch[s]
         src = fac[members[s, 0]]
         for i in range(m):
             dst[i] = src[i]
@@ -95,6 +95,17 @@ def _fill(totals, factors, spec, members, c0, m, fac, scratch):
             src = fac[members[s, k]]
             for i in range(m):
                 dst[i] *= src[i]
+
+
+@_jit
+def _source(totals, spec, members, s, c0, m, fac, scratch):
+    """Series ``s``'s values for the chunk: a slice of its total, its factor's
+    row in ``fac``, or its product's row in ``scratch``."""
+    if spec[s, 0] == 0:
+        return totals[spec[s, 1], c0 : c0 + m]
+    if spec[s, 2] == 1:
+        return fac[members[s, 0], :m]
+    return scratch[s, :m]
 
 
 @_jit
@@ -143,11 +154,11 @@ def histogram_pass(
         _fill(totals, factors, spec, members, c0, m, fac, scratch)
         for s in range(n_series):
             row = counts[s]
-            b = bits[s]
+            x = _source(totals, spec, members, s, c0, m, fac, scratch)
+            b = x.view(np.int64)
             if collect:
                 slots = slot_of[s]
                 marked = mask[s]
-                x = scratch[s]
                 for i in range(m):
                     col = bin_of(b[i])
                     row[col] += 1
@@ -167,7 +178,7 @@ def histogram_pass(
                     t = thresholds[k]
                     c = 0
                     for i in range(m):
-                        if scratch[s, i] > t:
+                        if x[i] > t:
                             c += 1
                     exceed[s, k] += c
 
@@ -186,10 +197,12 @@ def collect_pass(
         m = min(CHUNK, hi - c0)
         _fill(totals, factors, spec, members, c0, m, fac, scratch)
         for s in range(n_series):
+            x = _source(totals, spec, members, s, c0, m, fac, scratch)
+            b = x.view(np.int64)
             for i in range(m):
-                k = slot_of[s, bin_of(bits[s, i])]
+                k = slot_of[s, bin_of(b[i])]
                 if k >= 0:
-                    out[cursor[k]] = scratch[s, i]
+                    out[cursor[k]] = x[i]
                     cursor[k] += 1
 
 
@@ -197,6 +210,12 @@ def bin_columns(values: np.ndarray) -> np.ndarray:
     """:func:`bin_of` of every value of a float64 array, in numpy."""
     key = (values.view(np.int64) >> _SHIFT) - (_KEY_LO - 1)
     return np.clip(key, 0, N_BINS + 1, out=key)
+
+
+def bin_edges(col: int) -> tuple[float, float]:
+    """The values ``[lo, hi)`` of histogram column ``col`` (1 to ``N_BINS``)."""
+    lo = np.int64(col + _KEY_LO - 1) << np.int64(_SHIFT)
+    return float(lo.view(np.float64)), float((lo + (1 << _SHIFT)).view(np.float64))
 
 
 def no_slots(n_series: int) -> np.ndarray:

@@ -54,8 +54,9 @@ def fast_summary(res: Results) -> dict:
     if res.scrambles:
         doc["qmc"] = {"scrambles": res.scrambles}
         st = scramble_errors(st, res._totals, res.scrambles, QUANTILES, PROB_THRESHOLDS)
+    logs = np.empty(res.n)  # one buffer for both totals' logarithms
     for t, which in enumerate(TOTALS):
-        doc[which] = total_summary(res._series(which), res.years, st, t)
+        doc[which] = total_summary(res._series(which), res.years, st, t, logs)
     res._add_factor_sections(
         doc,
         lambda key: _qdict(_series_quantiles(res, st, key)),
@@ -101,13 +102,23 @@ def _qdict(values: np.ndarray) -> dict[str, float]:
     return {_key(q): float(v) for q, v in zip(QUANTILES, values, strict=True)}
 
 
-def total_summary(data: np.ndarray, years: float, st: SampleStats, row: int) -> dict:
-    """The summary of one reduction (hardware or compute), from ``st``."""
+def total_summary(
+    data: np.ndarray,
+    years: float,
+    st: SampleStats,
+    row: int,
+    scratch: np.ndarray | None = None,
+) -> dict:
+    """The summary of one reduction (hardware or compute), from ``st``.
+
+    ``scratch``, an array like ``data``, receives the logarithms for the
+    mean of log10 (one allocation for both totals).
+    """
     probs = {
         _key(t): float(c / data.size)
         for t, c in zip(PROB_THRESHOLDS, st.exceed[row], strict=True)
     }
-    logs = mean_log10(data, positive=st.positive[row])
+    logs = mean_log10(data, positive=st.positive[row], scratch=scratch)
     doc = rates_summary(_qdict(st.totals[row]), probs, logs, years)
     doc["se"] = standard_errors(
         _qdict(st.totals_se[row]),

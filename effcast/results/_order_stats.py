@@ -265,10 +265,9 @@ def _windows(sub: np.ndarray, wanted: list[list[int]], n: int):
 
 def _from_windows(counts, wanted, slot_of, got) -> Stats | None:
     """The order statistics from the windows' values; ``None`` if one missed."""
-    from effcast.engine._select import N_BINS, bin_columns
+    from effcast.engine._select import N_BINS, bin_edges
 
     stats: Stats = []
-    keyed: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
     for s, rs in enumerate(wanted):
         if not _inside(counts[s]):
             stats.append(None)
@@ -287,9 +286,8 @@ def _from_windows(counts, wanted, slot_of, got) -> Stats | None:
             pieces = None if slot < 0 else got[slot]
             if pieces is None:
                 return None
-            if slot not in keyed:
-                keyed[slot] = [(p, bin_columns(p)) for p in pieces]
-            values = np.concatenate([p[c == col] for p, c in keyed[slot]])
+            lo, hi = bin_edges(col)
+            values = np.concatenate([p[(p >= lo) & (p < hi)] for p in pieces])
             if len(values) != counts[s, col]:
                 return None
             _partition_into(row, values, items)

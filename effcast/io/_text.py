@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_text"]
+__all__ = ["CONTROL", "clean_text"]
 
 # C0 controls (but tab and newline), DEL and C1 controls: what makes a terminal
 # move the cursor, change colours or retitle the window.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The characters :func:`clean_text` replaces (and a prior may not hold)."""
 
 
 def clean_text(text: str) -> str:
@@ -24,4 +25,4 @@ def clean_text(text: str) -> str:
     >>> clean_text("GPT-3\\x1b]0;owned\\x07 today")
     'GPT-3?]0;owned? today'
     """
-    return _CONTROL.sub("?", str(text))
+    return CONTROL.sub("?", str(text))

@@ -14,18 +14,15 @@ without end.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from effcast._errors import EffcastError
+from effcast.io._text import CONTROL
 
 __all__ = ["MAX_DEPTH", "check_text"]
 
 MAX_DEPTH = 16
 """Tables and arrays nested deeper than this are refused (a prior needs 4)."""
-
-# C0 controls but tab and newline, DEL, and C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def check_text(data: Any, source: str, *, _path: list[Any] | None = None) -> None:
@@ -53,7 +50,7 @@ def check_text(data: Any, source: str, *, _path: list[Any] | None = None) -> Non
             field=str(path[0]),
         )
     if isinstance(data, str):
-        bad = _CONTROL.search(data)
+        bad = CONTROL.search(data)
         if bad:
             field = ".".join(str(p) for p in path) or "(value)"
             raise EffcastError(

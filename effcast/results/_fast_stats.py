@@ -15,7 +15,7 @@ range (below ``2**-64``, above ``2**64``, or not a positive number) falls
 back to numpy for that series.
 
 Weights: the passes count samples per bin. For importance weights, the same
-two passes would add each sample's weight to its bin instead (summed in a
+passes would add each sample's weight to its bin instead (summed in a
 fixed chunk order, so that the thread count does not change the rounding)
 and the collected values would carry their weights into a weighted order
 statistic; :func:`order_statistics` takes ``weights`` for that reason and
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 FAST_FROM = 1 << 17
-"""From this many samples on, the summary uses the two-pass kernels; below,
+"""From this many samples on, the summary uses the kernels; below,
 numpy (the same numbers, without compiling the kernels)."""
 
 

@@ -266,7 +266,7 @@ class Results(ResultsBase):
 
         The quantiles of ``oom_per_year`` and ``annual_multiplier`` are the
         monotone transforms of the reduction's quantiles. Without evidence
-        the statistics come from two passes over the samples (numpy's
+        the statistics come from about one pass over the samples (numpy's
         numbers, with standard errors); with evidence, from the weighted
         statistics of :class:`~effcast.results._base.ResultsBase`.
         """

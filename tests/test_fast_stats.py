@@ -145,7 +145,6 @@ def test_histogram_pass_matches_its_python_form():
             counts,
             exceed,
             S.no_slots(len(series)),
-            S.slot_mask(S.no_slots(len(series))),
             np.zeros(0, dtype=np.int64),
             np.zeros(0, dtype=np.int64),
             np.zeros(0),
@@ -170,7 +169,7 @@ def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
         cursor = np.array([0, room], dtype=np.int64)
         end = np.array([room, room + len(want[1])], dtype=np.int64)
         out = np.full(int(end[-1]), np.nan)
-        counts = np.zeros((len(series), S.N_BINS + 2), dtype=np.int64)
+        counts = S.start_counts(slot_of, np.int64, len(series))
         fn(
             totals,
             factors,
@@ -183,13 +182,14 @@ def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
             counts,
             np.zeros((len(series), 0), dtype=np.int64),
             slot_of,
-            S.slot_mask(slot_of),
             cursor,
             end,
             out,
             *S.empty_scratch(3, len(series)),
         )
         outs.append((out, cursor))
+        counts -= S.offset_of(slot_of, np.int64)
+        assert (counts[1] == np.bincount(cols, minlength=S.N_BINS + 2)).all()
     for out, cursor in outs:
         assert cursor.tolist() == [room + 1, room + len(want[1])]
         assert out[:room].tolist() == want[0][:room].tolist()

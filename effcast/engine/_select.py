@@ -47,7 +47,8 @@ __all__ = [
     "empty_scratch",
     "histogram_pass",
     "no_slots",
-    "slot_mask",
+    "offset_of",
+    "start_counts",
 ]
 
 BIN_MANTISSA_BITS = 9
@@ -121,7 +122,6 @@ def histogram_pass(
     counts,
     exceed,
     slot_of,
-    mask,
     cursor,
     end,
     out,
@@ -140,9 +140,11 @@ def histogram_pass(
     (``slot_of[s, column] = k >= 0``) is also copied to ``out[cursor[k]]``
     while ``cursor[k] < end[k]``; the cursor moves on either way, so
     ``cursor[k] > end[k]`` afterwards says the slot's room was too small.
-    ``mask`` (uint64[S, words], from :func:`slot_mask`) has bit ``column``
-    set where ``slot_of`` has a slot. A ``slot_of`` with no columns (shape
-    ``(S, 0)``) collects nothing.
+    The counts of the columns with a slot must start at the most negative
+    value of their integer type (:func:`start_counts` makes them so) and
+    are offset by it afterwards (:func:`offset_of`); no thread sees that
+    many samples, so they stay negative. A ``slot_of`` with no columns
+    (shape ``(S, 0)``) collects nothing and counts from zero.
 
     ``fac`` and ``scratch`` are float64 buffers of ``CHUNK`` columns (see
     :func:`empty_scratch`) and ``bits`` the int64 view of ``scratch``.
@@ -158,13 +160,14 @@ def histogram_pass(
             b = x.view(np.int64)
             if collect:
                 slots = slot_of[s]
-                marked = mask[s]
                 for i in range(m):
                     col = bin_of(b[i])
-                    row[col] += 1
-                    # A bit per column says whether it has a slot: 8 kB a
-                    # series, in cache, where the slots would not be.
-                    if (marked[col >> 6] >> (col & 63)) & 1:
+                    # A column with a slot starts its count at the most
+                    # negative integer: the count just loaded says whether
+                    # to collect, with no second table to read.
+                    c = row[col] + 1
+                    row[col] = c
+                    if c < 0:
                         k = slots[col]
                         c = cursor[k]
                         if c < end[k]:
@@ -223,14 +226,21 @@ def no_slots(n_series: int) -> np.ndarray:
     return np.empty((n_series, 0), dtype=np.int64)
 
 
-def slot_mask(slot_of: np.ndarray) -> np.ndarray:
-    """One bit per column of ``slot_of``, set where it holds a slot (>= 0)."""
-    n_series, n_cols = slot_of.shape
-    mask = np.zeros((n_series, -(-n_cols // 64)), dtype=np.uint64)
-    s, col = np.nonzero(slot_of >= 0)
-    bit = np.left_shift(np.uint64(1), (col & 63).astype(np.uint64))
-    np.bitwise_or.at(mask, (s, col >> 6), bit)
-    return mask
+def start_counts(slot_of: np.ndarray, dtype, n_series: int) -> np.ndarray:
+    """One thread's counts before :func:`histogram_pass`: zero, and the most
+    negative ``dtype`` value in the columns that have a slot."""
+    counts = np.zeros((n_series, N_BINS + 2), dtype=dtype)
+    if slot_of.shape[1]:
+        counts[slot_of >= 0] = np.iinfo(dtype).min
+    return counts
+
+
+def offset_of(slot_of: np.ndarray, dtype) -> np.ndarray:
+    """What :func:`start_counts` put in each column (0 or the minimum), as int64."""
+    offset = np.zeros((slot_of.shape[0], N_BINS + 2), dtype=np.int64)
+    if slot_of.shape[1]:
+        offset[slot_of >= 0] = np.iinfo(dtype).min
+    return offset
 
 
 def empty_scratch(

@@ -154,12 +154,8 @@ class _Passes:
         """Run :func:`histogram_pass` on every range; the summed counts."""
         S = self.S
         k = len(self.parts)
-        counts = [
-            np.zeros((self.n_series, S.N_BINS + 2), dtype=self.dtype) for _ in range(k)
-        ]
+        counts = [S.start_counts(slot_of, self.dtype, self.n_series) for _ in range(k)]
         exceeds = [np.zeros_like(self.exceed) for _ in range(k)]
-
-        mask = S.slot_mask(slot_of)
 
         def count(i: int) -> None:
             lo, hi = self.parts[i]
@@ -173,7 +169,6 @@ class _Passes:
                 counts[i],
                 exceeds[i],
                 slot_of,
-                mask,
                 cursor,
                 end,
                 out,
@@ -183,11 +178,9 @@ class _Passes:
         run(count, k)
         if step == 1:
             self.exceed = sum(exceeds[1:], exceeds[0].copy())
-        total = counts[0].astype(np.int64)
-        for c in counts[1:]:
-            total += c
-        self.thread_counts = counts
-        return total
+        offset = S.offset_of(slot_of, self.dtype)
+        self.thread_counts = [c.astype(np.int64) - offset for c in counts]
+        return sum(self.thread_counts[1:], self.thread_counts[0].copy())
 
     def count(self, slot_of: np.ndarray, step: int = 1) -> np.ndarray:
         """Bin counts of every series (every ``step``-th chunk)."""

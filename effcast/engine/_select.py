@@ -127,7 +127,6 @@ def histogram_pass(
     out,
     fac,
     scratch,
-    bits,
 ):
     """Count samples ``lo .. hi`` of every series into ``counts[s, column]``.
 
@@ -147,7 +146,7 @@ def histogram_pass(
     (shape ``(S, 0)``) collects nothing and counts from zero.
 
     ``fac`` and ``scratch`` are float64 buffers of ``CHUNK`` columns (see
-    :func:`empty_scratch`) and ``bits`` the int64 view of ``scratch``.
+    :func:`empty_scratch`).
     """
     n_series = spec.shape[0]
     collect = slot_of.shape[1] > 0
@@ -188,7 +187,7 @@ def histogram_pass(
 
 @_jit
 def collect_pass(
-    totals, factors, spec, members, lo, hi, slot_of, cursor, out, fac, scratch, bits
+    totals, factors, spec, members, lo, hi, slot_of, cursor, out, fac, scratch
 ):
     """Copy the values of samples ``lo .. hi`` that fall in a wanted bin.
 
@@ -243,9 +242,6 @@ def offset_of(slot_of: np.ndarray, dtype) -> np.ndarray:
     return offset
 
 
-def empty_scratch(
-    n_factors: int, n_series: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One thread's chunk buffers: factors, series, and the series' bits."""
-    scratch = np.empty((n_series, CHUNK))
-    return np.empty((n_factors, CHUNK)), scratch, scratch.view(np.int64)
+def empty_scratch(n_factors: int, n_series: int) -> tuple[np.ndarray, np.ndarray]:
+    """One thread's chunk buffers: the factors' rows and the products' rows."""
+    return np.empty((n_factors, CHUNK)), np.empty((n_series, CHUNK))

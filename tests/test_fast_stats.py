@@ -119,6 +119,11 @@ def test_thread_count_does_not_change_anything(model, path):
     assert one.running == three.running
 
 
+def _described(totals, factors, series):
+    """The kernels' first four arguments: the samples and the series' recipe."""
+    return totals, factors, series.spec, series.members
+
+
 def _kernel_inputs(n=3000):
     rng = np.random.default_rng(8)
     totals = rng.lognormal(3, 2, (2, n))
@@ -134,10 +139,7 @@ def test_histogram_pass_matches_its_python_form():
         counts = np.zeros((len(series), S.N_BINS + 2), dtype=np.int64)
         exceed = np.zeros((len(series), 2), dtype=np.int64)
         fn(
-            totals,
-            factors,
-            series.spec,
-            series.members,
+            *_described(totals, factors, series),
             100,
             2900,
             1,
@@ -171,10 +173,7 @@ def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
         out = np.full(int(end[-1]), np.nan)
         counts = S.start_counts(slot_of, np.int64, len(series))
         fn(
-            totals,
-            factors,
-            series.spec,
-            series.members,
+            *_described(totals, factors, series),
             0,
             3000,
             1,
@@ -254,10 +253,7 @@ def test_collect_pass_matches_its_python_form():
         out = np.zeros(3000)
         cursor = np.zeros(1, dtype=np.int64)
         fn(
-            totals,
-            factors,
-            series.spec,
-            series.members,
+            *_described(totals, factors, series),
             0,
             3000,
             slot_of,

@@ -9,6 +9,7 @@ headline figure with its Monte Carlo standard error.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,15 +49,17 @@ def fast_summary(res: Results) -> dict:
     )
     # The totals' reference thresholds are counted in the same pass.
     on_totals = [(which, x) for _, which, x in refs if which in TOTALS]
+    logs = _LogMeans(res._totals)  # on a thread of its own, meanwhile
     st = _stats(res, [x for _, x in on_totals])
     beyond = [e[len(PROB_THRESHOLDS) :] for e in st.exceed]
     st.exceed = [e[: len(PROB_THRESHOLDS)] for e in st.exceed]
     if res.scrambles:
         doc["qmc"] = {"scrambles": res.scrambles}
         st = scramble_errors(st, res._totals, res.scrambles, QUANTILES, PROB_THRESHOLDS)
-    logs = np.empty(res.n)  # one buffer for both totals' logarithms
     for t, which in enumerate(TOTALS):
-        doc[which] = total_summary(res._series(which), res.years, st, t, logs)
+        data = res._series(which)
+        mean_log = logs.result(t) if st.positive[t] else mean_log10(data)
+        doc[which] = total_summary(data, res.years, st, t, mean_log)
     res._add_factor_sections(
         doc,
         lambda key: _qdict(_series_quantiles(res, st, key)),
@@ -75,6 +78,32 @@ def fast_summary(res: Results) -> dict:
         ),
     )
     return doc
+
+
+class _LogMeans:
+    """``np.mean(np.log10(row))`` of each row of ``totals``, on a thread.
+
+    Started before the order statistics, it takes its logarithms while the
+    summary's single-threaded moments leave a core free. The numbers are
+    numpy's own; :meth:`result` is asked only for rows the histogram found
+    positive and finite (for others the caller checks and computes afresh).
+    """
+
+    def __init__(self, totals: np.ndarray) -> None:
+        self._means: list[float] = []
+        self._thread = threading.Thread(target=self._run, args=(totals,))
+        self._thread.start()
+
+    def _run(self, totals: np.ndarray) -> None:
+        logs = np.empty(totals.shape[1])
+        with np.errstate(all="ignore"):  # a row with zeros is not asked for
+            for row in totals:
+                np.log10(row, out=logs)
+                self._means.append(float(np.mean(logs)))
+
+    def result(self, row: int) -> float:
+        self._thread.join()
+        return self._means[row]
 
 
 def _stats(res: Results, extra: list[float]) -> SampleStats:
@@ -103,23 +132,18 @@ def _qdict(values: np.ndarray) -> dict[str, float]:
 
 
 def total_summary(
-    data: np.ndarray,
-    years: float,
-    st: SampleStats,
-    row: int,
-    scratch: np.ndarray | None = None,
+    data: np.ndarray, years: float, st: SampleStats, row: int, mean_log: float | None
 ) -> dict:
     """The summary of one reduction (hardware or compute), from ``st``.
 
-    ``scratch``, an array like ``data``, receives the logarithms for the
-    mean of log10 (one allocation for both totals).
+    ``mean_log`` is ``np.mean(np.log10(data))``, or ``None`` unless every
+    value is positive.
     """
     probs = {
         _key(t): float(c / data.size)
         for t, c in zip(PROB_THRESHOLDS, st.exceed[row], strict=True)
     }
-    logs = mean_log10(data, positive=st.positive[row], scratch=scratch)
-    doc = rates_summary(_qdict(st.totals[row]), probs, logs, years)
+    doc = rates_summary(_qdict(st.totals[row]), probs, mean_log, years)
     doc["se"] = standard_errors(
         _qdict(st.totals_se[row]),
         probs,

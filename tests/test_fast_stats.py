@@ -161,7 +161,7 @@ def test_histogram_pass_matches_its_python_form():
 def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
     totals, factors, series = _kernel_inputs()
     slot_of = np.full((len(series), S.N_BINS + 2), -1, dtype=np.int64)
-    cols = S.bin_columns(totals[1])
+    cols = np.array([S.bin_of(b) for b in totals[1].view(np.int64)])
     slot_of[1, cols[5]] = 0
     slot_of[1, cols[9]] = 1
     want = [totals[1][cols == cols[k]] for k in (5, 9)]
@@ -187,7 +187,7 @@ def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
             *S.empty_scratch(3, len(series)),
         )
         outs.append((out, cursor))
-        counts -= S.offset_of(slot_of, np.int64)
+        counts -= S.start_counts(slot_of, np.int64, len(series))
         assert (counts[1] == np.bincount(cols, minlength=S.N_BINS + 2)).all()
     for out, cursor in outs:
         assert cursor.tolist() == [room + 1, room + len(want[1])]
@@ -196,13 +196,15 @@ def test_histogram_pass_collects_the_slotted_columns_like_its_python_form():
     assert np.array_equal(outs[0][0], outs[1][0])
 
 
-def test_bin_columns_is_bin_of():
-    x = np.concatenate([[0.0, -1.0, 1e-30, 1e30, np.inf], _kernel_inputs()[0][0]])
-    cols = S.bin_columns(x)
-    assert cols.tolist() == [S.bin_of(b) for b in x.view(np.int64)]
+def test_bin_edges_bound_bin_of():
+    x = np.concatenate([[1e-30, 1.0, 1e30], _kernel_inputs()[0][0]])
+    cols = np.array([S.bin_of(b) for b in x.view(np.int64)])
     for col in np.unique(cols[(cols > 0) & (cols <= S.N_BINS)]):
         lo, hi = S.bin_edges(int(col))
         assert ((x >= lo) & (x < hi)).tolist() == (cols == col).tolist()
+    # Negative control: the neighbouring column's edges do not hold these.
+    lo, hi = S.bin_edges(int(cols[-1]) + 1)
+    assert not ((x[-1] >= lo) & (x[-1] < hi))
 
 
 def _windowed_inputs():

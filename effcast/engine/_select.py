@@ -40,14 +40,12 @@ __all__ = [
     "BIN_MANTISSA_BITS",
     "N_BINS",
     "CHUNK",
-    "bin_columns",
     "bin_edges",
     "bin_of",
     "collect_pass",
     "empty_scratch",
     "histogram_pass",
     "no_slots",
-    "offset_of",
     "start_counts",
 ]
 
@@ -141,7 +139,7 @@ def histogram_pass(
     ``cursor[k] > end[k]`` afterwards says the slot's room was too small.
     The counts of the columns with a slot must start at the most negative
     value of their integer type (:func:`start_counts` makes them so) and
-    are offset by it afterwards (:func:`offset_of`); no thread sees that
+    are offset by that table afterwards; no thread sees that
     many samples, so they stay negative. A ``slot_of`` with no columns
     (shape ``(S, 0)``) collects nothing and counts from zero.
 
@@ -208,12 +206,6 @@ def collect_pass(
                     cursor[k] += 1
 
 
-def bin_columns(values: np.ndarray) -> np.ndarray:
-    """:func:`bin_of` of every value of a float64 array, in numpy."""
-    key = (values.view(np.int64) >> _SHIFT) - (_KEY_LO - 1)
-    return np.clip(key, 0, N_BINS + 1, out=key)
-
-
 def bin_edges(col: int) -> tuple[float, float]:
     """The values ``[lo, hi)`` of histogram column ``col`` (1 to ``N_BINS``)."""
     lo = np.int64(col + _KEY_LO - 1) << np.int64(_SHIFT)
@@ -232,14 +224,6 @@ def start_counts(slot_of: np.ndarray, dtype, n_series: int) -> np.ndarray:
     if slot_of.shape[1]:
         counts[slot_of >= 0] = np.iinfo(dtype).min
     return counts
-
-
-def offset_of(slot_of: np.ndarray, dtype) -> np.ndarray:
-    """What :func:`start_counts` put in each column (0 or the minimum), as int64."""
-    offset = np.zeros((slot_of.shape[0], N_BINS + 2), dtype=np.int64)
-    if slot_of.shape[1]:
-        offset[slot_of >= 0] = np.iinfo(dtype).min
-    return offset
 
 
 def empty_scratch(n_factors: int, n_series: int) -> tuple[np.ndarray, np.ndarray]:

@@ -286,22 +286,19 @@ def mean_log10(
     *,
     threads: int | None = None,
     positive: bool = False,
-    scratch: np.ndarray | None = None,
 ) -> float | None:
     """``np.mean(np.log10(data))``, with the logarithms taken on several threads.
 
     The same number as numpy's (each element's logarithm is numpy's, and the
     mean is taken by numpy over the whole array); ``None`` unless every
     value is positive. ``positive=True`` says that is already known (the
-    histogram saw every value inside its range), sparing a pass. The
-    logarithms go into ``scratch`` when given (an array like ``data``), so
-    that several calls can share one allocation.
+    histogram saw every value inside its range), sparing a pass.
     """
     if not positive and not np.all(data > 0):
         return None
     from effcast.engine._blocks import check_threads
 
-    logs = np.empty_like(data) if scratch is None else scratch
+    logs = np.empty_like(data)
     parts = ranges(data.size, check_threads(threads))
 
     def log(k: int) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from effcast.results import _fast_stats
 from effcast.results._base import (
     PROB_THRESHOLDS,
     QUANTILES,
@@ -49,7 +50,9 @@ def fast_summary(res: Results) -> dict:
     )
     # The totals' reference thresholds are counted in the same pass.
     on_totals = [(which, x) for _, which, x in refs if which in TOTALS]
-    logs = _LogMeans(res._totals)  # on a thread of its own, meanwhile
+    # On a thread of its own, meanwhile; only where the kernels run, since
+    # numpy's path does not learn which totals are positive.
+    logs = _LogMeans(res._totals) if res.n >= _fast_stats.FAST_FROM else None
     st = _stats(res, [x for _, x in on_totals])
     beyond = [e[len(PROB_THRESHOLDS) :] for e in st.exceed]
     st.exceed = [e[: len(PROB_THRESHOLDS)] for e in st.exceed]
@@ -58,7 +61,11 @@ def fast_summary(res: Results) -> dict:
         st = scramble_errors(st, res._totals, res.scrambles, QUANTILES, PROB_THRESHOLDS)
     for t, which in enumerate(TOTALS):
         data = res._series(which)
-        mean_log = logs.result(t) if st.positive[t] else mean_log10(data)
+        mean_log: float | None
+        if logs is not None and st.positive[t]:
+            mean_log = logs.result(t)
+        else:
+            mean_log = mean_log10(data)
         doc[which] = total_summary(data, res.years, st, t, mean_log)
     res._add_factor_sections(
         doc,

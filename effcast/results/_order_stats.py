@@ -42,6 +42,7 @@ FUSED_FROM = 1 << 20
 """From this many samples on, windows from a subsample; below, two passes."""
 
 Stats = list["dict[int, float] | None"]
+_Bins = dict[int, list[tuple[int, int]]]  # column: [(rank, rank in the bin)]
 
 
 def ranges(n: int, threads: int) -> list[tuple[int, int]]:
@@ -119,14 +120,14 @@ def order_statistics(
     passes = _Passes(totals, factors, series, thresholds, check_threads(threads))
     wanted = [sorted(set(r)) for r in ranks]
     if n >= FUSED_FROM:
-        sub = passes.count(passes.no_slots(), step=SUBSAMPLE_STEP)
+        sub = passes.count(step=SUBSAMPLE_STEP)
         slot_of, expected = _windows(sub, wanted, n)
         counts, got = passes.count_and_collect(slot_of, expected)
         stats = _from_windows(counts, wanted, slot_of, got)
         if stats is not None:
             return stats, passes.exceed
     else:
-        counts = passes.count(passes.no_slots())
+        counts = passes.count()
     return _second_pass(passes, counts, wanted), passes.exceed
 
 
@@ -147,14 +148,12 @@ class _Passes:
         self.dtype = np.int32 if n < 2**31 else np.int64
         self.exceed = np.zeros((self.n_series, len(self.thr)), dtype=np.int64)
 
-    def no_slots(self) -> np.ndarray:
-        return self.S.no_slots(self.n_series)
-
     def _histogram(self, slot_of, rooms, step: int) -> np.ndarray:
         """Run :func:`histogram_pass` on every range; the summed counts."""
         S = self.S
         k = len(self.parts)
-        counts = [S.start_counts(slot_of, self.dtype, self.n_series) for _ in range(k)]
+        start = S.start_counts(slot_of, self.dtype, self.n_series)
+        counts = [start.copy() for _ in range(k)]
         exceeds = [np.zeros_like(self.exceed) for _ in range(k)]
 
         def count(i: int) -> None:
@@ -178,15 +177,15 @@ class _Passes:
         run(count, k)
         if step == 1:
             self.exceed = sum(exceeds[1:], exceeds[0].copy())
-        offset = S.offset_of(slot_of, self.dtype)
+        offset = start.astype(np.int64)
         self.thread_counts = [c.astype(np.int64) - offset for c in counts]
         return sum(self.thread_counts[1:], self.thread_counts[0].copy())
 
-    def count(self, slot_of: np.ndarray, step: int = 1) -> np.ndarray:
+    def count(self, step: int = 1) -> np.ndarray:
         """Bin counts of every series (every ``step``-th chunk)."""
         none = np.zeros(0, dtype=np.int64)
         rooms = [(none, none, np.zeros(0))] * len(self.parts)
-        return self._histogram(slot_of, rooms, step)
+        return self._histogram(self.S.no_slots(self.n_series), rooms, step)
 
     def count_and_collect(self, slot_of: np.ndarray, expected: np.ndarray):
         """Exact counts, and each thread's values of every slot.
@@ -258,21 +257,14 @@ def _windows(sub: np.ndarray, wanted: list[list[int]], n: int):
 
 def _from_windows(counts, wanted, slot_of, got) -> Stats | None:
     """The order statistics from the windows' values; ``None`` if one missed."""
-    from effcast.engine._select import N_BINS, bin_edges
+    from effcast.engine._select import bin_edges
 
     stats: Stats = []
     for s, rs in enumerate(wanted):
-        if not _inside(counts[s]):
+        by_col = _rank_bins(counts[s], rs)
+        if by_col is None:
             stats.append(None)
             continue
-        cum = np.cumsum(counts[s])
-        cols = np.searchsorted(cum, rs, side="right")
-        if len(rs) and (cols.min() < 1 or cols.max() > N_BINS):
-            stats.append(None)
-            continue
-        by_col: dict[int, list[tuple[int, int]]] = {}
-        for r, col in zip(rs, cols, strict=True):
-            by_col.setdefault(int(col), []).append((r, r - int(cum[col - 1])))
         row: dict[int, float] = {}
         for col, items in by_col.items():
             slot = int(slot_of[s, col])
@@ -286,6 +278,26 @@ def _from_windows(counts, wanted, slot_of, got) -> Stats | None:
             _partition_into(row, values, items)
         stats.append(row)
     return stats
+
+
+def _rank_bins(counts_row: np.ndarray, ranks) -> _Bins | None:
+    """The bins that hold ``ranks``, each with its ``(rank, rank in bin)``.
+
+    ``None`` when the series has values outside the bins' range, or a rank
+    falls in the underflow or overflow column (then ask numpy).
+    """
+    from effcast.engine._select import N_BINS
+
+    if not _inside(counts_row):
+        return None
+    cum = np.cumsum(counts_row)
+    cols = np.searchsorted(cum, ranks, side="right")
+    if len(ranks) and (cols.min() < 1 or cols.max() > N_BINS):
+        return None
+    by_col: dict[int, list[tuple[int, int]]] = {}
+    for r, col in zip(ranks, cols, strict=True):
+        by_col.setdefault(int(col), []).append((int(r), int(r) - int(cum[col - 1])))
+    return by_col
 
 
 def _inside(counts_row: np.ndarray) -> bool:
@@ -307,23 +319,12 @@ def _second_pass(passes: _Passes, total: np.ndarray, wanted) -> Stats:
     n_series = passes.n_series
     # Which bins hold the wanted ranks, and where each rank falls in its bin.
     slot_of = np.full((n_series, S.N_BINS + 2), -1, dtype=np.int64)
-    rows: list[list[tuple[int, int, int]]] = []  # (rank, slot, rank in bin)
+    bins = [_rank_bins(total[s], wanted[s]) for s in range(n_series)]
     slot_start = [0]
-    ok = []
-    for s in range(n_series):
-        cum = np.cumsum(total[s])
-        rs = np.asarray(wanted[s], dtype=np.int64)
-        cols = np.searchsorted(cum, rs, side="right")
-        good = bool(len(rs) == 0 or (cols.min() > 0 and cols.max() < S.N_BINS + 1))
-        ok.append(good and _inside(total[s]))
-        these = []
-        if ok[-1]:
-            for r, col in zip(rs, cols, strict=True):
-                if slot_of[s, col] < 0:
-                    slot_of[s, col] = len(slot_start) - 1
-                    slot_start.append(slot_start[-1] + int(total[s, col]))
-                these.append((int(r), int(slot_of[s, col]), int(r) - int(cum[col - 1])))
-        rows.append(these)
+    for s, by_col in enumerate(bins):
+        for col in by_col or ():
+            slot_of[s, col] = len(slot_start) - 1
+            slot_start.append(slot_start[-1] + int(total[s, col]))
     starts = np.asarray(slot_start, dtype=np.int64)
     out = np.empty(int(starts[-1]))
     # Each thread writes its slots' values after those of earlier threads.
@@ -350,15 +351,13 @@ def _second_pass(passes: _Passes, total: np.ndarray, wanted) -> Stats:
     if len(slot_start) > 1:
         run(collect, len(passes.parts))
     stats: Stats = []
-    for s in range(n_series):
-        if not ok[s]:
+    for s, by_col in enumerate(bins):
+        if by_col is None:
             stats.append(None)
             continue
-        by_slot: dict[int, list[tuple[int, int]]] = {}
-        for r, slot, local in rows[s]:
-            by_slot.setdefault(slot, []).append((r, local))
         row: dict[int, float] = {}
-        for slot, items in by_slot.items():
+        for col, items in by_col.items():
+            slot = int(slot_of[s, col])
             _partition_into(row, out[starts[slot] : starts[slot + 1]], items)
         stats.append(row)
     return stats

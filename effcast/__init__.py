@@ -47,6 +47,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
         forecast_sensitivity,
     )
     from effcast.analysis._project import forecast
+    from effcast.analysis._question import Question
     from effcast.analysis._sensitivity import Sensitivity, sensitivity
     from effcast.analysis._sweep import Sweep, sweep
     from effcast.analysis._threshold import Crossing, ReferenceRun, crossing
@@ -75,6 +76,7 @@ __all__ = [
     "Model",
     "Prior",
     "ProgressBar",
+    "Question",
     "ReferenceRun",
     "Results",
     "Sensitivity",
@@ -124,6 +126,7 @@ _LAZY = {
     "forecast": "effcast.analysis._project",
     "Crossing": "effcast.analysis._threshold",
     "ReferenceRun": "effcast.analysis._threshold",
+    "Question": "effcast.analysis._question",
     "crossing": "effcast.analysis._threshold",
     "Sweep": "effcast.analysis._sweep",
     "sweep": "effcast.analysis._sweep",

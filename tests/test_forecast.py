@@ -318,11 +318,32 @@ def test_bad_forecast_input(kwargs, words):
         ((), {"budget": 1e5, "gpu": "K80"}, "unknown GPU"),
         ((), {"budget": 1e5, "reference": 1e24}, "has no GPU-hours"),
         ((), {}, "at least one compute threshold"),
+        (
+            (1e25,),
+            {"refrence": "gpt4"},
+            r"unknown crossing question keys \['refrence'\]",
+        ),
     ],
 )
 def test_bad_crossing_input(fc, args, kwargs, words):
     with pytest.raises(effcast.EffcastError, match=words):
         effcast.crossing(fc, *args, **kwargs)
+
+
+def test_question_mapping_is_crossings_keywords(fc):
+    """A question kept as one mapping asks what the same keywords ask, and
+    every key of :class:`effcast.Question` is one ``crossing`` accepts."""
+    question: effcast.Question = {"reference": "gpt4", "budget": 1e5, "gpu": "A100"}
+    by_keys = effcast.crossing(fc, 1e25, **question)
+    by_words = effcast.crossing(fc, 1e25, reference="gpt4", budget=1e5, gpu="A100")
+    assert by_keys.summary() == by_words.summary()
+    assert by_keys.rows[-1]["gpu"] == "A100" and by_keys.reference.name == "GPT-4"
+    from effcast.analysis._question import QUESTION_KEYS
+
+    assert QUESTION_KEYS == ("thresholds", *effcast.Question.__annotations__)
+    # Each key changes the answer or is checked: none is silently dropped.
+    with pytest.raises(effcast.EffcastError, match="unknown GPU"):
+        effcast.crossing(fc, 1e25, **{**question, "gpu": "K80"})
 
 
 def test_prior_forecast_table_sets_defaults_and_arguments_win():

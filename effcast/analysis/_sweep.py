@@ -31,6 +31,7 @@ from effcast.analysis._executors import (
     run_threads,
 )
 from effcast.analysis._forecast import period_start, resolve_settings
+from effcast.analysis._question import check_question
 from effcast.analysis._sweep_args import (
     describe_scenario,
     parse_grid,
@@ -40,7 +41,7 @@ from effcast.analysis._sweep_args import (
     timeout_of,
 )
 from effcast.analysis._sweep_stats import check_stat, compute_stat, parse_stat
-from effcast.analysis._threshold import baseline_run, check_question
+from effcast.analysis._threshold import baseline_run
 from effcast.engine._blocks import SeedLike, as_count, resolve_seed
 from effcast.io._atomic import atomic_write, check_output
 from effcast.io._formats import TABLE_FORMATS

@@ -19,6 +19,7 @@ import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._defaults import MAX_SCENARIOS
+from effcast.analysis._question import check_keys
 from effcast.prior._overrides import normalise_overrides, parse_value
 
 __all__ = [
@@ -189,17 +190,6 @@ def describe_scenario(scenario: list[tuple[str, Any]]) -> str:
     return ", ".join(f"{p}={v!r}" for p, v in scenario) or "no overrides"
 
 
-_QUESTION_KEYS = (
-    "thresholds",
-    "reference",
-    "reference_year",
-    "budget",
-    "gpu",
-    "reference_gpu_hours",
-    "reference_gpu",
-)
-
-
 def question_of(question: Mapping[str, Any] | None) -> dict[str, Any]:
     """The crossing question as plain data, with thresholds as a list."""
     if question is not None and not isinstance(question, Mapping):
@@ -209,13 +199,7 @@ def question_of(question: Mapping[str, Any] | None) -> dict[str, Any]:
             field="question",
         )
     out = dict(question or {})
-    unknown = sorted(set(out) - set(_QUESTION_KEYS))
-    if unknown:
-        raise EffcastError(
-            f"unknown crossing question keys {unknown}; expected some of "
-            + ", ".join(_QUESTION_KEYS),
-            field="question",
-        )
+    check_keys(out)
     thresholds = out.get("thresholds", [])
     out["thresholds"] = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)
     return out

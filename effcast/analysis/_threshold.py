@@ -24,18 +24,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from effcast._errors import EffcastError
 from effcast.analysis._forecast import Forecast
 from effcast.analysis._indexed import frontier_rows, indexed_threshold
+from effcast.analysis._question import Question, check_question
 from effcast.analysis._reference import (
     REFERENCE_RUNS,
     ReferenceRun,
-    _gpu,
-    _positive,
     baseline_run,
     reference_run,
 )
@@ -54,7 +53,6 @@ __all__ = [
     "Crossing",
     "ReferenceRun",
     "baseline_run",
-    "check_question",
     "crossing",
     "reference_run",
 ]
@@ -281,87 +279,13 @@ class Crossing(Displayable):
         return f"<Crossing of {self.reference.name} from {self.since:g}: {parts}>"
 
 
-def check_question(
-    start: float,
-    to: float,
-    thresholds: float | Sequence[float] = (),
-    *,
-    reference: str | float | ReferenceRun | None = None,
-    reference_year: float | None = None,
-    budget: float | None = None,
-    gpu: str = "H100",
-    reference_gpu_hours: float | None = None,
-    reference_gpu: str | None = None,
-    baseline: ReferenceRun | None = None,
-) -> tuple[list[float], float | None, str, ReferenceRun, float]:
-    """Validate a crossing question against a period start and a last year.
-
-    Returns the thresholds, the budget, the GPU's catalogue name, the
-    reference run and the year gains count from. Without ``reference`` the
-    run is ``baseline`` (a prior's own, :func:`baseline_run`), else GPT-3.
-    :func:`crossing` calls it; the command line calls it before sampling, so
-    bad input fails at once.
-
-    Raises
-    ------
-    EffcastError
-        As :func:`crossing`.
-    """
-    given = (
-        list(thresholds)
-        if isinstance(thresholds, Sequence | np.ndarray)
-        and not isinstance(thresholds, str)
-        else [thresholds]
-    )
-    limits = [_positive(t, "a compute threshold", "threshold") for t in given]
-    if budget is not None:
-        budget = _positive(budget, "the hardware budget", "budget")
-    if not limits and budget is None:
-        raise EffcastError(
-            "give at least one compute threshold (FLOP) or a hardware budget "
-            "(GPU-hours)",
-            field="threshold",
-        )
-    gpu = _gpu(gpu)
-    if reference is None:
-        reference = "gpt3" if baseline is None else baseline
-    run = reference_run(
-        reference,
-        year=reference_year,
-        gpu_hours=reference_gpu_hours,
-        gpu=reference_gpu,
-    )
-    if budget is not None:
-        run.gpu_hours_on(gpu)
-    since = start if run.year is None else run.year
-    if since < start:
-        raise EffcastError(
-            f"the reference year {since:g} lies before the prior's period start "
-            f"{start:g}; the prior says nothing about gains before it "
-            "(give --reference-year)",
-            field="reference_year",
-        )
-    if since >= to:
-        raise EffcastError(
-            f"the reference year {since:g} is not before the last year asked "
-            f"about ({to:g})",
-            field="reference_year",
-        )
-    return limits, budget, gpu, run, since
-
-
 def crossing(
     forecast: Forecast,
     thresholds: float | Sequence[float] = (),
     *,
-    reference: str | float | ReferenceRun | None = None,
-    reference_year: float | None = None,
-    budget: float | None = None,
-    gpu: str = "H100",
-    reference_gpu_hours: float | None = None,
-    reference_gpu: str | None = None,
     years: Sequence[float] | None = None,
     frontier: bool = False,
+    **question: Unpack[Question],
 ) -> Crossing:
     """When can a model of the reference run's capability be trained under a limit?
 
@@ -371,6 +295,17 @@ def crossing(
         The projected gains (:func:`effcast.forecast`).
     thresholds : float or sequence of float
         Compute thresholds in FLOP (for example 1e25 and 1e26).
+    years : sequence of float, optional
+        The years of the table; by default each whole year after the
+        reference year up to the forecast's ``to``.
+    frontier : bool
+        Also ask, for each threshold, when the largest training run exceeds
+        it (a question of kind ``"frontier"``; needs a ``[frontier]`` table).
+    **question
+        The rest of the question (the keys of :class:`Question`), below.
+
+    Other Parameters
+    ----------------
     reference : str, float or ReferenceRun, optional
         The run that fixes the capability: a preset name (``"gpt3"``,
         ``"gpt4"``, ``"llama31_405b"``, ``"deepseek_v3"``) or its FLOP; see
@@ -386,19 +321,14 @@ def crossing(
         The budget's GPU: V100, A100, H100, H200, B200, TPUv4 or TPUv5p.
     reference_gpu_hours, reference_gpu : optional
         The reference run's GPU-hours and GPU, if not the preset's.
-    years : sequence of float, optional
-        The years of the table; by default each whole year after the
-        reference year up to the forecast's ``to``.
-    frontier : bool
-        Also ask, for each threshold, when the largest training run exceeds
-        it (a question of kind ``"frontier"``; needs a ``[frontier]`` table).
 
     Raises
     ------
     EffcastError
         If a threshold, budget or FLOP figure is not positive, neither a
         threshold nor a budget is given, the GPU is unknown, or the reference
-        year precedes the period start or follows the forecast's ``to``.
+        year precedes the period start or follows the forecast's ``to``,
+        or a keyword is none of the above.
 
     Examples
     --------
@@ -412,17 +342,9 @@ def crossing(
     """
     if not isinstance(forecast, Forecast):
         raise EffcastError(f"crossing needs a Forecast, got {type(forecast).__name__}")
+    baseline = baseline_run(forecast.results.prior)
     thresholds, budget, gpu, run, since = check_question(
-        forecast.start,
-        forecast.to,
-        thresholds,
-        reference=reference,
-        reference_year=reference_year,
-        budget=budget,
-        gpu=gpu,
-        reference_gpu_hours=reference_gpu_hours,
-        reference_gpu=reference_gpu,
-        baseline=baseline_run(forecast.results.prior),
+        forecast.start, forecast.to, thresholds, baseline=baseline, **question
     )
     if frontier and forecast.frontier is None:
         raise EffcastError(

@@ -145,7 +145,8 @@ def threshold(
     try:
         from effcast.analysis._forecast import period_start
         from effcast.analysis._project import forecast as run_forecast
-        from effcast.analysis._threshold import baseline_run, check_question
+        from effcast.analysis._question import check_question
+        from effcast.analysis._threshold import baseline_run
         from effcast.cli._evidence import load_model
 
         path = figure_path(plot, force)

@@ -376,7 +376,8 @@ class Explorer:
     ) -> dict[str, Any]:
         from effcast.analysis._forecast_settings import period_start, resolve_settings
         from effcast.analysis._project import forecast
-        from effcast.analysis._threshold import check_question, crossing
+        from effcast.analysis._question import check_question
+        from effcast.analysis._threshold import crossing
         from effcast.report._html_tables import (
             crossing_table,
             headline_table,

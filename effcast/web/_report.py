@@ -147,7 +147,7 @@ def report_html(
     thresholds = [float(t) for t in thresholds]
     settings = resolve_settings(model, to=to)  # checked before sampling
     if thresholds:
-        from effcast.analysis._threshold import check_question
+        from effcast.analysis._question import check_question
 
         check_question(
             period_start(model), settings["to"], thresholds, reference=reference

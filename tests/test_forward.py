@@ -149,6 +149,19 @@ def test_hard_and_saturating_ceilings():
     assert fc.factor("a", 2040).max() < 100.0
 
 
+def test_a_factor_held_at_its_ceiling_is_the_ceiling_itself():
+    """10 ** log10(47) rounds up to 47.00000000000001; the multiplier must not."""
+    view = {"kind": "recurring", "rate": "0.5oom", "ceiling": 47.0}
+    fc = effcast.forecast(two_factors(view), to=2040, n=100, seed=1)
+    held = fc.factor("a", 2035)
+    assert np.all(held == 47.0)
+    assert np.all(10.0 ** fc.factor_log10("a", 2035) > 47.0)  # the control
+    # A factor that ended above its ceiling stays where it ended.
+    low = {**view, "ceiling": 5.0}
+    fc = effcast.forecast(two_factors(low), to=2040, n=100, seed=1)
+    assert np.allclose(fc.factor("a", 2035), 10.0, rtol=1e-9)
+
+
 def test_crossing_is_infinite_under_a_ceiling():
     view = {"kind": "recurring", "rate": "0.5oom", "ceiling": 100.0}
     fc = effcast.forecast(two_factors(view), to=2040, n=100, seed=1)

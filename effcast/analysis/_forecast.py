@@ -240,7 +240,15 @@ class Forecast(Displayable):
         >>> bool(fc.factor("hardware_efficiency", 2035).max() <= 4.7)
         True
         """
-        return 10.0 ** self.factor_log10(name, year)
+        value = 10.0 ** self.factor_log10(name, year)
+        view = self.dynamics.views.get(name)
+        if view is not None and view.ceiling is not None and year >= self.end:
+            # 10 ** log10(4.7) is 4.700000000000001: a factor held at its
+            # ceiling stays at the ceiling itself (or at its end value, if
+            # that was above it).
+            end = 10.0 ** self.dynamics.factor_log_end(name)
+            value = np.minimum(value, np.maximum(view.ceiling, end))
+        return value
 
     def reduction(self, which: str, year: float) -> np.ndarray:
         """Per sample, the reduction at ``year``, cumulative since the start.

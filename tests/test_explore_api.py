@@ -5,6 +5,7 @@ tests/test_browser.py drives the same page in Chromium.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -178,6 +179,12 @@ def test_downloaded_report(client):
     r = client.get("/download/report.html?moe.median=3&view.samples=5000")
     assert r.status_code == 200 and r.text.startswith("<!DOCTYPE html>")
     assert "moe.median=3" in r.text and 'id="crossing"' in r.text
+    # It records the file it came from, as `effcast report --set` does: the
+    # file's own SHA-256, the edit once, and the what-if mark on the figures.
+    digest = hashlib.sha256(PRIORS.joinpath("gpt3_today.toml").read_bytes()).hexdigest()
+    assert f"<dd>{digest}</dd>" in r.text
+    assert "<dt>Overrides</dt><dd>moe.median=3</dd>" in r.text
+    assert "WHAT-IF: moe.median=3" in r.text
 
 
 def test_enabled_switch(client, explorer):

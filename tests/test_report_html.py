@@ -165,11 +165,7 @@ def test_standard_errors_shown_when_present():
 
 @pytest.mark.parametrize("path", sorted(PRIORS.glob("*.toml")), ids=lambda p: p.stem)
 def test_every_shipped_prior_reports(path):
-    from effcast.web._report import read_prior_text, report_html
-
-    html = report_html(
-        effcast.load(path), n=5000, seed=1, prior_text=read_prior_text(str(path))
-    )
+    html = effcast.html_report(path, n=5000, seed=1)
     for sid in ("question", "headline", "steps", "sensitivity", "forecast", "prior"):
         assert f'id="{sid}"' in html
     for f in effcast.load(path).prior.factor:

@@ -28,6 +28,7 @@ __all__ = [
     "format_override",
     "load_with_provenance",
     "provenance_fields",
+    "text_digest",
 ]
 
 
@@ -60,14 +61,16 @@ def _toml(value: Any) -> str:
     return str(value)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def text_digest(text: str) -> str:
+    """The SHA-256 of a prior file's text, as read (its UTF-8 bytes)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def dict_digest(data: Mapping[str, Any]) -> str:
     """The SHA-256 of a prior given as a dictionary (its canonical JSON)."""
-    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
-    return _digest(text.encode("utf-8"))
+    return text_digest(
+        json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    )
 
 
 @dataclass(frozen=True)
@@ -167,5 +170,5 @@ def load_with_provenance(
     resolved = resolve_prior_path(path)
     data, text = read_toml(resolved)
     prior = parse_prior(data, source=str(resolved), text=text, overrides=overrides)
-    prov = Provenance(str(resolved), _digest(text.encode("utf-8")))
+    prov = Provenance(str(resolved), text_digest(text))
     return prior, prov.with_overrides(overrides)

@@ -48,7 +48,7 @@ def environment() -> Any:
 
 
 def render_report(context: Mapping[str, Any]) -> str:
-    """The report page from its context (see :func:`effcast.web.report_html`).
+    """The report page from its context (see :func:`effcast.html_report`).
 
     ``context`` holds ``title``, ``description``, ``sections`` (a list of
     dicts with ``id``, ``title``, ``tables``, ``figures``, ``text``), the

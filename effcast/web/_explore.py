@@ -26,6 +26,7 @@ from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.prior._beliefs import Identity
 from effcast.prior._loading import parse_prior, read_toml
+from effcast.prior._provenance import Provenance, text_digest
 from effcast.prior._shipped import resolve_prior_path
 from effcast.results._model import Model
 
@@ -256,11 +257,12 @@ class Explorer:
 
     def report(self, overrides: list[str], view: Mapping[str, str]) -> str:
         """The HTML report of the edited prior at the view's samples and seed."""
-        from effcast.web._report import report_html
+        from effcast.web._report import html_report
 
         n, seed, thresholds, reference = self._view(view)
-        return report_html(
-            self._model(overrides),
+        # The file's own model: the report applies and records the edits.
+        return html_report(
+            self.model,
             n=n,
             seed=seed,
             thresholds=thresholds,
@@ -273,7 +275,11 @@ class Explorer:
         prior = parse_prior(
             self.data, source=self.source, text=self.text, overrides=overrides or None
         )
-        return Model(prior, source=self.source)
+        # The file's hash and the edits, as effcast.load records them.
+        prov = Provenance(self.source, text_digest(self.text))
+        return Model(
+            prior, source=self.source, provenance=prov.with_overrides(overrides)
+        )
 
     def _view(self, view: Mapping[str, str]) -> tuple[int, int, list[float], str]:
         def number(key: str, kind: type, lo: int, hi: int) -> Any:

@@ -14,14 +14,18 @@ import hashlib
 import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.engine._blocks import SeedLike
 from effcast.results._model import Model
 
-__all__ = ["html_report", "prior_context", "report_html", "write_report"]
+if TYPE_CHECKING:
+    from effcast.analysis._forecast import Forecast
+    from effcast.results._in_memory import Results
+
+__all__ = ["html_report", "prior_context", "write_report"]
 
 _HTML = {".html": "HTML", ".htm": "HTML"}
 _IDENTITY = ("name", "label", "group", "reduces", "source", "notes", "enabled")
@@ -87,83 +91,22 @@ def _command(
     return shlex.join(words)
 
 
-def report_html(
-    model: Model,
-    *,
-    n: int = 200_000,
-    seed: SeedLike = None,
-    threads: int | None = None,
-    to: float | None = None,
-    thresholds: Sequence[float] = (),
-    reference: str = "gpt3",
-    overrides: Sequence[str] = (),
-    prior_text: str | None = None,
-) -> str:
-    """The report of ``model`` as one self-contained HTML page.
-
-    Parameters
-    ----------
-    model : Model
-        The prior to report, overrides already applied.
-    n, seed, threads
-        As for :meth:`Model.sample`; the forecast extends these samples.
-    to : float, optional
-        The forecast's last year (default: the prior's ``[forecast] to``,
-        else ten years after the period end).
-    thresholds : sequence of float
-        Compute thresholds in FLOP; with any, the report adds crossing
-        probabilities for a ``reference`` run (``"gpt3"``, ``"gpt4"`` or FLOP).
-    overrides : sequence of str
-        The ``NAME.KEY=VALUE`` overrides applied, recorded for the reader.
-    prior_text : str, optional
-        The prior file's text, shown and hashed (SHA-256) in the report.
-
-    Raises
-    ------
-    EffcastError
-        For invalid sampling or forecast settings, or if Jinja2 is missing.
-
-    Examples
-    --------
-    >>> import effcast
-    >>> from effcast.web._report import report_html
-    >>> html = report_html(effcast.load("gpt3_today"), n=20_000, seed=1)
-    >>> html.startswith("<!DOCTYPE html>") and 'id="hardware-median"' in html
-    True
-    """
-    from effcast.analysis._project import forecast
+def _result_sections(
+    model: Model, res: Results, doc: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The question, headline, steps, resources, rates, sensitivity and
+    evidence: what the samples of the period say (``doc``, their summary)."""
     from effcast.analysis._sensitivity import sensitivity
     from effcast.plots._figures import KINDS, figure
-    from effcast.plots._forecast_figures import crossing_chart, fan_chart
     from effcast.report import _html_tables as tables
-    from effcast.report._html import environment, render_report
 
-    environment()  # fail early, before sampling, if Jinja2 is missing
-    from effcast.analysis._forecast_settings import period_start, resolve_settings
-
-    if not thresholds:
-        # A prior whose [forecast] names thresholds asks the question itself.
-        thresholds = getattr(model.prior.forecast, "thresholds", None) or ()
-    thresholds = [float(t) for t in thresholds]
-    settings = resolve_settings(model, to=to)  # checked before sampling
-    if thresholds:
-        from effcast.analysis._question import check_question
-
-        check_question(
-            period_start(model), settings["to"], thresholds, reference=reference
-        )
-    res = model.sample(n, seed=seed, threads=threads)
-    doc = res.summary()
     sens = sensitivity(res)
-    fc_ready = forecast(model, to, results=res, seed=res.seed)
-    fc_doc = fc_ready.summary()
-    factors = prior_context(model)
     sections: list[dict[str, Any]] = []
     p = model.prior
     facts: list[tuple[str, str]] = [
         ("Prior", model.source),
         ("Period", f"{p.period.start} to {p.period.end} ({p.period.years:g} years)"),
-        ("Factors", ", ".join(f["name"] for f in factors)),
+        ("Factors", ", ".join(model.factor_names)),
         ("Samples", f"{res.n:,} (seed {res.seed})"),
     ]
     if p.baseline is not None:
@@ -256,14 +199,25 @@ def report_html(
                 ],
             }
         )
+    return sections
+
+
+def _forward_sections(
+    fc: Forecast, thresholds: Sequence[float], reference: str
+) -> list[dict[str, Any]]:
+    """The forecast and, with thresholds, the crossing probabilities."""
+    from effcast.plots._forecast_figures import crossing_chart, fan_chart
+    from effcast.report import _html_tables as tables
+
+    sections: list[dict[str, Any]] = []
     sections.append(
         {
             "id": "forecast",
             "title": "Forecast",
-            "tables": [tables.forecast_table(fc_doc)],
+            "tables": [tables.forecast_table(fc.summary())],
             "figures": [
                 _figure(
-                    fan_chart(fc_ready),
+                    fan_chart(fc),
                     "fan",
                     "The reductions since the period start, projected: median "
                     "and 50/80/90% bands.",
@@ -274,7 +228,7 @@ def report_html(
     if thresholds:
         from effcast.analysis._threshold import crossing
 
-        cr = crossing(fc_ready, thresholds, reference=reference)
+        cr = crossing(fc, thresholds, reference=reference)
         sections.append(
             {
                 "id": "crossing",
@@ -290,6 +244,19 @@ def report_html(
                 ],
             }
         )
+    return sections
+
+
+def _provenance_sections(
+    model: Model,
+    res: Results,
+    doc: dict[str, Any],
+    prior_text: str | None,
+    applied: Sequence[str],
+    command: str,
+) -> list[dict[str, Any]]:
+    """The prior as stated, and what it takes to make the report again."""
+    sections: list[dict[str, Any]] = []
     sections.append(
         {
             "id": "prior",
@@ -299,7 +266,7 @@ def report_html(
                 "reasoning behind it. Factors multiply in this order, each "
                 "stated conditional on those above it."
             ],
-            "factors": factors,
+            "factors": prior_context(model),
             "code": prior_text,
             "code_title": "The prior file",
         }
@@ -309,7 +276,6 @@ def report_html(
         or (hashlib.sha256(prior_text.encode()).hexdigest() if prior_text else None)
         or "n/a"
     )
-    applied = [str(o).strip() for o in overrides]
     # The summary's own provenance (prior hash, overrides, factors switched
     # off) where the results carry it; else what this report knows.
     shown = [str(o) for o in doc.get("overrides") or applied]
@@ -329,21 +295,12 @@ def report_html(
             "id": "reproduce",
             "title": "Reproduce",
             "facts": facts,
-            "code": _command(
-                model.source, applied, res.n, res.seed, to, thresholds, reference
-            ),
+            "code": command,
             "code_title": "The command that makes this report again",
             "open": True,
         }
     )
-    return render_report(
-        {
-            "title": p.title or Path(model.source).stem,
-            "description": "",
-            "version": __version__,
-            "sections": sections,
-        }
-    )
+    return sections
 
 
 def write_report(path: str | Path, html: str, *, force: bool = False) -> Path:
@@ -380,6 +337,7 @@ def html_report(
     thresholds: Sequence[float] = (),
     reference: str = "gpt3",
     overrides: Sequence[str] = (),
+    prior_text: str | None = None,
     force: bool = False,
 ) -> str:
     """A self-contained HTML report of a prior, as ``effcast report`` writes it.
@@ -408,7 +366,11 @@ def html_report(
     reference : str
         The run the thresholds ask about: ``"gpt3"``, ``"gpt4"`` or its FLOP.
     overrides : sequence of str
-        ``"NAME.KEY=VALUE"`` changes to the prior, as ``--set``.
+        ``"NAME.KEY=VALUE"`` changes to the prior, as ``--set``; a model
+        given with overrides gets them on top of its own.
+    prior_text : str, optional
+        The prior file's text, shown and hashed (SHA-256) in the report
+        (default: read from the file the model came from, if there is one).
 
     Returns
     -------
@@ -428,6 +390,9 @@ def html_report(
     >>> 'id="hardware-median"' in page and "<script" not in page
     True
     """
+    from effcast.analysis._forecast_settings import period_start, resolve_settings
+    from effcast.analysis._project import forecast
+    from effcast.report._html import environment, render_report
     from effcast.results._model import load
 
     overrides = [str(o) for o in overrides]
@@ -439,16 +404,38 @@ def html_report(
         from effcast.io._atomic import check_output
 
         check_output(path, _HTML, force=force)
-    html = report_html(
-        model,
-        n=n,
-        seed=seed,
-        threads=threads,
-        to=to,
-        thresholds=thresholds,
-        reference=reference,
-        overrides=overrides,
-        prior_text=read_prior_text(model.source),
+    environment()  # fail early, before sampling, if Jinja2 is missing
+    if not thresholds:
+        # A prior whose [forecast] names thresholds asks the question itself.
+        thresholds = getattr(model.prior.forecast, "thresholds", None) or ()
+    thresholds = [float(t) for t in thresholds]
+    settings = resolve_settings(model, to=to)  # checked before sampling
+    if thresholds:
+        from effcast.analysis._question import check_question
+
+        check_question(
+            period_start(model), settings["to"], thresholds, reference=reference
+        )
+    if prior_text is None:
+        prior_text = read_prior_text(model.source)
+    res = model.sample(n, seed=seed, threads=threads)
+    doc = res.summary()
+    fc = forecast(model, to, results=res, seed=res.seed)
+    applied = [o.strip() for o in overrides]
+    command = _command(
+        model.source, applied, res.n, res.seed, to, thresholds, reference
+    )
+    html = render_report(
+        {
+            "title": model.prior.title or Path(model.source).stem,
+            "description": "",
+            "version": __version__,
+            "sections": [
+                *_result_sections(model, res, doc),
+                *_forward_sections(fc, thresholds, reference),
+                *_provenance_sections(model, res, doc, prior_text, applied, command),
+            ],
+        }
     )
     if path is not None:
         write_report(path, html, force=force)

@@ -299,13 +299,9 @@ def crossing_chart(
     Parameters
     ----------
     cr : Crossing
-    path : str or Path, optional
-        Where to save the figure (``.png``, ``.svg`` or ``.pdf``).
-    title : str, optional
-        Overrides the default title.
-    force : bool
-        Replace an existing file at ``path`` (refused otherwise, even if
-        another run writes it while this one draws).
+    path, title, force : optional
+        As for :func:`fan_chart`: where to save it, a title of one's own,
+        and whether an existing file may be replaced.
 
     Returns
     -------

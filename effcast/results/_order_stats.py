@@ -16,7 +16,7 @@ up again in a second pass, so the order statistics are exact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -259,21 +259,34 @@ def _from_windows(counts, wanted, slot_of, got) -> Stats | None:
     """The order statistics from the windows' values; ``None`` if one missed."""
     from effcast.engine._select import bin_edges
 
+    def values_of(s: int, col: int) -> np.ndarray | None:
+        slot = int(slot_of[s, col])
+        pieces = None if slot < 0 else got[slot]
+        if pieces is None:
+            return None
+        lo, hi = bin_edges(col)
+        values = np.concatenate([p[(p >= lo) & (p < hi)] for p in pieces])
+        return values if len(values) == counts[s, col] else None
+
+    bins = [_rank_bins(counts[s], rs) for s, rs in enumerate(wanted)]
+    return _assemble(bins, values_of)
+
+
+def _assemble(
+    bins: list[_Bins | None], values_of: Callable[[int, int], np.ndarray | None]
+) -> Stats | None:
+    """Each series' wanted order statistics from the values of the bins that
+    hold them (``values_of(series, column)``); ``None`` if a bin's values are
+    missing. A series without bins (``None``) is left to numpy."""
     stats: Stats = []
-    for s, rs in enumerate(wanted):
-        by_col = _rank_bins(counts[s], rs)
+    for s, by_col in enumerate(bins):
         if by_col is None:
             stats.append(None)
             continue
         row: dict[int, float] = {}
         for col, items in by_col.items():
-            slot = int(slot_of[s, col])
-            pieces = None if slot < 0 else got[slot]
-            if pieces is None:
-                return None
-            lo, hi = bin_edges(col)
-            values = np.concatenate([p[(p >= lo) & (p < hi)] for p in pieces])
-            if len(values) != counts[s, col]:
+            values = values_of(s, col)
+            if values is None:
                 return None
             _partition_into(row, values, items)
         stats.append(row)
@@ -350,14 +363,11 @@ def _second_pass(passes: _Passes, total: np.ndarray, wanted) -> Stats:
 
     if len(slot_start) > 1:
         run(collect, len(passes.parts))
-    stats: Stats = []
-    for s, by_col in enumerate(bins):
-        if by_col is None:
-            stats.append(None)
-            continue
-        row: dict[int, float] = {}
-        for col, items in by_col.items():
-            slot = int(slot_of[s, col])
-            _partition_into(row, out[starts[slot] : starts[slot + 1]], items)
-        stats.append(row)
+
+    def values_of(s: int, col: int) -> np.ndarray:
+        slot = int(slot_of[s, col])
+        return out[starts[slot] : starts[slot + 1]]
+
+    stats = _assemble(bins, values_of)
+    assert stats is not None  # every bin was collected
     return stats

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from effcast._errors import EffcastError
+from effcast.analysis._defaults import SCHEDULER, SCHEDULERS
 from effcast.prior._hardware import CATALOGUE
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "option_group",
     "question_options",
     "rate_option",
+    "scheduler_options",
     "to_option",
 ]
 
@@ -262,3 +264,45 @@ def figure_path(plot, force: bool = False):
     from effcast.plots._forecast_figures import check_figure_path
 
     return check_figure_path(plot, force)
+
+
+scheduler_options = option_group(
+    "where",
+    [
+        (
+            ("--scheduler",),
+            dict(
+                default=SCHEDULER,
+                show_default=True,
+                metavar="|".join(SCHEDULERS) + "|ADDRESS",
+                help="Where scenarios run: threads in this process, local "
+                "processes, one after another, a Dask LocalCluster, or a Dask "
+                "scheduler's address (tcp://host:8786); the results are "
+                "identical. Dask needs the dask extra.",
+            ),
+        ),
+        (
+            ("--workers",),
+            dict(
+                type=click.IntRange(min=1),
+                default=None,
+                help="Threads, processes or LocalCluster workers [default: one "
+                "per core].",
+            ),
+        ),
+        (
+            ("--connect-timeout", "timeout"),
+            dict(
+                type=click.FloatRange(min=0, min_open=True),
+                default=10.0,
+                show_default=True,
+                metavar="SECONDS",
+                help="How long to wait for a Dask scheduler.",
+            ),
+        ),
+    ],
+    dict,
+)
+"""Where a sweep's scenarios run (sweep): the command takes them as one
+dictionary of :func:`effcast.sweep`'s ``scheduler``, ``workers`` and
+``timeout``, ``where``."""

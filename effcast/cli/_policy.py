@@ -13,7 +13,7 @@ import math
 import click
 
 from effcast._errors import EffcastError
-from effcast.analysis._defaults import SAMPLES, SCHEDULER, SCHEDULERS
+from effcast.analysis._defaults import SAMPLES
 from effcast.cli._common import (
     SampleCount,
     Seed,
@@ -29,6 +29,7 @@ from effcast.cli._options import (
     figure_path,
     forward_options,
     question_options,
+    scheduler_options,
     to_option,
 )
 from effcast.io._formats import describe_formats
@@ -234,29 +235,7 @@ def threshold(
     default=None,
     help="The sweep's seed; each scenario's own seed derives from it.",
 )
-@click.option(
-    "--scheduler",
-    default=SCHEDULER,
-    show_default=True,
-    metavar="|".join(SCHEDULERS) + "|ADDRESS",
-    help="Where scenarios run: threads in this process, local processes, "
-    "one after another, a Dask LocalCluster, or a Dask scheduler's address "
-    "(tcp://host:8786); the results are identical. Dask needs the dask extra.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Threads, processes or LocalCluster workers [default: one per core].",
-)
-@click.option(
-    "--connect-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for a Dask scheduler.",
-)
+@scheduler_options
 @json_option("Print only JSON.")
 @click.option(
     "--out",
@@ -266,8 +245,8 @@ def threshold(
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def sweep(
-    prior, overrides, grids, stats, question, samples, seed, scheduler, workers,
-    connect_timeout, as_json, out, force,
+    prior, overrides, grids, stats, question, samples, seed, where, as_json, out,
+    force,
 ) -> None:  # fmt: skip
     """Sample PRIOR under every combination of --grid values and tabulate.
 
@@ -292,10 +271,8 @@ def sweep(
             question=question,
             n=samples,
             seed=seed,
-            scheduler=scheduler,
-            workers=workers,
-            timeout=connect_timeout,
             source=source,
+            **where,
         )
         doc = sw.summary()
         if out_path is not None:

@@ -199,7 +199,7 @@ def test_sweep_defaults_are_the_cli_defaults():
     sig = inspect.signature(effcast.sweep).parameters
     assert params["samples"] == sig["n"].default
     assert params["scheduler"] == sig["scheduler"].default
-    assert params["connect_timeout"] == sig["timeout"].default
+    assert params["timeout"] == sig["timeout"].default
 
 
 def test_plain_script_sweep_runs(tmp_path):

@@ -161,3 +161,30 @@ def test_precision_comparison_can_fail():
     assert not same_at_printed_precision("423.2", "423.0")
     assert not same_at_printed_precision("hardware 423", "compute 423")
     assert same_at_printed_precision("[  79.6  422.9]", "[ 79.6 422.9]")
+
+
+def _hooks():
+    import importlib.util
+
+    path = ROOT / "docs" / "_hooks.py"
+    spec = importlib.util.spec_from_file_location("docs_hooks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sphinx_roles_become_links_or_code():
+    """The API reference's docstrings say :func:`x`; the site shows a link."""
+    page = (
+        '<h2 id="effcast.load">load</h2><h3 id="effcast.Model.sample">sample</h3>'
+        "<p>:func:<code>effcast.load</code>, :meth:<code>Model.sample</code>, "
+        ":class:<code>~matplotlib.figure.Figure</code>, :mod:<code>warnings</code></p>"
+    )
+    out = _hooks().link_roles(page)
+    assert '<a href="#effcast.load"><code>effcast.load</code></a>' in out
+    assert '<a href="#effcast.Model.sample"><code>Model.sample</code></a>' in out
+    assert "<code>Figure</code>" in out and "<code>warnings</code>" in out
+    assert ":func:" not in out and ":class:" not in out and ":mod:" not in out
+    # A role whose target the page does not document is code, not a link.
+    lone = _hooks().link_roles(":func:<code>effcast.nowhere</code>")
+    assert lone == "<code>effcast.nowhere</code>"

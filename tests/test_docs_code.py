@@ -155,6 +155,69 @@ def test_documented_commands_run(script, tmp_path):
     assert out.returncode == 0, f"{script}\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}"
 
 
+def _transcripts():
+    """``text`` blocks that show a command (``$ effcast ...``) and its output."""
+    for page in PAGES:
+        for line, code in blocks(page, ("text",)):
+            first, *shown = code.rstrip("\n").splitlines()
+            if first.startswith("$ effcast "):
+                yield pytest.param(first[2:], shown, id=f"{page.name}:{line}")
+
+
+def shows(output: str, shown: list[str]) -> bool:
+    """Whether ``output`` holds the ``shown`` lines in order; a line ``...``
+    stands for any lines, and each run between them must be contiguous."""
+    lines = [x.rstrip() for x in output.splitlines()]
+    at = 0
+    runs: list[list[str]] = [[]]
+    for x in shown:
+        if x.strip() == "...":
+            runs.append([])
+        else:
+            runs[-1].append(x.rstrip())
+    for i, run in enumerate(r for r in runs if r):
+        starts = range(at, len(lines) - len(run) + 1)
+        if i == 0 and runs[0]:  # no leading "...": the output starts with it
+            starts = range(at, at + 1)
+        found = next((k for k in starts if lines[k : k + len(run)] == run), None)
+        if found is None:
+            return False
+        at = found + len(run)
+    return True
+
+
+@pytest.mark.parametrize("command, shown", list(_transcripts()))
+def test_documented_output_is_what_the_command_prints(command, shown, tmp_path):
+    """A transcript in the docs is the command's own output, line for line,
+    as printed through a pipe (a terminal's width set aside)."""
+    (tmp_path / "priors").symlink_to(ROOT / "priors", target_is_directory=True)
+    bindir = str(Path(sys.executable).parent)
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    out = subprocess.run(
+        ["bash", "-c", command],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert shows(out.stdout, shown), f"{command} printed\n{out.stdout[:3000]}"
+
+
+def test_transcript_check_can_fail():
+    """Negative control: a changed figure, a missing line or lines out of
+    order are caught; ``...`` skips lines."""
+    out = "title\nsha 1\n\n a │ 1\n b │ 2\ntail"
+    assert shows(out, ["title", "sha 1", "...", " a │ 1", " b │ 2"])
+    assert shows(out, ["...", " b │ 2", "tail"])
+    assert not shows(out, ["title", "sha 2"])
+    assert not shows(out, ["...", " b │ 2", " a │ 1"])
+    assert not shows(out, ["sha 1"])  # without "...", the output starts there
+    assert not shows(out, ["...", " a │ 1", "tail"])  # a run is contiguous
+
+
 def test_precision_comparison_can_fail():
     """Negative control for the comparison the python blocks rely on."""
     assert same_at_printed_precision("423.04", "423.0")

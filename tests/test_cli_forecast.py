@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -195,3 +196,25 @@ def test_unreachable_scheduler(runner):
     assert result.exit_code == 2
     assert "could not reach a Dask scheduler" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_piped_head_keeps_each_record_on_one_line(runner):
+    """Through a pipe a factor's forward view is one line, however long, so
+    grep finds it whole; the tables keep their own width."""
+    prior = str(PRIORS / "gpt3_today.toml")
+    args = ["threshold", prior, "--threshold", "1e25", "-n", "2000", "--seed", "1"]
+    out = runner.invoke(main, args).output
+    line = next(x for x in out.splitlines() if "hardware_efficiency:" in x)
+    assert line.rstrip().endswith("saturating ceiling 4.7") and len(line) > 100
+    # The control: the same head through an 80-column console is folded.
+    from rich.console import Console
+
+    from effcast.report._forecast_tables import render_crossing
+
+    fc = effcast.forecast(effcast.load(prior), n=2000, seed=1)
+    doc = effcast.crossing(fc, 1e25).summary()
+    narrow = Console(width=80, record=True, file=open(os.devnull, "w"))
+    narrow.print(render_crossing(doc))
+    text = narrow.export_text()
+    whole = [x for x in text.splitlines() if "hardware_eff" in x and "ceiling" in x]
+    assert not whole

@@ -18,8 +18,14 @@ __all__ = ["append_provenance", "title_head", "titled_table"]
 
 
 def title_head(doc: dict) -> Text:
-    """A report's head: the document's title (or its prior's name), in bold."""
-    head = Text()
+    """A report's head: the document's title (or its prior's name), in bold.
+
+    Its lines are records (the run, a factor's forward view, the hash):
+    they are not wrapped at word breaks but folded only where a terminal is
+    too narrow, and through a pipe (:func:`report_console`) each stays one
+    line, for grep.
+    """
+    head = Text(no_wrap=True, overflow="fold")
     head.append(doc.get("title") or doc["prior"], style="bold")
     return head
 

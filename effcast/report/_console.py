@@ -39,7 +39,6 @@ def report_console(renderable: Any, **kwargs: Any) -> Console:
     Examples
     --------
     >>> from rich.table import Table
-from rich.text import Text
     >>> t = Table()
     >>> t.add_column("x" * 120)
     >>> import io

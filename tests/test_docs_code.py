@@ -139,19 +139,27 @@ def _shell_cases():
                 yield pytest.param(script, id=f"{page.name}:{line}")
 
 
-@pytest.mark.parametrize("script", list(_shell_cases()))
-def test_documented_commands_run(script, tmp_path):
-    (tmp_path / "priors").symlink_to(ROOT / "priors", target_is_directory=True)
+def run_in_scratch(script: str, scratch: Path) -> subprocess.CompletedProcess:
+    """Run ``script`` with bash in ``scratch``, which sees the repository's
+    ``priors/``, with this Python's ``effcast`` first on the path; as
+    through a pipe, whatever the terminal's width (``COLUMNS`` set aside)."""
+    (scratch / "priors").symlink_to(ROOT / "priors", target_is_directory=True)
     bindir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-    out = subprocess.run(
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    return subprocess.run(
         ["bash", "-c", script],
-        cwd=tmp_path,
+        cwd=scratch,
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+@pytest.mark.parametrize("script", list(_shell_cases()))
+def test_documented_commands_run(script, tmp_path):
+    out = run_in_scratch(script, tmp_path)
     assert out.returncode == 0, f"{script}\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}"
 
 
@@ -190,18 +198,7 @@ def shows(output: str, shown: list[str]) -> bool:
 def test_documented_output_is_what_the_command_prints(command, shown, tmp_path):
     """A transcript in the docs is the command's own output, line for line,
     as printed through a pipe (a terminal's width set aside)."""
-    (tmp_path / "priors").symlink_to(ROOT / "priors", target_is_directory=True)
-    bindir = str(Path(sys.executable).parent)
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-    out = subprocess.run(
-        ["bash", "-c", command],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    out = run_in_scratch(command, tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]
     assert shows(out.stdout, shown), f"{command} printed\n{out.stdout[:3000]}"
 

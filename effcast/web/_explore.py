@@ -111,6 +111,8 @@ class Explorer:
     ) -> None:
         self.source = str(prior)
         self.data, self.text = read_toml(resolve_prior_path(prior))
+        # The file's hash, as effcast.load records it; each edit adds to it.
+        self.provenance = Provenance(self.source, text_digest(self.text))
         self.model = self._model([])
         self.view_defaults = dict(_VIEW_DEFAULTS)
         self.view_defaults["view.samples"] = str(samples)
@@ -275,11 +277,8 @@ class Explorer:
         prior = parse_prior(
             self.data, source=self.source, text=self.text, overrides=overrides or None
         )
-        # The file's hash and the edits, as effcast.load records them.
-        prov = Provenance(self.source, text_digest(self.text))
-        return Model(
-            prior, source=self.source, provenance=prov.with_overrides(overrides)
-        )
+        prov = self.provenance.with_overrides(overrides)
+        return Model(prior, source=self.source, provenance=prov)
 
     def _view(self, view: Mapping[str, str]) -> tuple[int, int, list[float], str]:
         def number(key: str, kind: type, lo: int, hi: int) -> Any:

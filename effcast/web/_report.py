@@ -10,7 +10,6 @@ any kind: styles and figures are inside it.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from effcast._errors import EffcastError
 from effcast._version import __version__
 from effcast.engine._blocks import SeedLike
+from effcast.prior._provenance import text_digest
 from effcast.results._model import Model
 
 if TYPE_CHECKING:
@@ -273,7 +273,7 @@ def _provenance_sections(
     )
     digest = (
         doc.get("prior_sha256")
-        or (hashlib.sha256(prior_text.encode()).hexdigest() if prior_text else None)
+        or (text_digest(prior_text) if prior_text else None)
         or "n/a"
     )
     # The summary's own provenance (prior hash, overrides, factors switched

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
@@ -213,7 +213,7 @@ def test_piped_head_keeps_each_record_on_one_line(runner):
 
     fc = effcast.forecast(effcast.load(prior), n=2000, seed=1)
     doc = effcast.crossing(fc, 1e25).summary()
-    narrow = Console(width=80, record=True, file=open(os.devnull, "w"))
+    narrow = Console(width=80, record=True, file=io.StringIO())
     narrow.print(render_crossing(doc))
     text = narrow.export_text()
     whole = [x for x in text.splitlines() if "hardware_eff" in x and "ceiling" in x]
